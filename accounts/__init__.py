@@ -1,0 +1,9 @@
+"""Accounts: users, organizations, memberships, sign-up and sign-in, profiles, platform admin."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+orgs_bp = Blueprint("orgs", __name__)
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from accounts import admin_routes, org_routes, routes  # noqa: E402, F401

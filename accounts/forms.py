@@ -1,0 +1,121 @@
+"""Forms for accounts, organizations and the admin search."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+)
+
+from accounts.models import OrgRole
+from core.timefmt import all_zones
+
+HANDLE_RULE = Regexp(
+    r"^[A-Za-z0-9_-]{3,30}$",
+    message="Use 3 to 30 letters, digits, dashes or underscores.",
+)
+ROLE_CHOICES = [
+    SelectChoice(OrgRole.OWNER.value, "Owner: everything, including members and money"),
+    SelectChoice(OrgRole.MANAGER.value, "Manager: runs challenges and judging"),
+    SelectChoice(OrgRole.MEMBER.value, "Member: sees internal pages"),
+]
+
+
+class SignupForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    handle = StringField(
+        "Handle",
+        validators=[DataRequired(), HANDLE_RULE],
+        description="Your public address: /u/your-handle.",
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=256)],
+        description="At least 12 characters; common passwords are refused.",
+    )
+    submit = SubmitField("Create account")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField("Keep me signed in")
+    submit = SubmitField("Sign in")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Send reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(max=256)],
+        description="At least 12 characters; common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+    submit = SubmitField("Set new password")
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
+    website = URLField(
+        "Website", validators=[Optional(), URL(message="Enter a full URL."), Length(max=200)]
+    )
+    timezone = SelectField("Time zone", validators=[DataRequired()])
+    submit = SubmitField("Save profile")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = [SelectChoice(zone, zone) for zone in sorted(all_zones())]
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(min=2, max=120)])
+    website = URLField(
+        "Website", validators=[Optional(), URL(message="Enter a full URL."), Length(max=200)]
+    )
+    description = TextAreaField(
+        "Description",
+        validators=[Optional(), Length(max=5000)],
+        description="Markdown is supported.",
+    )
+    submit = SubmitField("Save")
+
+
+class InviteForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=ROLE_CHOICES, default=OrgRole.MEMBER.value)
+    submit = SubmitField("Send invitation")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    submit = SubmitField("Change")
+
+
+class ConfirmForm(FlaskForm):
+    """A CSRF-only form for POST buttons."""
+
+    submit = SubmitField("Confirm")

@@ -1,0 +1,172 @@
+"""Sign-up, sign-in, e-mail verification, password reset, profile pages."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required, login_user, logout_user
+
+from accounts import bp, services
+from accounts.forms import (
+    ConfirmForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+from accounts.org_services import user_organizations
+from core.errors import DomainError
+from core.extensions import limiter
+from core.forms import apply_error
+from core.urls import safe_next_url
+
+
+def _login_ip_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_IP"]
+
+
+def _login_account_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"]
+
+
+def _login_account_key() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def signup() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("challenges.home"))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data,
+                handle=form.handle.data,
+                display_name=form.display_name.data,
+                password=form.password.data,
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            login_user(user)
+            flash("Welcome! We sent you a link to confirm your e-mail address.", "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
+    return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+@limiter.limit(_login_account_limit, key_func=_login_account_key, methods=["POST"])
+def login() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        return redirect(url_for("challenges.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.display_name}.", "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
+        form.form_errors.append("The e-mail or password is wrong.")
+    return render_template("accounts/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "info")
+    return redirect(url_for("challenges.home"))
+
+
+@bp.get("/verify/<token>")
+def verify_email(token: str) -> ResponseReturnValue:
+    try:
+        services.verify_email(token)
+    except DomainError as error:
+        flash(error.message, "warning")
+    else:
+        flash("Thank you: your e-mail address is confirmed.", "success")
+    return redirect(
+        url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login")
+    )
+
+
+@bp.post("/verify/resend")
+@login_required
+@limiter.limit("5 per hour")
+def resend_verification() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit() and not current_user.is_verified:
+        services.send_verification_email(current_user)
+        flash(f"We sent a new link to {current_user.email}.", "info")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_ip_limit, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash("If an account uses that e-mail, a reset link is on its way.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    try:
+        services.user_for_reset_token(token)
+    except DomainError as error:
+        flash(error.message, "warning")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.reset_password(token, form.password.data)
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            login_user(user)
+            flash("Your password is changed and you are signed in.", "success")
+            return redirect(url_for("challenges.home"))
+    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account() -> ResponseReturnValue:
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                actor=current_user,
+                display_name=form.display_name.data,
+                bio=form.bio.data or "",
+                website=form.website.data or "",
+                timezone=form.timezone.data,
+            )
+        except DomainError as error:
+            apply_error(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("accounts.account"))
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        organizations=user_organizations(current_user),
+        confirm_form=ConfirmForm(),
+    ), 422 if form.errors else 200
+
+
+@bp.get("/u/<handle>")
+def profile(handle: str) -> ResponseReturnValue:
+    user = services.get_user_by_handle(handle)
+    if user is None:
+        abort(404)
+    return render_template(
+        "accounts/profile.html", user=user, organizations=user_organizations(user)
+    )

@@ -1,0 +1,172 @@
+"""User account operations: sign-up, sign-in, e-mail verification, password reset, profile."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app
+
+from accounts.models import User, new_auth_stamp
+from accounts.passwords import (
+    burn_verification_time,
+    hash_password,
+    password_problem,
+    verify_password,
+)
+from core.db import db, utcnow
+from core.errors import NotFound, ValidationFailed
+from core.mail import send_mail
+from core.text import check_web_url, normalize_email
+from core.timefmt import is_valid_zone
+from core.tokens import make_token, read_token
+from core.urls import external_url
+
+VERIFY_PURPOSE = "verify-email"
+RESET_PURPOSE = "reset-password"
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def get_user_by_handle(handle: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.handle == handle.strip().lower()))
+
+
+def _check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:
+    query = sa.select(User.email, User.handle).where(
+        sa.or_(User.email == email, User.handle == handle)
+    )
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    for existing_email, existing_handle in db.session.execute(query):
+        if existing_email == email:
+            raise ValidationFailed(
+                "An account with this e-mail already exists. Sign in or reset your password.",
+                field="email",
+            )
+        if existing_handle == handle:
+            raise ValidationFailed("This handle is taken. Choose another one.", field="handle")
+
+
+def register_user(*, email: str, handle: str, display_name: str, password: str) -> User:
+    """Create an unverified account and e-mail a verification link (after the commit)."""
+    email = normalize_email(email)
+    handle = handle.strip().lower()
+    problem = password_problem(password, [email, email.split("@")[0], handle, display_name])
+    if problem:
+        raise ValidationFailed(problem, field="password")
+    _check_unique(email, handle)
+    user = User(
+        email=email,
+        handle=handle,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as error:
+        # A concurrent sign-up won the race for the same e-mail or handle.
+        db.session.rollback()
+        _check_unique(email, handle)
+        raise ValidationFailed("This account could not be created. Try again.") from error
+    send_verification_email(user)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose credentials these are, or ``None`` (same time either way)."""
+    user = get_user_by_email(email)
+    if user is None:
+        burn_verification_time(password)
+        return None
+    return user if verify_password(user.password_hash, password) else None
+
+
+def send_verification_email(user: User) -> None:
+    token = make_token(VERIFY_PURPOSE, {"uid": user.id, "email": user.email})
+    link = external_url("accounts.verify_email", token=token)
+    send_mail(
+        user.email,
+        "Confirm your e-mail address for OpenPrize",
+        f"Hello {user.display_name},\n\nConfirm your e-mail address by opening this link:\n"
+        f"{link}\n\nThe link is valid for 3 days. If you did not sign up, ignore this message.\n",
+    )
+
+
+def verify_email(token: str) -> User:
+    """Mark the address in ``token`` verified; a used link reports that it was already used."""
+    payload = read_token(VERIFY_PURPOSE, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise ValidationFailed("This link is not valid for any account. Ask for a new one.")
+    if user.email_verified_at is not None:
+        raise ValidationFailed("This link has already been used: your e-mail is verified.")
+    user.email_verified_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def _reset_fingerprint(user: User) -> str:
+    # Changes once the password changes, which makes each reset link single use.
+    return user.password_hash[-16:]
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; say nothing either way."""
+    user = get_user_by_email(email)
+    if user is None:
+        return
+    token = make_token(RESET_PURPOSE, {"uid": user.id, "fp": _reset_fingerprint(user)})
+    link = external_url("accounts.reset_password", token=token)
+    send_mail(
+        user.email,
+        "Reset your OpenPrize password",
+        f"Hello {user.display_name},\n\nSomeone asked to reset your password. If it was you, "
+        f"open this link within an hour:\n{link}\n\nIf it was not you, ignore this message.\n",
+    )
+
+
+def user_for_reset_token(token: str) -> User:
+    payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or _reset_fingerprint(user) != payload.get("fp"):
+        raise ValidationFailed("This reset link has already been used. Ask for a new one.")
+    return user
+
+
+def reset_password(token: str, new_password: str) -> User:
+    """Set a new password from a valid, unused reset link; signs out other sessions."""
+    user = user_for_reset_token(token)
+    problem = password_problem(new_password, [user.email, user.email.split("@")[0], user.handle])
+    if problem:
+        raise ValidationFailed(problem, field="password")
+    user.password_hash = hash_password(new_password)
+    user.auth_stamp = new_auth_stamp()
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()  # the link proved control of the mailbox
+    db.session.commit()
+    return user
+
+
+def update_profile(
+    *, actor: User, display_name: str, bio: str, website: str, timezone: str
+) -> User:
+    """Change the actor's own public profile and preferred time zone."""
+    if not is_valid_zone(timezone):
+        raise ValidationFailed("Choose a time zone from the list.", field="timezone")
+    actor.display_name = display_name.strip()
+    actor.bio = bio.strip()
+    actor.website = check_web_url(website)
+    actor.timezone = timezone
+    db.session.commit()
+    return actor
+
+
+def make_admin(email: str) -> User:
+    user = get_user_by_email(email)
+    if user is None:
+        raise NotFound(f"No account with the e-mail {email}.")
+    user.is_admin = True
+    db.session.commit()
+    return user

@@ -1,0 +1,112 @@
+"""Application factory: configuration, extensions, blueprints, error handlers, CLI."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from core.config import DEFAULT_SECRET_KEY, FIXED_SETTINGS, load_config
+from core.db import db
+from core.errors import register_error_handlers
+from core.extensions import bootstrap, csrf, limiter, migrate
+from core.security import register_security_headers
+from core.templating import register_template_helpers
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, then ``overrides`` (tests pass a mapping)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(FIXED_SETTINGS)
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+    _apply_defaults(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+
+    from accounts import admin_bp, orgs_bp
+    from accounts import bp as accounts_bp
+    from accounts.auth import init_login
+    from accounts.cli import users_cli
+    from accounts.policies import TEMPLATE_POLICIES
+    from api import bp as api_bp
+    from challenges import bp as challenges_bp
+    from core.health import bp as health_bp
+
+    init_login(app)
+    for blueprint in (health_bp, challenges_bp, accounts_bp, orgs_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)
+    limiter.exempt(health_bp)
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app, TEMPLATE_POLICIES)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    return app
+
+
+def _apply_defaults(app: Flask) -> None:
+    relaxed = app.debug or app.testing
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY and not relaxed:
+        raise RuntimeError(
+            "Refusing to start with the default SECRET_KEY. Set SECRET_KEY in the environment "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if relaxed and "SESSION_COOKIE_SECURE" not in os.environ:
+        app.config["SESSION_COOKIE_SECURE"] = False
+    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "openprize.sqlite3")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.debug and not app.testing:
+        logging.getLogger("openprize").setLevel(logging.INFO)
+
+
+@click.group("demo", help="Demo data for the embedded default.")
+def demo_cli() -> None:
+    pass
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has users.")
+def load_demo(if_empty: bool) -> None:
+    """Load demo users and organizations, and print the demo logins."""
+    from accounts import demo as accounts_demo
+    from accounts.models import User
+
+    if db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        if if_empty:
+            click.echo("Demo data: the database already has users; nothing loaded.")
+            _print_logins(accounts_demo.DEMO_PASSWORD, None)
+            return
+        raise click.ClickException(
+            "The database already has users; demo data goes only into an empty one."
+        )
+    logins = accounts_demo.seed()
+    click.echo("Demo data loaded.")
+    _print_logins(accounts_demo.DEMO_PASSWORD, logins)
+
+
+def _print_logins(password: str, logins: list[tuple[str, str]] | None) -> None:
+    from accounts.demo import DEMO_USERS
+
+    rows = logins or [(email, "") for _, _, email, _ in DEMO_USERS]
+    click.echo(f"Demo logins (password for all: {password}):")
+    for email, description in rows:
+        click.echo(f"  {email:<28} {description}")

@@ -1,0 +1,1 @@
+"""Shared infrastructure (config, database, errors, security, rendering); imports no domain."""

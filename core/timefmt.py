@@ -1,0 +1,57 @@
+"""Showing UTC timestamps in the viewer's time zone, with the zone named."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from flask import g, request
+from flask_login import current_user
+
+TZ_COOKIE = "tz"
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_valid_zone(name: str | None) -> bool:
+    return bool(name) and name in all_zones()
+
+
+def viewer_zone() -> ZoneInfo:
+    """The signed-in user's zone, else the browser's (cookie set by app.js), else UTC."""
+    if "viewer_zone" in g:
+        return g.viewer_zone
+    name = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
+    if not is_valid_zone(name):
+        name = request.cookies.get(TZ_COOKIE)
+    try:
+        zone = ZoneInfo(name) if is_valid_zone(name) else ZoneInfo("UTC")
+    except ZoneInfoNotFoundError:
+        zone = ZoneInfo("UTC")
+    g.viewer_zone = zone
+    return zone
+
+
+def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """``21 Nov 2026, 22:00 CET (Europe/Berlin)``-style text in the viewer's zone."""
+    if value is None:
+        return ""
+    zone = viewer_zone()
+    local = to_viewer_zone(value)
+    label = local.tzname() or zone.key
+    suffix = label if zone.key in {"UTC", label} else f"{label} ({zone.key})"
+    return f"{local.strftime(fmt)} {suffix}"
+
+
+def to_viewer_zone(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(viewer_zone())
+
+
+def format_date(value: datetime | None) -> str:
+    return to_viewer_zone(value).strftime("%d %b %Y") if value else ""

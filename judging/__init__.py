@@ -1,0 +1,1 @@
+"""Judging: built in its own issue."""

@@ -1,0 +1,1 @@
+"""Payments: built in its own issue."""

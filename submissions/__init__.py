@@ -1,0 +1,1 @@
+"""Submissions: built in its own issue."""

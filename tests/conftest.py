@@ -1,0 +1,119 @@
+"""Test fixtures: one app per session on SQLite (or TEST_DATABASE_URL), clean tables per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app import create_app
+from core.db import db
+from core.extensions import limiter
+from core.mail import Mail, outbox
+
+TEST_SETTINGS = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "WTF_CSRF_ENABLED": False,
+    "MAIL_BACKEND": "memory",
+    "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+    "SERVER_NAME": None,
+}
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str) -> Iterator[Flask]:
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+
+
+def _empty_tables() -> None:
+    db.session.remove()
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        limiter.reset()
+        outbox().clear()
+        yield
+        _empty_tables()
+
+
+@pytest.fixture(scope="session")
+def web_app(app: Flask, database_url: str) -> Flask:
+    """The app that serves test-client requests.
+
+    It is a second instance so each request pushes its own app context (own ``g`` and
+    database session) instead of reusing the test's, as in production.
+    """
+    return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url})
+
+
+@pytest.fixture
+def client(web_app: Flask) -> FlaskClient:
+    return web_app.test_client()
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Callable[..., Flask]:
+    """A second app on the same database with different settings (CSRF on, for example)."""
+
+    def factory(**overrides: Any) -> Flask:
+        return create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url, **overrides})
+
+    return factory
+
+
+@pytest.fixture
+def mails() -> list[Mail]:
+    return outbox()
+
+
+class AuthActions:
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, email: str, password: str | None = None) -> Any:
+        from tests.factories import PASSWORD
+
+        return self.client.post("/login", data={"email": email, "password": password or PASSWORD})
+
+    def logout(self) -> Any:
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    return AuthActions(client)

@@ -1,0 +1,98 @@
+"""Permission matrix: every state-changing route against every role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask.testing import FlaskClient
+
+from accounts.models import Invitation, OrgRole
+from core.db import db
+from tests.conftest import AuthActions
+from tests.factories import add_member, make_org, make_user
+
+ROLES = ["anonymous", "user", "member", "manager", "owner", "other_owner", "admin"]
+
+
+@dataclass
+class World:
+    slug: str
+    target_membership_id: int
+    invitation_id: int
+
+
+@pytest.fixture
+def world() -> World:
+    owner = make_user("owner")
+    org = make_org("Helios", owner=owner, slug="helios")
+    add_member(org, make_user("manager"), OrgRole.MANAGER)
+    add_member(org, make_user("member"), OrgRole.MEMBER)
+    target = add_member(org, make_user("target"), OrgRole.MEMBER)
+    make_org("Other", owner=make_user("other_owner"), slug="other")
+    make_user("user")
+    make_user("admin", admin=True)
+    invitation = Invitation(org_id=org.id, email="pending@example.org", role=OrgRole.MEMBER)
+    db.session.add(invitation)
+    db.session.commit()
+    return World(slug=org.slug, target_membership_id=target.id, invitation_id=invitation.id)
+
+
+def _sign_in(auth: AuthActions, role: str) -> None:
+    if role != "anonymous":
+        response = auth.login(f"{role}@example.org")
+        assert response.status_code == 302, response.data
+
+
+EVERYONE_SIGNED_IN = set(ROLES) - {"anonymous"}
+# (method, url, form data, roles allowed); others get 403, anonymous a sign-in redirect.
+MATRIX = [
+    ("post", "/orgs/new", {"name": "New Org"}, EVERYONE_SIGNED_IN),
+    ("post", "/orgs/{slug}/edit", {"name": "Renamed"}, {"owner", "manager"}),
+    ("post", "/orgs/{slug}/invitations", {"email": "x@example.org", "role": "member"}, {"owner"}),
+    ("post", "/orgs/{slug}/invitations/{invitation}/revoke", {}, {"owner"}),
+    ("post", "/orgs/{slug}/members/{target}/role", {"role": "manager"}, {"owner"}),
+    ("post", "/orgs/{slug}/members/{target}/remove", {}, {"owner"}),
+    ("post", "/account", {"display_name": "New Name", "timezone": "UTC"}, EVERYONE_SIGNED_IN),
+    ("post", "/verify/resend", {}, EVERYONE_SIGNED_IN),
+    ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
+    ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
+    ("get", "/admin", None, {"admin"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url", "data", "allowed"), MATRIX, ids=[m[1] + ":" + m[0] for m in MATRIX]
+)
+def test_route_permissions(
+    client: FlaskClient,
+    auth: AuthActions,
+    world: World,
+    role: str,
+    method: str,
+    url: str,
+    data: dict | None,
+    allowed: set[str],
+) -> None:
+    _sign_in(auth, role)
+    target = url.format(
+        slug=world.slug, target=world.target_membership_id, invitation=world.invitation_id
+    )
+    response = getattr(client, method)(target, data=data)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code in {200, 302}, (response.status_code, response.data[:300])
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_logout_is_open_to_everyone_and_signs_out(
+    client: FlaskClient, auth: AuthActions, world: World, role: str
+) -> None:
+    _sign_in(auth, role)
+    assert client.post("/logout").status_code == 302
+    assert "/login" in client.get("/account").headers["Location"]
