@@ -37,24 +37,36 @@ ROLE_CHOICES = [
 
 
 class SignupForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(
+        "E-mail",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     handle = StringField(
         "Handle",
         validators=[DataRequired(), HANDLE_RULE],
         description="Your public address: /u/your-handle.",
+        render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(max=256)],
         description="At least 12 characters; common passwords are refused.",
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Create account")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=256)])
+    email = EmailField(
+        "E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"}
+    )
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField("Keep me signed in")
     submit = SubmitField("Sign in")
 
@@ -69,10 +81,12 @@ class ResetPasswordForm(FlaskForm):
         "New password",
         validators=[DataRequired(), Length(max=256)],
         description="At least 12 characters; common passwords are refused.",
+        render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         "Repeat new password",
         validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
 

@@ -17,7 +17,8 @@ from accounts.policies import can_create_org, can_edit_org, can_leave_org, can_m
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
 from core.mail import send_mail
-from core.text import check_web_url, normalize_email, slugify
+from core.slugs import unique_slug
+from core.text import check_web_url, normalize_email
 from core.tokens import make_token, read_token
 from core.urls import external_url
 
@@ -28,29 +29,12 @@ def get_org_by_slug(slug: str) -> Organization | None:
     return db.session.scalar(sa.select(Organization).where(Organization.slug == slug))
 
 
-def _unique_slug(name: str) -> str:
-    base = slugify(name, max_length=50)
-    taken = set(
-        db.session.scalars(
-            sa.select(Organization.slug).where(
-                sa.or_(Organization.slug == base, Organization.slug.like(f"{base}-%"))
-            )
-        )
-    )
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
 def create_organization(*, actor: User, name: str, website: str, description: str) -> Organization:
     """Create an organization with the actor as its first owner."""
     ensure(can_create_org(actor), "Verify your e-mail address before creating an organization.")
     org = Organization(
         name=name.strip(),
-        slug=_unique_slug(name),
+        slug=unique_slug(Organization.slug, name),
         website=check_web_url(website),
         description=description.strip(),
     )

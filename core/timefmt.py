@@ -55,3 +55,18 @@ def to_viewer_zone(value: datetime) -> datetime:
 
 def format_date(value: datetime | None) -> str:
     return to_viewer_zone(value).strftime("%d %b %Y") if value else ""
+
+
+def local_to_utc(naive: datetime, zone_name: str) -> datetime:
+    """A wall-clock time entered in ``zone_name`` as aware UTC (DST gaps resolve forward)."""
+    zone = ZoneInfo(zone_name)
+    aware = naive.replace(tzinfo=zone)
+    round_trip = aware.astimezone(UTC).astimezone(zone)
+    if round_trip.replace(tzinfo=None) != naive:  # inside a DST gap: take the later offset
+        aware = naive.replace(tzinfo=zone, fold=1)
+    return aware.astimezone(UTC)
+
+
+def utc_to_local(value: datetime, zone_name: str) -> datetime:
+    """Aware UTC to naive wall-clock time in ``zone_name`` (for editing forms)."""
+    return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)

@@ -1,0 +1,125 @@
+"""Gunicorn servers on 127.0.0.1: start in their own process group, wait until ready, stop."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOST = "127.0.0.1"
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = 10.0
+
+
+def free_port() -> int:
+    """A port the kernel reports free on 127.0.0.1 (gunicorn binds it right after)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def get_status(port: int, path: str, timeout: float = 5.0) -> int:
+    """Status of one GET to 127.0.0.1:port (redirects are not followed)."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+@dataclass
+class GunicornServer:
+    """One gunicorn master and its sync workers serving ``app_spec``."""
+
+    name: str
+    app_spec: str
+    workers: int
+    env: dict[str, str]
+    cwd: Path
+    log_path: Path
+    ready_path: str = "/"
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            self.app_spec,
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            "--error-logfile",
+            str(self.log_path),
+        ]
+
+    def start(self) -> None:
+        """Start gunicorn and block until ``ready_path`` answers 200 (bounded wait)."""
+        with open(os.devnull, "rb") as devnull:
+            # A new session: Ctrl-C in the terminal reaches only us, and we stop the group.
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=self.cwd,
+                env=self.env,
+                stdin=devnull,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                status = self.process.returncode
+                raise RuntimeError(f"{self.name}: gunicorn exited with {status}\n{self.log_tail()}")
+            try:
+                if get_status(self.port, self.ready_path, timeout=2.0) == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(
+            f"{self.name}: {self.ready_path} did not answer 200 within {READY_TIMEOUT:.0f}s\n"
+            f"{self.log_tail()}"
+        )
+
+    def stop(self) -> None:
+        """Terminate the whole process group; kill it if it outlives STOP_TIMEOUT."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return "(no gunicorn log)"
+        return "\n".join(text.splitlines()[-lines:])
