@@ -38,22 +38,50 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from accounts import bp as accounts_bp
     from accounts.auth import init_login
     from accounts.cli import users_cli
-    from accounts.policies import TEMPLATE_POLICIES
+    from accounts.policies import TEMPLATE_POLICIES as ACCOUNT_POLICIES
     from api import bp as api_bp
     from challenges import bp as challenges_bp
+    from challenges.cli import notify_cli
+    from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
+    from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
+    from core.preview import bp as preview_bp
+    from payments import bp as payments_bp
+    from payments.cli import payments_cli
+    from payments.gateway import init_gateway
+    from payments.ledger import summary as funds_summary
+    from payments.refunds import connect_signals
 
     init_login(app)
-    for blueprint in (health_bp, challenges_bp, accounts_bp, orgs_bp, admin_bp, api_bp):
+    init_gateway(app)
+    connect_signals(app)
+    for blueprint in (
+        health_bp,
+        challenges_bp,
+        accounts_bp,
+        orgs_bp,
+        admin_bp,
+        api_bp,
+        preview_bp,
+        payments_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
     limiter.exempt(health_bp)
 
     register_error_handlers(app)
     register_security_headers(app)
-    register_template_helpers(app, TEMPLATE_POLICIES)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
+    register_template_helpers(
+        app,
+        {
+            **ACCOUNT_POLICIES,
+            **CHALLENGE_POLICIES,
+            **CHALLENGE_HELPERS,
+            "funds_summary": funds_summary,
+        },
+    )
+    for command in (users_cli, demo_cli, notify_cli, payments_cli):
+        app.cli.add_command(command)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
@@ -70,6 +98,18 @@ def _apply_defaults(app: Flask) -> None:
     if relaxed and "SESSION_COOKIE_SECURE" not in os.environ:
         app.config["SESSION_COOKIE_SECURE"] = False
     app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    simulated = not app.config["STRIPE_SECRET_KEY"]
+    if simulated and not relaxed and not app.config["PAYMENTS_SIMULATED"]:
+        raise RuntimeError(
+            "Refusing to start without STRIPE_SECRET_KEY outside debug mode. Set the Stripe keys, "
+            "or PAYMENTS_SIMULATED=1 for a demo in which no money moves."
+        )
+    if simulated and not app.config["STRIPE_SIMULATOR_STORE"] and not app.testing:
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["STRIPE_SIMULATOR_STORE"] = os.path.join(
+            app.instance_path, "stripe-simulator.sqlite3"
+        )
+    app.config["PAYMENTS_SIMULATED"] = simulated
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "openprize.sqlite3")
@@ -98,8 +138,15 @@ def load_demo(if_empty: bool) -> None:
         raise click.ClickException(
             "The database already has users; demo data goes only into an empty one."
         )
+    from flask import current_app
+
+    from challenges import demo as challenges_demo
+    from payments import demo as payments_demo
+
     logins = accounts_demo.seed()
-    click.echo("Demo data loaded.")
+    challenges = challenges_demo.seed()
+    payments_demo.seed(current_app.config["PLATFORM_FEE_BPS"])
+    click.echo(f"Demo data loaded: {len(challenges)} published challenges and 3 drafts.")
     _print_logins(accounts_demo.DEMO_PASSWORD, logins)
 
 

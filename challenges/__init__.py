@@ -1,7 +1,7 @@
-"""Challenges: the front page now; drafting, review, funding and browsing come with their issue."""
+"""Challenges: drafting, review, publication, browsing and search, Q&A, updates, follows."""
 
 from flask import Blueprint
 
 bp = Blueprint("challenges", __name__)
 
-from challenges import routes  # noqa: E402, F401
+from challenges import community_routes, routes, sponsor_routes  # noqa: E402, F401

@@ -1,11 +1,87 @@
-"""Public challenge pages."""
+"""Public challenge pages: front page, browse and search, challenge page, Atom feed."""
 
-from flask import render_template
+from __future__ import annotations
+
+from flask import Response, abort, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
-from challenges import bp
+from challenges import bp, community
+from challenges.feeds import atom_feed
+from challenges.forms import AnswerForm, QuestionForm, UpdateForm
+from challenges.models import CATEGORIES, Challenge, Phase, RulesChange
+from challenges.openness import SolutionVisibility
+from challenges.policies import can_view_challenge
+from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse, browse_query
+from challenges.services import get_challenge
+from core.db import db
+
+
+def filters_from_args() -> BrowseFilters:
+    args = request.args
+    min_prize = args.get("min_prize", "").replace(",", "").strip()
+    sort = args.get("sort", "relevance" if args.get("q") else "closing")
+    return BrowseFilters(
+        q=args.get("q", "").strip()[:200],
+        phase=args.get("status", "") if args.get("status") in set(PUBLIC_PHASES) else "",
+        category=args.get("category", "") if args.get("category") in CATEGORIES else "",
+        min_prize=int(min_prize) if min_prize.isdigit() and len(min_prize) < 12 else None,
+        visibility=args.get("openness", "")
+        if args.get("openness") in set(SolutionVisibility)
+        else "",
+        sort=sort if sort in SORTS else "closing",
+    )
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    return render_template("challenges/home.html")
+    featured = db.session.scalars(browse_query(BrowseFilters(phase=Phase.OPEN)).limit(6)).all()
+    return render_template("challenges/home.html", featured=featured)
+
+
+@bp.get("/challenges")
+def index() -> ResponseReturnValue:
+    filters = filters_from_args()
+    page = request.args.get("page", 1, type=int)
+    pagination = browse(filters, page=max(page, 1), per_page=current_app.config["PER_PAGE"])
+    return render_template(
+        "challenges/index.html",
+        pagination=pagination,
+        filters=filters,
+        categories=CATEGORIES,
+        sorts=SORTS,
+        phases=PUBLIC_PHASES,
+    )
+
+
+@bp.get("/challenges/<slug>")
+def show(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if not can_view_challenge(current_user, challenge):
+        abort(404)
+    changes = db.session.scalars(
+        db.select(RulesChange)
+        .where(RulesChange.challenge_id == challenge.id)
+        .order_by(RulesChange.version.desc())
+    ).all()
+    return render_template(
+        "challenges/show.html",
+        challenge=challenge,
+        now_phase=challenge.phase(),
+        questions=community.questions_for(challenge),
+        updates=community.updates_for(challenge),
+        rules_changes=changes,
+        following=community.is_following(current_user, challenge),
+        question_form=QuestionForm(),
+        answer_form=AnswerForm(),
+        update_form=UpdateForm(),
+        funding_state=request.args.get("funding"),
+    )
+
+
+@bp.get("/feeds/challenges.atom")
+def feed() -> ResponseReturnValue:
+    challenges: list[Challenge] = db.session.scalars(
+        browse_query(BrowseFilters(sort="newest")).limit(50)
+    ).all()
+    return Response(atom_feed(challenges), mimetype="application/atom+xml")

@@ -45,6 +45,17 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "EMAIL_TOKEN_MAX_AGE": _int(env.get("EMAIL_TOKEN_MAX_AGE"), 3 * 24 * 3600),
         "PASSWORD_RESET_MAX_AGE": _int(env.get("PASSWORD_RESET_MAX_AGE"), 3600),
         "INVITATION_MAX_AGE": _int(env.get("INVITATION_MAX_AGE"), 14 * 24 * 3600),
+        "REVIEW_REQUIRED": _bool(env.get("REVIEW_REQUIRED"), True),
+        "PLATFORM_FEE_BPS": _int(env.get("PLATFORM_FEE_BPS"), 500),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", "whsec_simulated_platform"),
+        "STRIPE_CONNECT_WEBHOOK_SECRET": env.get(
+            "STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_simulated_connect"
+        ),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE", ""),
+        "STRIPE_MAX_NETWORK_RETRIES": _int(env.get("STRIPE_MAX_NETWORK_RETRIES"), 2),
+        "PAYMENTS_SIMULATED": _bool(env.get("PAYMENTS_SIMULATED"), False),
+        "STRIPE_SIMULATOR_STORE": env.get("STRIPE_SIMULATOR_STORE", ""),
     }
 
 

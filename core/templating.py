@@ -7,7 +7,7 @@ from flask import Flask
 
 from core.markdown import render_markdown
 from core.money import format_amount
-from core.timefmt import format_date, format_datetime
+from core.timefmt import format_date, format_datetime, relative
 
 
 def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., Any]]) -> None:
@@ -15,4 +15,5 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_amount
+    app.jinja_env.filters["relative"] = relative
     app.jinja_env.globals.update(policies)

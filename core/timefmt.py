@@ -70,3 +70,19 @@ def local_to_utc(naive: datetime, zone_name: str) -> datetime:
 def utc_to_local(value: datetime, zone_name: str) -> datetime:
     """Aware UTC to naive wall-clock time in ``zone_name`` (for editing forms)."""
     return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+
+
+def relative(value: datetime, now: datetime | None = None) -> str:
+    """``in 3 days`` / ``5 hours ago``: coarse, for cards; the exact time goes in a tooltip."""
+    now = now or datetime.now(UTC)
+    seconds = (value - now).total_seconds()
+    future = seconds >= 0
+    seconds = abs(seconds)
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            text = f"{count} {unit}{'' if count == 1 else 's'}"
+            break
+    else:
+        text = "less than a minute"
+    return f"in {text}" if future else f"{text} ago"

@@ -1,1 +1,7 @@
-"""Payments: built in its own issue."""
+"""Payments: Stripe gateway, funding, refunds, webhooks, ledger (payouts come with their issue)."""
+
+from flask import Blueprint
+
+bp = Blueprint("payments", __name__)
+
+from payments import routes  # noqa: E402, F401

@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -42,12 +43,24 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app(database_url: str) -> Iterator[Flask]:
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
-        db.drop_all()
-        db.create_all()
+        _reset_schema()
+        flask_migrate.upgrade()  # the schema users get, search triggers and indexes included
     yield app
     with app.app_context():
         db.session.remove()
-        db.drop_all()
+        _reset_schema()
+
+
+def _reset_schema() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            for name in ("challenges_fts", "alembic_version"):
+                connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
 
 
 def _empty_tables() -> None:

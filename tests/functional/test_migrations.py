@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app import create_app
-from core.db import db
+from core.db import db, include_in_autogenerate
 
 
 @contextmanager
@@ -36,7 +36,9 @@ def _fresh_database(base_url: str, tmp_path: Path) -> Iterator[str]:
 
 def _schema_diff() -> list:
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_in_autogenerate}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -47,7 +47,7 @@ def test_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
 
 
 def test_production_cookies_are_secure(make_app: Callable[..., Flask]) -> None:
-    app = make_app(TESTING=False, SESSION_COOKIE_SECURE=True)
+    app = make_app(TESTING=False, SESSION_COOKIE_SECURE=True, PAYMENTS_SIMULATED=True)
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
 
 
@@ -161,3 +161,11 @@ def test_refuses_to_start_with_default_secret_key_outside_debug(
     with pytest.raises(RuntimeError, match="default SECRET_KEY"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True}).testing
+
+
+def test_production_refuses_to_start_without_stripe_keys(make_app: Callable[..., Flask]) -> None:
+    with pytest.raises(RuntimeError, match="STRIPE_SECRET_KEY"):
+        make_app(TESTING=False, STRIPE_SECRET_KEY="", PAYMENTS_SIMULATED=False)
+    assert (
+        make_app(TESTING=False, STRIPE_SECRET_KEY="sk_test_x").config["PAYMENTS_SIMULATED"] is False
+    )

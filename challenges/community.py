@@ -1,0 +1,123 @@
+"""Questions and answers, sponsor updates and follows."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from accounts.models import User
+from challenges.models import Challenge, ChallengeUpdate, Follow, Question
+from challenges.notifications import notify_followers
+from challenges.policies import (
+    can_answer_question,
+    can_ask_question,
+    can_follow,
+    can_post_update,
+)
+from core.db import db, utcnow
+from core.errors import Conflict, ValidationFailed, ensure
+
+MAX_TEXT = 5000
+
+
+def _text(value: str, field: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValidationFailed(f"Write the {what}.", field=field)
+    if len(value) > MAX_TEXT:
+        raise ValidationFailed(f"Keep the {what} under {MAX_TEXT} characters.", field=field)
+    return value
+
+
+def ask_question(*, actor: User, challenge: Challenge, body: str) -> Question:
+    """A signed-in user asks publicly; the asker follows the challenge to hear the answer."""
+    ensure(can_ask_question(actor, challenge), "Questions are open while the challenge is.")
+    question = Question(
+        challenge_id=challenge.id, asker_id=actor.id, body=_text(body, "body", "question")
+    )
+    db.session.add(question)
+    _ensure_following(actor, challenge)
+    db.session.commit()
+    return question
+
+
+def answer_question(*, actor: User, question: Question, answer: str) -> Question:
+    """A sponsor member answers publicly; followers are e-mailed."""
+    challenge = db.session.get(Challenge, question.challenge_id)
+    ensure(can_answer_question(actor, challenge), "Only the sponsor answers questions.")
+    question.answer = _text(answer, "answer", "answer")
+    question.answered_by_id = actor.id
+    question.answered_at = utcnow()
+    db.session.commit()
+    notify_followers(
+        challenge,
+        f"New answer: {challenge.title}",
+        f"Q: {question.body}\n\nA: {question.answer}",
+    )
+    return question
+
+
+def post_update(*, actor: User, challenge: Challenge, title: str, body: str) -> ChallengeUpdate:
+    """A sponsor update on the challenge page; followers are e-mailed."""
+    ensure(
+        can_post_update(actor, challenge),
+        "Only the sponsor posts updates to a published challenge.",
+    )
+    update = ChallengeUpdate(
+        challenge_id=challenge.id,
+        author_id=actor.id,
+        title=_text(title, "title", "title")[:120],
+        body=_text(body, "body", "update"),
+    )
+    db.session.add(update)
+    db.session.commit()
+    notify_followers(challenge, f"Update: {challenge.title}: {update.title}", update.body)
+    return update
+
+
+def _ensure_following(actor: User, challenge: Challenge) -> None:
+    if db.session.get(Follow, (actor.id, challenge.id)) is None:
+        db.session.add(Follow(user_id=actor.id, challenge_id=challenge.id))
+
+
+def follow(*, actor: User, challenge: Challenge) -> None:
+    ensure(can_follow(actor, challenge), "Sign in to follow published challenges.")
+    _ensure_following(actor, challenge)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()  # a double click followed already
+
+
+def unfollow(*, actor: User, challenge: Challenge) -> None:
+    follow_row = db.session.get(Follow, (actor.id, challenge.id))
+    if follow_row is None:
+        raise Conflict("You do not follow this challenge.")
+    db.session.delete(follow_row)
+    db.session.commit()
+
+
+def is_following(user: User | None, challenge: Challenge) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.get(Follow, (user.id, challenge.id)) is not None
+
+
+def questions_for(challenge: Challenge) -> list[Question]:
+    return list(
+        db.session.scalars(
+            sa.select(Question)
+            .where(Question.challenge_id == challenge.id)
+            .options(sa.orm.joinedload(Question.asker))
+            .order_by(Question.created_at.desc())
+        )
+    )
+
+
+def updates_for(challenge: Challenge) -> list[ChallengeUpdate]:
+    return list(
+        db.session.scalars(
+            sa.select(ChallengeUpdate)
+            .where(ChallengeUpdate.challenge_id == challenge.id)
+            .order_by(ChallengeUpdate.published_at.desc())
+        )
+    )

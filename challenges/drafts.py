@@ -1,0 +1,105 @@
+"""Validated challenge input, shared by creation and editing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from challenges.models import CATEGORIES
+from challenges.openness import (
+    IpOnAward,
+    JudgingTransparency,
+    SolutionVisibility,
+    SubmissionLicense,
+)
+from core.errors import ValidationFailed
+from core.money import CURRENCIES
+from core.timefmt import is_valid_zone
+
+MAX_TIERS = 10
+MAX_TAGS = 8
+
+
+@dataclass
+class TierInput:
+    label: str
+    amount: int
+
+
+@dataclass
+class ChallengeInput:
+    title: str
+    summary: str
+    category: str
+    tags: list[str]
+    description_md: str
+    rules_md: str
+    eligibility_md: str
+    currency: str
+    timezone: str
+    opens_at: datetime
+    closes_at: datetime
+    judging_ends_at: datetime
+    max_team_size: int
+    community_voting: bool
+    solution_visibility: str
+    submission_license: str
+    ip_on_award: str
+    judging_transparency: str
+    tiers: list[TierInput] = field(default_factory=list)
+    change_note: str = ""
+
+    @property
+    def purse_amount(self) -> int:
+        return sum(tier.amount for tier in self.tiers)
+
+
+def normalize_tags(text: str) -> list[str]:
+    tags: list[str] = []
+    for raw in text.split(","):
+        tag = " ".join(raw.strip().lower().split())[:30]
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def _choice(value: str, allowed: type, field_name: str, label: str) -> None:
+    if value not in {member.value for member in allowed}:
+        raise ValidationFailed(f"Choose one of the listed options for {label}.", field=field_name)
+
+
+def validate_input(data: ChallengeInput, now: datetime) -> None:
+    """Rules every draft obeys; raise ``ValidationFailed`` naming the field at fault."""
+    if data.category not in CATEGORIES:
+        raise ValidationFailed("Choose a category from the list.", field="category")
+    if data.currency not in CURRENCIES:
+        raise ValidationFailed("Choose a currency from the list.", field="currency")
+    if not is_valid_zone(data.timezone):
+        raise ValidationFailed("Choose a time zone from the list.", field="timezone")
+    if len(data.tags) > MAX_TAGS:
+        raise ValidationFailed(f"Use at most {MAX_TAGS} tags.", field="tags")
+    if not data.opens_at < data.closes_at:
+        raise ValidationFailed("The challenge must open before it closes.", field="closes_at")
+    if data.closes_at <= now:
+        raise ValidationFailed("The closing time must be in the future.", field="closes_at")
+    if not data.closes_at < data.judging_ends_at:
+        raise ValidationFailed(
+            "Judging must end after the challenge closes.", field="judging_ends_at"
+        )
+    if not 1 <= data.max_team_size <= 20:
+        raise ValidationFailed("Teams may have 1 to 20 members.", field="max_team_size")
+    _choice(data.solution_visibility, SolutionVisibility, "solution_visibility", "visibility")
+    _choice(data.submission_license, SubmissionLicense, "submission_license", "the license")
+    _choice(data.ip_on_award, IpOnAward, "ip_on_award", "IP on award")
+    _choice(data.judging_transparency, JudgingTransparency, "judging_transparency", "transparency")
+    if not data.tiers:
+        raise ValidationFailed("Add at least one prize.", field="tiers")
+    if len(data.tiers) > MAX_TIERS:
+        raise ValidationFailed(f"Use at most {MAX_TIERS} prizes.", field="tiers")
+    for tier in data.tiers:
+        if tier.amount <= 0:
+            raise ValidationFailed("Every prize must be greater than zero.", field="tiers")
+        if not tier.label.strip():
+            raise ValidationFailed(
+                "Give every prize a label, such as “First prize”.", field="tiers"
+            )

@@ -1,0 +1,81 @@
+"""E-mail to a challenge's followers: updates, answers and deadline reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from accounts.models import User
+from challenges.models import Challenge, DeadlineNotice, Follow
+from core.db import db
+from core.mail import send_mail
+from core.urls import external_url
+
+REMINDERS = {"7d": timedelta(days=7), "1d": timedelta(days=1)}
+
+
+def follower_emails(challenge_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(Follow, Follow.user_id == User.id)
+            .where(Follow.challenge_id == challenge_id)
+            .order_by(User.id)
+        )
+    )
+
+
+def notify_followers(challenge: Challenge, subject: str, body: str) -> int:
+    """Mail every follower; returns how many were told. Call after the commit."""
+    link = external_url("challenges.show", slug=challenge.slug)
+    emails = follower_emails(challenge.id)
+    for email in emails:
+        send_mail(
+            email,
+            subject,
+            f"{body}\n\n{link}\n\nYou follow this challenge; unfollow on its page to stop these.",
+        )
+    return len(emails)
+
+
+def send_deadline_reminders(now: datetime) -> int:
+    """Tell followers 7 days and 1 day before close, once per challenge, reminder and deadline.
+
+    The notice row is committed before the mails go out, so a crash or a second run of the
+    command never sends the same reminder twice.
+    """
+    sent = 0
+    for kind, lead in REMINDERS.items():
+        due = db.session.scalars(
+            sa.select(Challenge).where(
+                Challenge.published_at.is_not(None),
+                Challenge.cancelled_at.is_(None),
+                Challenge.closes_at > now,
+                Challenge.closes_at <= now + lead,
+                ~sa.exists().where(
+                    DeadlineNotice.challenge_id == Challenge.id,
+                    DeadlineNotice.kind == kind,
+                    DeadlineNotice.closes_at == Challenge.closes_at,
+                ),
+            )
+        ).all()
+        for challenge in due:
+            if kind == "7d" and challenge.closes_at <= now + REMINDERS["1d"]:
+                continue  # inside the last day only the 1-day reminder is useful
+            db.session.add(
+                DeadlineNotice(challenge_id=challenge.id, kind=kind, closes_at=challenge.closes_at)
+            )
+            try:
+                db.session.commit()
+            except sa.exc.IntegrityError:
+                db.session.rollback()  # another run claimed it first
+                continue
+            left = "7 days" if kind == "7d" else "1 day"
+            sent += notify_followers(
+                challenge,
+                f"{left} left: {challenge.title}",
+                f"{challenge.title} closes in {left}. "
+                "Submit or revise your entry before the deadline.",
+            )
+    return sent

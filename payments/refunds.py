@@ -1,0 +1,102 @@
+"""Refunds of a cancelled challenge's purse: intent committed first, then the Stripe call."""
+
+from __future__ import annotations
+
+import logging
+
+import sqlalchemy as sa
+from flask import Flask
+
+from core.db import db
+from payments.gateway import GatewayError, gateway
+from payments.models import Funding, FundingStatus, Refund, RefundStatus
+
+logger = logging.getLogger("openprize.payments")
+OPEN_REFUND = (RefundStatus.PENDING, RefundStatus.REQUESTED)
+
+
+def request_full_refund(challenge_id: int) -> list[Refund]:
+    """Create one refund per paid funding of the challenge (purse and fee), then execute them.
+
+    Safe to call twice: a funding that already has a refund gets no second one.
+    """
+    fundings = db.session.scalars(
+        sa.select(Funding).where(
+            Funding.challenge_id == challenge_id, Funding.status == FundingStatus.PAID
+        )
+    ).all()
+    created: list[Refund] = []
+    for funding in fundings:
+        has_refund = db.session.scalar(
+            sa.select(Refund.id).where(
+                Refund.funding_id == funding.id, Refund.status != RefundStatus.FAILED
+            )
+        )
+        if has_refund is None:
+            refund = Refund(
+                funding_id=funding.id, amount=funding.total_amount, reason="challenge cancelled"
+            )
+            db.session.add(refund)
+            created.append(refund)
+    db.session.commit()
+    for refund in created:
+        execute_refund(refund.id)
+    return created
+
+
+def execute_refund(refund_id: int) -> Refund:
+    """Ask Stripe for a pending refund with its own key; unknown outcomes stay pending."""
+    refund = db.session.get(Refund, refund_id)
+    if refund.status != RefundStatus.PENDING:
+        return refund
+    funding = refund.funding
+    try:
+        result = gateway().create_refund(
+            idempotency_key=refund.idempotency_key,
+            payment_intent=funding.payment_intent_id or "",
+            amount=refund.amount,
+            metadata={"refund_id": str(refund.id), "challenge_id": str(funding.challenge_id)},
+        )
+    except GatewayError as error:
+        refund = db.session.get(Refund, refund_id, populate_existing=True)
+        refund.last_error = error.message[:500]
+        if error.definite:
+            refund.status = RefundStatus.FAILED
+            logger.error("refund %s refused by Stripe: %s", refund.id, error.message)
+        db.session.commit()
+        return refund
+    # The charge.refunded webhook may already have confirmed it: never move backwards.
+    refund = db.session.get(Refund, refund_id, populate_existing=True, with_for_update=True)
+    refund.stripe_refund_id = result.id
+    if refund.status == RefundStatus.PENDING:
+        refund.status = RefundStatus.REQUESTED
+    db.session.commit()
+    return refund
+
+
+def retry_pending_refunds() -> int:
+    """Re-issue refunds whose Stripe call never completed (same idempotency key)."""
+    ids = db.session.scalars(
+        sa.select(Refund.id).where(Refund.status == RefundStatus.PENDING)
+    ).all()
+    for refund_id in ids:
+        execute_refund(refund_id)
+    return len(ids)
+
+
+def pending_refund_total(challenge_id: int) -> int:
+    total = db.session.scalar(
+        sa.select(sa.func.sum(Refund.amount))
+        .join(Funding, Funding.id == Refund.funding_id)
+        .where(Funding.challenge_id == challenge_id, Refund.status.in_(OPEN_REFUND))
+    )
+    return int(total or 0)
+
+
+def connect_signals(app: Flask) -> None:
+    from challenges.signals import challenge_cancelled
+
+    def on_cancelled(sender: Flask, challenge_id: int) -> None:
+        request_full_refund(challenge_id)
+
+    challenge_cancelled.connect(on_cancelled, sender=app, weak=False)
