@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from accounts.models import Membership, Organization, OrgRole, User
 from accounts.passwords import hash_password
 from core.db import db, utcnow
+
+if TYPE_CHECKING:
+    from challenges.models import Challenge
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -62,3 +66,78 @@ def add_member(org: Organization, user: User, role: OrgRole = OrgRole.MEMBER) ->
     db.session.add(membership)
     db.session.commit()
     return membership
+
+
+def make_challenge(
+    org: Organization,
+    *,
+    title: str = "Grid Storage Challenge",
+    slug: str | None = None,
+    phase: str = "open",
+    published: bool = True,
+    review_state: str | None = None,
+    tiers: list[tuple[str, int]] | None = None,
+    currency: str = "USD",
+    visibility: str = "public_after_close",
+    summary: str = "Store a day of solar power for less than it costs to make.",
+    description: str = "Batteries, pumped hydro or anything else that works at grid scale.",
+    category: str = "Energy & climate",
+    tags: str = "storage,grid",
+    max_team_size: int = 3,
+) -> Challenge:
+    """A challenge in ``phase`` (upcoming, open, judging, awarded, cancelled) relative to now."""
+    from datetime import timedelta
+
+    from challenges.models import Challenge, PrizeTier
+
+    now = utcnow()
+    day = timedelta(days=1)
+    opens, closes = {
+        "upcoming": (now + 5 * day, now + 30 * day),
+        "open": (now - 5 * day, now + 30 * day),
+        "judging": (now - 40 * day, now - 2 * day),
+        "awarded": (now - 60 * day, now - 30 * day),
+        "cancelled": (now - 5 * day, now + 30 * day),
+    }[phase]
+    tiers = tiers or [("First prize", 1_000_000), ("Second prize", 500_000)]
+    n = next(_counter)
+    challenge = Challenge(
+        org_id=org.id,
+        slug=slug or f"challenge-{n}",
+        title=title,
+        summary=summary,
+        category=category,
+        tags=tags,
+        description_md=description,
+        rules_md="Submit a PDF.",
+        eligibility_md="Everyone over 18.",
+        currency=currency,
+        timezone="UTC",
+        opens_at=opens,
+        closes_at=closes,
+        judging_ends_at=closes + 20 * day,
+        max_team_size=max_team_size,
+        solution_visibility=visibility,
+        submission_license="CC-BY-4.0",
+        ip_on_award="solver_retains",
+        judging_transparency="scores_to_solver",
+        review_state=review_state or ("approved" if published else "draft"),
+        prize_tiers=[
+            PrizeTier(place=i + 1, label=label, amount=amount)
+            for i, (label, amount) in enumerate(tiers)
+        ],
+        purse_amount=sum(amount for _, amount in tiers),
+    )
+    if published:
+        challenge.approved_at = opens - 10 * day
+        challenge.funded_amount = challenge.purse_amount
+        challenge.funded_at = opens - 9 * day
+        challenge.published_at = opens - 9 * day
+    if phase == "awarded":
+        challenge.awarded_at = closes + 10 * day
+    if phase == "cancelled":
+        challenge.cancelled_at = now - day
+        challenge.cancel_reason = "Budget withdrawn."
+    db.session.add(challenge)
+    db.session.commit()
+    return challenge
