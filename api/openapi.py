@@ -2,17 +2,76 @@
 
 from typing import Any
 
-PROBLEM_SCHEMA = {
-    "type": "object",
-    "description": "RFC 9457 problem document.",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-    },
-    "required": ["title", "status"],
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+PROBLEM_RESPONSE = {
+    "description": "Problem document (RFC 9457)",
+    "content": {"application/problem+json": {"schema": PROBLEM}},
 }
+MONEY = {
+    "type": "object",
+    "properties": {
+        "amount_minor": {"type": "integer", "description": "Integer minor units (cents)."},
+        "currency": {"type": "string", "example": "USD"},
+        "exponent": {"type": "integer", "description": "Decimal places of the currency."},
+    },
+    "required": ["amount_minor", "currency", "exponent"],
+}
+CHALLENGE_SUMMARY = {
+    "type": "object",
+    "properties": {
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "category": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "sponsor": {
+            "type": "object",
+            "properties": {"slug": {"type": "string"}, "name": {"type": "string"}},
+        },
+        "phase": {
+            "type": "string",
+            "enum": ["upcoming", "open", "judging", "awarded", "cancelled"],
+        },
+        "purse": {"$ref": "#/components/schemas/Money"},
+        "opens_at": {"type": "string", "format": "date-time"},
+        "closes_at": {"type": "string", "format": "date-time"},
+        "judging_ends_at": {"type": "string", "format": "date-time"},
+        "entrant_count": {"type": "integer"},
+        "openness": {"type": "object"},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "required": ["slug", "title", "phase", "purse", "closes_at"],
+}
+CHALLENGE_DETAIL = {
+    "allOf": [
+        {"$ref": "#/components/schemas/ChallengeSummary"},
+        {
+            "type": "object",
+            "properties": {
+                "description_md": {"type": "string"},
+                "rules_md": {"type": "string"},
+                "eligibility_md": {"type": "string"},
+                "rules_version": {"type": "integer"},
+                "max_team_size": {"type": "integer"},
+                "community_voting": {"type": "boolean"},
+                "prizes": {"type": "array", "items": {"type": "object"}},
+                "published_at": {"type": "string", "format": "date-time"},
+                "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
+                "cancel_reason": {"type": ["string", "null"]},
+            },
+        },
+    ]
+}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": description,
+        "schema": schema,
+    }
 
 
 def openapi_document() -> dict[str, Any]:
@@ -21,15 +80,122 @@ def openapi_document() -> dict[str, Any]:
         "info": {
             "title": "OpenPrize API",
             "version": "1",
-            "description": "Read access to public challenges, results and solutions.",
+            "description": "Read access to public challenges, results and solutions. Errors are "
+            "RFC 9457 problem documents.",
         },
         "paths": {
+            "/api/v1/challenges": {
+                "get": {
+                    "summary": "Published challenges, filtered and paginated",
+                    "parameters": [
+                        _query("q", "Full-text search", {"type": "string", "maxLength": 200}),
+                        _query(
+                            "status",
+                            "Phase",
+                            {
+                                "type": "string",
+                                "enum": ["upcoming", "open", "judging", "awarded", "cancelled"],
+                            },
+                        ),
+                        _query("category", "Category", {"type": "string"}),
+                        _query(
+                            "min_prize",
+                            "Minimum purse in major units",
+                            {"type": "integer", "minimum": 0},
+                        ),
+                        _query(
+                            "openness",
+                            "Solution visibility",
+                            {
+                                "type": "string",
+                                "enum": ["public_on_submit", "public_after_close", "sponsor_only"],
+                            },
+                        ),
+                        _query(
+                            "sort",
+                            "Order",
+                            {"type": "string", "enum": ["closing", "newest", "purse", "relevance"]},
+                        ),
+                        _query("page", "Page number", {"type": "integer", "minimum": 1}),
+                        _query(
+                            "per_page",
+                            "Items per page",
+                            {"type": "integer", "minimum": 1, "maximum": 100},
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "A page of challenges with next/prev links",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "properties": {
+                                            "data": {
+                                                "type": "array",
+                                                "items": {
+                                                    "$ref": "#/components/schemas/ChallengeSummary"
+                                                },
+                                            },
+                                            "page": {"type": "integer"},
+                                            "per_page": {"type": "integer"},
+                                            "total": {"type": "integer"},
+                                            "links": {"type": "object"},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": PROBLEM_RESPONSE,
+                    },
+                }
+            },
+            "/api/v1/challenges/{slug}": {
+                "get": {
+                    "summary": "One published challenge",
+                    "parameters": [
+                        {
+                            "name": "slug",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The challenge",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ChallengeDetail"}
+                                }
+                            },
+                        },
+                        "404": PROBLEM_RESPONSE,
+                    },
+                }
+            },
             "/api/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
                     "responses": {"200": {"description": "The OpenAPI document"}},
                 }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                    },
+                    "required": ["title", "status"],
+                },
+                "Money": MONEY,
+                "ChallengeSummary": CHALLENGE_SUMMARY,
+                "ChallengeDetail": CHALLENGE_DETAIL,
             }
         },
-        "components": {"schemas": {"Problem": PROBLEM_SCHEMA}},
     }

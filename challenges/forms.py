@@ -17,7 +17,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from challenges.drafts import MAX_TIERS, ChallengeInput, TierInput, normalize_tags
 from challenges.models import CATEGORIES, Challenge
@@ -71,12 +71,12 @@ class ChallengeForm(FlaskForm):
         validators=[DataRequired()],
         description="Dates are stored in UTC and shown to each visitor in their own zone.",
     )
-    opens_at = DateTimeLocalField("Opens", format=DATETIME_FORMAT, validators=[DataRequired()])
+    opens_at = DateTimeLocalField("Opens", format=DATETIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(
-        "Closes (submission deadline)", format=DATETIME_FORMAT, validators=[DataRequired()]
+        "Closes (submission deadline)", format=DATETIME_FORMAT, validators=[InputRequired()]
     )
     judging_ends_at = DateTimeLocalField(
-        "Judging ends", format=DATETIME_FORMAT, validators=[DataRequired()]
+        "Judging ends", format=DATETIME_FORMAT, validators=[InputRequired()]
     )
     currency = SelectField("Currency", choices=[SelectChoice(c, c) for c in CURRENCIES])
     tiers = FieldList(FormField(PrizeTierForm), min_entries=3, max_entries=MAX_TIERS)

@@ -12,7 +12,7 @@ from accounts.policies import can_view_admin
 from challenges import bp, services
 from challenges.forms import CancelForm, ChallengeForm, ReviewForm, form_data_for, form_to_input
 from challenges.models import Challenge
-from challenges.policies import can_create_challenge, can_edit_challenge
+from challenges.policies import can_cancel_challenge, can_create_challenge, can_edit_challenge
 from core.errors import DomainError
 from core.forms import apply_error
 from core.timefmt import viewer_zone
@@ -56,16 +56,16 @@ def _save(form: ChallengeForm, save) -> Challenge | None:
 @login_required
 def new() -> ResponseReturnValue:
     orgs = _sponsor_orgs()
-    if not orgs:
+    requested = request.values.get("org")
+    if not orgs and not requested:
         flash(
             "Create an organization (or be made owner or manager of one) to post a challenge.",
             "info",
         )
         return redirect(url_for("orgs.new_org"))
-    slug = request.values.get("org") or orgs[0].slug
-    org = next((o for o in orgs if o.slug == slug), None)
+    org = next((o for o in orgs if o.slug == (requested or orgs[0].slug)), None)
     if org is None or not can_create_challenge(current_user, org):
-        abort(403)
+        abort(403, "Only owners and managers of the organization can post its challenges.")
     form = ChallengeForm()
     if request.method == "GET":
         form.timezone.data = viewer_zone().key
@@ -162,8 +162,6 @@ def cancel(slug: str) -> ResponseReturnValue:
         else:
             flash("The challenge is cancelled. Any funded purse is being refunded in full.", "info")
             return redirect(url_for("challenges.show", slug=slug))
-    from challenges.policies import can_cancel_challenge
-
     if not can_cancel_challenge(current_user, challenge):
         abort(403)
     return render_template(

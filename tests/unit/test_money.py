@@ -1,0 +1,60 @@
+"""Money is integer minor units: parsing, formatting and fees never use floats."""
+
+import pytest
+
+from core.money import fee_for, format_amount, input_value, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "minor"),
+    [
+        ("50000", "USD", 5_000_000),
+        ("50,000.50", "USD", 5_000_050),
+        ("$1,234.56", "USD", 123_456),
+        ("0.01", "EUR", 1),
+        ("5000", "JPY", 5000),
+        (" 12 ", "GBP", 1200),
+    ],
+)
+def test_amounts_parse_to_exact_minor_units(text: str, currency: str, minor: int) -> None:
+    assert parse_amount(text, currency) == minor
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0", "greater than zero"),
+        ("-5", "greater than zero"),
+        ("10.001", "at most 2 decimal places"),
+        ("abc", "Enter an amount"),
+        ("", "Enter an amount"),
+        ("NaN", "Enter an amount"),
+        ("Infinity", "Enter an amount"),
+        ("1e30", "too large"),
+    ],
+)
+def test_bad_amounts_are_refused_with_a_reason(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_amount(text, "USD")
+
+
+def test_yen_has_no_decimals() -> None:
+    with pytest.raises(ValueError, match="at most 0 decimal places"):
+        parse_amount("10.5", "JPY")
+
+
+def test_formatting_and_form_values_round_trip() -> None:
+    assert format_amount(5_000_000, "USD") == "$50,000"
+    assert format_amount(5_000_050, "USD") == "$50,000.50"
+    assert format_amount(123, "EUR") == "€1.23"
+    assert format_amount(5000, "JPY") == "¥5,000"
+    assert format_amount(-250, "GBP") == "-£2.50"
+    for minor in (1, 99, 100, 5_000_050):
+        assert parse_amount(input_value(minor, "USD"), "USD") == minor
+
+
+def test_fee_is_basis_points_rounded_half_up() -> None:
+    assert fee_for(7_000_000, 500) == 350_000
+    assert fee_for(10, 500) == 1  # 0.5 cent rounds up
+    assert fee_for(9, 500) == 0  # 0.45 cent rounds down
+    assert fee_for(1_000_001, 250) == 25_000
