@@ -97,12 +97,18 @@ class ProfileForm(FlaskForm):
     website = URLField(
         "Website", validators=[Optional(), URL(message="Enter a full URL."), Length(max=200)]
     )
-    timezone = SelectField("Time zone", validators=[DataRequired()])
+    timezone = SelectField(
+        "Time zone",
+        validators=[Optional()],
+        description="Times on the site are shown in this zone, with its name.",
+    )
     submit = SubmitField("Save profile")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice(zone, zone) for zone in sorted(all_zones())]
+        self.timezone.choices = [SelectChoice("", "Automatic (your browser's time zone)")] + [
+            SelectChoice(zone, zone) for zone in sorted(all_zones())
+        ]
 
 
 class OrganizationForm(FlaskForm):

@@ -42,7 +42,8 @@ class User(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     bio: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(200), default="")
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # Empty means "the browser's zone" (sent by app.js in the tz cookie).
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: WriteOnlyMapped[Membership] = relationship(

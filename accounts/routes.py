@@ -147,7 +147,7 @@ def account() -> ResponseReturnValue:
                 display_name=form.display_name.data,
                 bio=form.bio.data or "",
                 website=form.website.data or "",
-                timezone=form.timezone.data,
+                timezone=form.timezone.data or "",
             )
         except DomainError as error:
             apply_error(form, error)

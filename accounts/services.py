@@ -153,7 +153,7 @@ def update_profile(
     *, actor: User, display_name: str, bio: str, website: str, timezone: str
 ) -> User:
     """Change the actor's own public profile and preferred time zone."""
-    if not is_valid_zone(timezone):
+    if timezone and not is_valid_zone(timezone):
         raise ValidationFailed("Choose a time zone from the list.", field="timezone")
     actor.display_name = display_name.strip()
     actor.bio = bio.strip()

@@ -87,10 +87,18 @@ class ChallengeForm(FlaskForm):
         description="1 means individuals only.",
     )
     community_voting = BooleanField("Let the community vote (People's Choice)")
-    solution_visibility = RadioField("Who sees solutions", validators=[DataRequired()])
-    submission_license = RadioField("License of solutions", validators=[DataRequired()])
-    ip_on_award = RadioField("What the sponsor gets on award", validators=[DataRequired()])
-    judging_transparency = RadioField("Judging transparency", validators=[DataRequired()])
+    solution_visibility = RadioField(
+        "Who sees solutions", default="public_after_close", validators=[DataRequired()]
+    )
+    submission_license = RadioField(
+        "License of solutions", default="CC-BY-4.0", validators=[DataRequired()]
+    )
+    ip_on_award = RadioField(
+        "What the sponsor gets on award", default="solver_retains", validators=[DataRequired()]
+    )
+    judging_transparency = RadioField(
+        "Judging transparency", default="scores_to_solver", validators=[DataRequired()]
+    )
     change_note = TextAreaField(
         "Change note for entrants",
         validators=[Optional(), Length(max=2000)],
