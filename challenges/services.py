@@ -293,6 +293,8 @@ def _publish_if_ready(challenge: Challenge) -> None:
 
 def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Challenge:
     """Cancel before results; any funded purse is refunded in full (by payments, after commit)."""
+    if challenge.cancelled_at is not None:
+        raise Conflict("This challenge is already cancelled.")
     ensure(
         can_cancel_challenge(actor, challenge), "Only owners can cancel, and only before results."
     )
@@ -300,12 +302,17 @@ def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Chall
         raise ValidationFailed(
             "Explain the cancellation to entrants (at least 10 characters).", field="reason"
         )
-    challenge = lock_challenge(challenge.id)
-    if challenge.cancelled_at is not None:
+    # One atomic conditional update: of two simultaneous cancels exactly one wins, on any database.
+    won = db.session.execute(
+        sa.update(Challenge)
+        .where(Challenge.id == challenge.id, Challenge.cancelled_at.is_(None))
+        .values(cancelled_at=utcnow(), cancel_reason=reason.strip())
+    ).rowcount
+    if won != 1:
+        db.session.rollback()
         raise Conflict("This challenge is already cancelled.")
-    challenge.cancelled_at = utcnow()
-    challenge.cancel_reason = reason.strip()
     db.session.commit()
+    db.session.refresh(challenge)
     challenge_cancelled.send(current_app._get_current_object(), challenge_id=challenge.id)
     notify_followers(challenge, f"Cancelled: {challenge.title}", reason.strip())
     return challenge

@@ -91,6 +91,7 @@ def _claim_funding(actor: User, challenge: Challenge) -> Funding:
     if active:
         funding = active[-1]
         if funding.purse_amount == needed or funding.status == FundingStatus.PROCESSING:
+            db.session.commit()  # release the challenge row lock before any Stripe call
             return funding
         # The purse changed since that session opened: retire it and charge the new amount.
         _retire(funding)

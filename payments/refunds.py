@@ -21,9 +21,9 @@ def request_full_refund(challenge_id: int) -> list[Refund]:
     Safe to call twice: a funding that already has a refund gets no second one.
     """
     fundings = db.session.scalars(
-        sa.select(Funding).where(
-            Funding.challenge_id == challenge_id, Funding.status == FundingStatus.PAID
-        )
+        sa.select(Funding)
+        .where(Funding.challenge_id == challenge_id, Funding.status == FundingStatus.PAID)
+        .with_for_update()
     ).all()
     created: list[Refund] = []
     for funding in fundings:

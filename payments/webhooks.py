@@ -100,6 +100,7 @@ def _mark_paid(funding: Funding, session: dict[str, Any]) -> str:
         funding.charge_id = None  # looked up again when needed; the payment itself is certain
     funding.status = FundingStatus.PAID
     funding.paid_at = utcnow()
+    funding.failure_reason = ""
     reference = funding.charge_id or funding.payment_intent_id or f"funding:{funding.id}"
     ledger.record(
         funding.challenge_id,

@@ -16,6 +16,7 @@ from app import create_app
 from core.db import db
 from core.extensions import limiter
 from core.mail import Mail, outbox
+from payments.gateway import init_gateway
 
 TEST_SETTINGS = {
     "TESTING": True,
@@ -76,7 +77,11 @@ def _empty_tables() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _app_context(app: Flask) -> Iterator[None]:
+def _app_context(app: Flask, web_app: Flask) -> Iterator[None]:
+    # A fresh Stripe simulator per test: idempotency keys are derived from row ids, which
+    # restart when the tables are emptied, so a simulator kept across tests would replay them.
+    init_gateway(app)
+    init_gateway(web_app)
     with app.app_context():
         limiter.reset()
         outbox().clear()

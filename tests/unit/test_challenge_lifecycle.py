@@ -14,7 +14,7 @@ from challenges import services
 from challenges.drafts import ChallengeInput, TierInput
 from challenges.models import Challenge, ChallengeUpdate, Follow, Phase, RulesChange
 from core.db import db, utcnow
-from core.errors import PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.mail import Mail
 from tests.factories import add_member, make_challenge, make_org, make_user
 
@@ -311,7 +311,7 @@ def test_cancel_requires_reason_owner_and_happens_once(sponsor) -> None:
         services.cancel_challenge(actor=owner, challenge=challenge, reason="short")
     services.cancel_challenge(actor=owner, challenge=challenge, reason="Budget was withdrawn.")
     assert challenge.phase() == Phase.CANCELLED
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Conflict, match="already cancelled"):
         services.cancel_challenge(actor=owner, challenge=challenge, reason="Budget was withdrawn.")
 
 
