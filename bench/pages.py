@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
+
+from bench.seed import SEARCH_WORD
+from challenges.models import Challenge, PrizeTier
+from core.db import utcnow
 
 # A path is fixed, or computed from the seeded database (e.g. the slug of a busy challenge).
 PathSource = str | Callable[[Session], str]
@@ -25,10 +30,38 @@ class Page:
         return path
 
 
+def open_challenge_path(session: Session) -> str:
+    """The page of an open challenge with three prizes, the kind entrants read most."""
+    now = utcnow()
+    three_prizes = (
+        sa.select(PrizeTier.challenge_id)
+        .group_by(PrizeTier.challenge_id)
+        .having(sa.func.count() == 3)
+    )
+    slug = session.scalar(
+        sa.select(Challenge.slug)
+        .where(
+            Challenge.id.in_(three_prizes),
+            Challenge.published_at.is_not(None),
+            Challenge.cancelled_at.is_(None),
+            Challenge.opens_at <= now,
+            Challenge.closes_at > now,
+        )
+        .order_by(Challenge.id)
+        .limit(1)
+    )
+    if slug is None:
+        raise ValueError("no open challenge with three prizes was seeded: seed more challenges")
+    return f"/challenges/{slug}"
+
+
 PAGES: list[Page] = [
     Page("home", "/"),
     Page("login", "/login"),
     Page("healthz", "/healthz"),
+    Page("challenges", "/challenges"),
+    Page("challenges_search", f"/challenges?q={SEARCH_WORD}"),
+    Page("challenge", open_challenge_path),
 ]
 
 

@@ -42,12 +42,17 @@ def format_header(meta: dict[str, Any]) -> str:
 
 def format_table(measurements: Sequence[Measurement]) -> str:
     hello = next(m for m in measurements if m.name == HELLO)
-    header = f"{'page':<12} {'path':<24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9}"
+    name_width = max([12, *(len(m.name) for m in measurements)])
+    path_width = max([24, *(len(m.path) for m in measurements)])
+    header = (
+        f"{'page':<{name_width}} {'path':<{path_width}} "
+        f"{'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'vs hello':>9}"
+    )
     lines = [header, "-" * len(header)]
     for m in measurements:
-        ratio = f"{ratio_to_hello(m, hello):.2f}x"
+        ratio = f"{ratio_to_hello(m, hello):.3f}x"
         lines.append(
-            f"{m.name:<12} {m.path:<24} {m.requests_per_second:>9.0f} "
+            f"{m.name:<{name_width}} {m.path:<{path_width}} {m.requests_per_second:>9.0f} "
             f"{m.p50_ms:>8.2f} {m.p99_ms:>8.2f} {ratio:>9}"
         )
     for m in measurements:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import secrets
 import signal
 import sys
 import tempfile
@@ -25,8 +24,8 @@ import sqlalchemy as sa  # noqa: E402
 from bench.load import Measurement, WrkSettings, run_wrk, wrk_path  # noqa: E402
 from bench.pages import HELLO, Page, select_pages  # noqa: E402
 from bench.report import format_header, format_table, results_document, write_json  # noqa: E402
-from bench.seed import Sizes, row_counts, seed_all  # noqa: E402
-from bench.servers import GunicornServer, get_status  # noqa: E402
+from bench.seed import Sizes, reset_schema, row_counts, seed_all  # noqa: E402
+from bench.servers import GunicornServer, get_status, server_env, simulated_payments  # noqa: E402
 
 MAX_REPEAT = 20
 MAX_DURATION = 600
@@ -85,12 +84,16 @@ def ensure_database(url: str) -> None:
         admin.dispose()
 
 
-def seed_database(url: str, sizes: Sizes, pages: list[Page]) -> dict[str, Any]:
-    """Empty the database, seed it, and resolve the page paths against it."""
+def seed_database(url: str, sizes: Sizes, pages: list[Page], workdir: Path) -> dict[str, Any]:
+    """Rebuild the schema with the migrations, seed it, and resolve the page paths against it."""
     from app import create_app
     from core.db import db
 
-    overrides: dict[str, Any] = {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-seeding"}
+    overrides: dict[str, Any] = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "bench-seeding",
+        **simulated_payments(workdir),
+    }
     if sa.engine.make_url(url).get_backend_name() == "postgresql":
         # A leftover connection holding a lock must fail the run, not hang it.
         overrides["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -99,9 +102,7 @@ def seed_database(url: str, sizes: Sizes, pages: list[Page]) -> dict[str, Any]:
     app = create_app(overrides)
     started = time.perf_counter()
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.create_all()
+        reset_schema()
         session = db.session()
         timings = seed_all(session, sizes)
         paths = {page.name: page.resolve(session) for page in pages}
@@ -114,18 +115,6 @@ def seed_database(url: str, sizes: Sizes, pages: list[Page]) -> dict[str, Any]:
         "seeders": timings,
         "seconds": time.perf_counter() - started,
     }
-
-
-def server_env(url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"FLASK_DEBUG", "FLASK_TESTING"}}
-    env.update(
-        DATABASE_URL=url,
-        SECRET_KEY=secrets.token_hex(32),
-        RATELIMIT_ENABLED="0",
-        SESSION_COOKIE_SECURE="0",
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def check_targets(targets: list[tuple[GunicornServer, Measurement]]) -> None:
@@ -150,7 +139,7 @@ def measure(
             sample = run_wrk(url, wrk)
             measurement.samples.append(sample)
             print(
-                f"  round {round_number}/{repeat}  {measurement.name:<12} "
+                f"  round {round_number}/{repeat}  {measurement.name:<18} "
                 f"{sample.requests_per_second:>9.0f} req/s  p50 {sample.p50_ms:.2f} ms  "
                 f"p99 {sample.p99_ms:.2f} ms",
                 flush=True,
@@ -172,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         ensure_database(url)
         print(f"Seeding {sa.engine.make_url(url).get_backend_name()} ...", flush=True)
-        seeded = seed_database(url, sizes, args.selected)
+        seeded = seed_database(url, sizes, args.selected, Path(tmp))
         meta: dict[str, Any] = {
             "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
@@ -193,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": asdict(sizes),
         }
         print(format_header(meta), flush=True)
-        env = server_env(url)
+        env = server_env(url, Path(tmp))
         app_server = GunicornServer(
             "openprize",
             "app:create_app()",

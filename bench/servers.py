@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -11,10 +12,39 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 HOST = "127.0.0.1"
 READY_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
+
+
+def simulated_payments(workdir: Path) -> dict[str, Any]:
+    """App settings for payments without Stripe keys (the app refuses to start outside debug
+    without them unless told that payments are simulated); the simulator keeps its state in
+    ``workdir`` rather than in the project's instance folder."""
+    return {
+        "STRIPE_SECRET_KEY": "",
+        "PAYMENTS_SIMULATED": True,
+        "STRIPE_SIMULATOR_STORE": str(workdir / "stripe-simulator.sqlite3"),
+    }
+
+
+def server_env(database_url: str, workdir: Path) -> dict[str, str]:
+    """Environment of the gunicorn servers: production mode on the seeded database, no rate
+    limits, plain-HTTP cookies, simulated payments (never real Stripe keys from the caller)."""
+    drop = {"FLASK_DEBUG", "FLASK_TESTING", "STRIPE_SECRET_KEY", "STRIPE_API_BASE"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=secrets.token_hex(32),
+        RATELIMIT_ENABLED="0",
+        SESSION_COOKIE_SECURE="0",
+        PYTHONUNBUFFERED="1",
+        PAYMENTS_SIMULATED="1",
+        STRIPE_SIMULATOR_STORE=simulated_payments(workdir)["STRIPE_SIMULATOR_STORE"],
+    )
+    return env
 
 
 def free_port() -> int:
