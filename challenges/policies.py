@@ -63,7 +63,12 @@ def can_cancel_challenge(user: User | None, challenge: Challenge) -> bool:
 
 
 def can_ask_question(user: User | None, challenge: Challenge) -> bool:
-    return _signed_in(user) and challenge.phase() in {Phase.UPCOMING, Phase.OPEN}
+    """Entrants and the public ask; the sponsor answers (and posts updates) instead."""
+    return (
+        _signed_in(user)
+        and challenge.phase() in {Phase.UPCOMING, Phase.OPEN}
+        and not is_sponsor_member(user, challenge)
+    )
 
 
 def can_answer_question(user: User | None, challenge: Challenge) -> bool:

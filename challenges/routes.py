@@ -20,7 +20,7 @@ from core.db import db
 def filters_from_args() -> BrowseFilters:
     args = request.args
     min_prize = args.get("min_prize", "").replace(",", "").strip()
-    sort = args.get("sort", "relevance" if args.get("q") else "closing")
+    sort = args.get("sort", "relevance")  # best match for a search, closing soon otherwise
     return BrowseFilters(
         q=args.get("q", "").strip()[:200],
         phase=args.get("status", "") if args.get("status") in set(PUBLIC_PHASES) else "",
@@ -29,7 +29,7 @@ def filters_from_args() -> BrowseFilters:
         visibility=args.get("openness", "")
         if args.get("openness") in set(SolutionVisibility)
         else "",
-        sort=sort if sort in SORTS else "closing",
+        sort=sort if sort in SORTS else "relevance",
     )
 
 

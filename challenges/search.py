@@ -14,10 +14,10 @@ from core.db import db, utcnow
 from core.money import CURRENCIES
 
 SORTS = {
+    "relevance": "Best match (closing soon without a search)",
     "closing": "Closing soon",
     "newest": "Newest",
     "purse": "Largest purse",
-    "relevance": "Best match",
 }
 PUBLIC_PHASES = [Phase.UPCOMING, Phase.OPEN, Phase.JUDGING, Phase.AWARDED, Phase.CANCELLED]
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -73,7 +73,7 @@ def fts_query(text: str) -> str:
 def _search(query: sa.Select, text: str, dialect: str) -> tuple[sa.Select, sa.ColumnElement | None]:
     if dialect == "postgresql":
         tsquery = sa.func.websearch_to_tsquery(sa.literal_column("'english'"), text)
-        document = sa.literal_column(PG_DOCUMENT)
+        document = sa.literal_column("challenges.search_vector")  # stored, GIN-indexed
         query = query.where(document.op("@@")(tsquery))
         return query, sa.func.ts_rank(document, tsquery).desc()
     match = fts_query(text)
@@ -86,8 +86,8 @@ def _search(query: sa.Select, text: str, dialect: str) -> tuple[sa.Select, sa.Co
     return query, fts.c.rank.asc()
 
 
-def browse_query(filters: BrowseFilters) -> sa.Select:
-    """Published challenges matching ``filters``, in a stable order (id breaks ties)."""
+def _filtered(filters: BrowseFilters) -> tuple[sa.Select, sa.ColumnElement | None]:
+    """Published challenges matching ``filters``, unordered, and the relevance order if any."""
     query = (
         sa.select(Challenge)
         .where(Challenge.published_at.is_not(None), _phase_condition(filters.phase))
@@ -101,29 +101,93 @@ def browse_query(filters: BrowseFilters) -> sa.Select:
         query = query.where(Challenge.org_id == filters.org_id)
     if filters.min_prize:
         query = query.where(_min_prize_condition(filters.min_prize))
-    relevance = None
     if filters.q.strip():
-        query, relevance = _search(query, filters.q.strip(), db.session.get_bind().dialect.name)
+        return _search(query, filters.q.strip(), db.session.get_bind().dialect.name)
+    return query, None
+
+
+def _closing_split(filters: BrowseFilters) -> bool:
+    """ "Closing soon" over open and closed challenges together is served as two index scans."""
+    return filters.phase == "" and not (filters.sort == "relevance" and filters.q.strip())
+
+
+def browse_query(filters: BrowseFilters) -> sa.Select:
+    """Matching challenges in a stable order (id breaks ties), for lists with a small limit."""
+    query, relevance = _filtered(filters)
     if filters.sort == "relevance" and relevance is not None:
         order = [relevance]
     elif filters.sort == "newest":
         order = [Challenge.published_at.desc()]
     elif filters.sort == "purse":
         order = [Challenge.purse_amount.desc()]
+    elif filters.phase in (Phase.UPCOMING, Phase.OPEN):
+        order = [Challenge.closes_at.asc()]
+    elif filters.phase:
+        order = [Challenge.closes_at.desc()]
     else:
-        # Closing soon: still-open challenges by deadline first, then the rest by latest deadline.
-        still_open = sa.case((Challenge.closes_at > utcnow(), 0), else_=1)
+        now = utcnow()
+        still_open = Challenge.closes_at > now
         order = [
-            still_open,
-            sa.case((Challenge.closes_at > utcnow(), Challenge.closes_at)),
+            sa.case((still_open, 0), else_=1),
+            sa.case((still_open, Challenge.closes_at)),
             Challenge.closes_at.desc(),
         ]
     return query.order_by(*order, Challenge.id.desc())
 
 
+class ClosingSoonPagination(Pagination):
+    """Still-open challenges by nearest deadline, then closed ones by latest deadline.
+
+    Each part is an index-ordered query; one count query tells where the first part ends.
+    """
+
+    def _query_items(self) -> list[Challenge]:
+        query: sa.Select = self._query_args["query"]
+        open_count = self._query_args["open_count"]
+        still_open = Challenge.closes_at > self._query_args["now"]
+        offset, limit = self._query_offset, self.per_page
+        items: list[Challenge] = []
+        if offset < open_count:
+            items = list(
+                db.session.scalars(
+                    query.where(still_open)
+                    .order_by(Challenge.closes_at.asc(), Challenge.id.desc())
+                    .offset(offset)
+                    .limit(limit)
+                ).unique()
+            )
+        if len(items) < limit:
+            items += db.session.scalars(
+                query.where(~still_open)
+                .order_by(Challenge.closes_at.desc(), Challenge.id.desc())
+                .offset(max(offset - open_count, 0))
+                .limit(limit - len(items))
+            ).unique()
+        return items
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
+
+
 def browse(filters: BrowseFilters, page: int, per_page: int) -> Pagination:
-    return db.paginate(
-        browse_query(filters), page=page, per_page=per_page, error_out=False, count=True
+    if not _closing_split(filters) or filters.sort not in ("closing", "relevance"):
+        return db.paginate(
+            browse_query(filters), page=page, per_page=per_page, error_out=False, count=True
+        )
+    query, _ = _filtered(filters)
+    now = utcnow()
+    ids = query.with_only_columns(Challenge.id, Challenge.closes_at).order_by(None).subquery()
+    total, open_count = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count().filter(ids.c.closes_at > now))
+    ).one()
+    return ClosingSoonPagination(
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        query=query,
+        now=now,
+        total=total,
+        open_count=open_count,
     )
 
 

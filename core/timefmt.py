@@ -78,7 +78,14 @@ def relative(value: datetime, now: datetime | None = None) -> str:
     seconds = (value - now).total_seconds()
     future = seconds >= 0
     seconds = abs(seconds)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    units = (
+        ("year", 365 * 86400),
+        ("month", 30 * 86400),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    )
+    for unit, size in units:
         if seconds >= size:
             count = int(seconds // size)
             text = f"{count} {unit}{'' if count == 1 else 's'}"

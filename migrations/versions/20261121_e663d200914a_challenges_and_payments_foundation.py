@@ -1,7 +1,7 @@
 """challenges and payments foundation
 
 Also creates the full-text search structures by hand: an FTS5 table kept in sync by triggers on
-SQLite, a GIN expression index on PostgreSQL (its expression must match challenges/search.py).
+SQLite; on PostgreSQL a stored generated tsvector column with a GIN index.
 NOTE for later migrations: a batch (copy-and-move) alteration of ``challenges`` on SQLite drops
 these triggers; such a migration must run SQLITE_FTS again.
 
@@ -42,9 +42,12 @@ SQLITE_FTS = [
     END""",
     "INSERT INTO challenges_fts(challenges_fts) VALUES ('rebuild')",
 ]
-POSTGRES_INDEX = """CREATE INDEX ix_challenges_search ON challenges USING gin (
-    to_tsvector('english', coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' ||
-    coalesce(description_md, '') || ' ' || coalesce(tags, '')))"""
+POSTGRES_SEARCH = [
+    """ALTER TABLE challenges ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+        to_tsvector('english', coalesce(title, '') || ' ' || coalesce(summary, '') || ' ' ||
+        coalesce(description_md, '') || ' ' || coalesce(tags, ''))) STORED""",
+    "CREATE INDEX ix_challenges_search ON challenges USING gin (search_vector)",
+]
 
 
 def _create_search() -> None:
@@ -53,7 +56,8 @@ def _create_search() -> None:
         for statement in SQLITE_FTS:
             op.execute(statement)
     elif dialect == "postgresql":
-        op.execute(POSTGRES_INDEX)
+        for statement in POSTGRES_SEARCH:
+            op.execute(statement)
 
 
 def _drop_search() -> None:
@@ -64,6 +68,7 @@ def _drop_search() -> None:
         op.execute("DROP TABLE IF EXISTS challenges_fts")
     elif dialect == "postgresql":
         op.execute("DROP INDEX IF EXISTS ix_challenges_search")
+        op.execute("ALTER TABLE challenges DROP COLUMN IF EXISTS search_vector")
 
 
 def upgrade():

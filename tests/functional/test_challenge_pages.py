@@ -202,7 +202,8 @@ def test_query_count_does_not_grow_with_challenges(web_app: Flask, client: Flask
     few_page = _count_queries(web_app, client, "/challenges/the-one")
     for n in range(30):
         make_challenge(org, title=f"Another prize {n}")
-    assert _count_queries(web_app, client, "/challenges") == few_list
+    # "Closing soon" may skip its second query once the first part fills the page: <= is the rule.
+    assert _count_queries(web_app, client, "/challenges") <= few_list
     assert _count_queries(web_app, client, "/challenges/the-one") == few_page
     assert _count_queries(web_app, client, "/challenges?q=prize") <= few_list + 1
 

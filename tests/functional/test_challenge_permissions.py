@@ -48,7 +48,12 @@ MATRIX = [
     ("post", "/challenges/approved/fund", {}, {"owner"}),
     ("post", "/challenges/live/cancel", {"reason": "The budget was withdrawn."}, {"owner"}),
     ("get", "/challenges/live/cancel", None, {"owner"}),
-    ("post", "/challenges/live/questions", {"body": "Why?"}, SIGNED_IN),
+    (
+        "post",
+        "/challenges/live/questions",
+        {"body": "Why?"},
+        SIGNED_IN - {"owner", "manager", "member"},
+    ),
     ("post", "/challenges/live/questions/{question}/answer", {"answer": "Because."}, SPONSORS),
     ("post", "/challenges/live/updates", {"title": "News", "body": "Body"}, SPONSORS),
     ("post", "/challenges/live/follow", {}, SIGNED_IN),

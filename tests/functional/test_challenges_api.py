@@ -81,3 +81,23 @@ def test_unknown_or_unpublished_challenge_is_a_404_problem(
 def test_openapi_documents_the_challenge_endpoints(client: FlaskClient) -> None:
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"/api/v1/challenges", "/api/v1/challenges/{slug}"} <= set(paths)
+
+
+def test_closing_soon_lists_open_by_deadline_then_closed_newest_first(client: FlaskClient) -> None:
+    from datetime import timedelta
+
+    from core.db import db, utcnow
+
+    org = make_org("Helios", owner=make_user("owner"))
+    deadlines = {"later": 10, "sooner": 3, "just-closed": -2, "long-closed": -20}
+    for slug, days in deadlines.items():
+        challenge = make_challenge(org, slug=slug, phase="open" if days > 0 else "judging")
+        challenge.closes_at = utcnow() + timedelta(days=days)
+    db.session.commit()
+    order = [
+        client.get(f"/api/v1/challenges?per_page=1&page={page}").get_json()["data"][0]["slug"]
+        for page in range(1, 5)
+    ]
+    assert order == ["sooner", "later", "just-closed", "long-closed"]
+    whole = client.get("/api/v1/challenges?per_page=3&page=2").get_json()
+    assert [d["slug"] for d in whole["data"]] == ["long-closed"] and whole["total"] == 4

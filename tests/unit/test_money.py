@@ -58,3 +58,27 @@ def test_fee_is_basis_points_rounded_half_up() -> None:
     assert fee_for(10, 500) == 1  # 0.5 cent rounds up
     assert fee_for(9, 500) == 0  # 0.45 cent rounds down
     assert fee_for(1_000_001, 250) == 25_000
+
+
+def test_fee_rates_read_as_plain_percentages() -> None:
+    from core.templating import percent_from_bps
+
+    assert [percent_from_bps(b) for b in (500, 250, 125, 1000, 1)] == [
+        "5 %",
+        "2.5 %",
+        "1.25 %",
+        "10 %",
+        "0.01 %",
+    ]
+
+
+def test_relative_times_use_months_and_years() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from core.timefmt import relative
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert relative(now + timedelta(days=1136), now) == "in 3 years"
+    assert relative(now + timedelta(days=45), now) == "in 1 month"
+    assert relative(now - timedelta(hours=5), now) == "5 hours ago"
+    assert relative(now + timedelta(seconds=20), now) == "in less than a minute"
