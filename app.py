@@ -51,6 +51,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.gateway import init_gateway
     from payments.ledger import summary as funds_summary
     from payments.refunds import connect_signals
+    from submissions import bp as submissions_bp
+    from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
+    from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
 
     init_login(app)
     init_gateway(app)
@@ -64,6 +67,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         api_bp,
         preview_bp,
         payments_bp,
+        submissions_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
@@ -77,6 +81,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **ACCOUNT_POLICIES,
             **CHALLENGE_POLICIES,
             **CHALLENGE_HELPERS,
+            **SUBMISSION_POLICIES,
+            **SUBMISSION_HELPERS,
             "funds_summary": funds_summary,
         },
     )

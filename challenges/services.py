@@ -343,3 +343,10 @@ def pending_reviews() -> list[Challenge]:
             .order_by(Challenge.submitted_for_review_at)
         )
     )
+
+
+def record_entrant_count(challenge_id: int, count: int) -> None:
+    """Called by submissions in its own transaction (flushes, never commits)."""
+    db.session.execute(
+        sa.update(Challenge).where(Challenge.id == challenge_id).values(entrant_count=count)
+    )

@@ -1,1 +1,7 @@
-"""Submissions: built in its own issue."""
+"""Submissions: entries, immutable versions, attachments, teams, lineage, the openness policy."""
+
+from flask import Blueprint
+
+bp = Blueprint("submissions", __name__)
+
+from submissions import routes  # noqa: E402, F401

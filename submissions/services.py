@@ -1,0 +1,317 @@
+"""Entering a challenge, saving, submitting and revising entries, withdrawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+import core.audit  # noqa: F401 - registers the audit log table
+from accounts.models import User
+from challenges.models import Challenge
+from challenges.services import record_entrant_count
+from core.db import db, utcnow
+from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from submissions.hashing import content_hash
+from submissions.models import (
+    FULL_SHARE_BP,
+    Attachment,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+    TeamMember,
+    TeamRole,
+)
+from submissions.policies import (
+    can_edit_submission,
+    can_enter,
+    can_reinstate,
+    can_withdraw,
+)
+
+MAX_LINKS = 10
+
+
+@dataclass(frozen=True)
+class EntryText:
+    title: str
+    summary: str
+    body_md: str
+    links: str
+
+
+def get_submission(submission_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound("There is no entry at this address.")
+    return submission
+
+
+def entry_of(user: User, challenge: Challenge) -> Submission | None:
+    """The entry ``user`` belongs to in ``challenge`` (as owner or member), if any."""
+    return db.session.scalar(
+        sa.select(Submission)
+        .join(TeamMember, TeamMember.submission_id == Submission.id)
+        .where(TeamMember.challenge_id == challenge.id, TeamMember.user_id == user.id)
+    )
+
+
+def enter_challenge(
+    *, actor: User, challenge: Challenge, accepts_terms: bool, attests_eligibility: bool
+) -> Submission:
+    """Start a private draft after the solver accepted the current rules, license and IP terms
+    and attested eligibility; a person belongs to at most one entry per challenge."""
+    ensure(
+        can_enter(actor, challenge),
+        "Entries are open to verified solvers while the challenge is open.",
+    )
+    if not accepts_terms:
+        raise ValidationFailed(
+            "Accept the rules, license and IP terms to enter.", field="accept_terms"
+        )
+    if not attests_eligibility:
+        raise ValidationFailed(
+            "Confirm that you are eligible to enter.", field="attest_eligibility"
+        )
+    if entry_of(actor, challenge) is not None:
+        raise Conflict("You already have an entry in this challenge.")
+    now = utcnow()
+    submission = Submission(
+        challenge_id=challenge.id,
+        owner_id=actor.id,
+        accepted_rules_version=challenge.rules_version,
+        terms_accepted_at=now,
+        eligibility_attested_at=now,
+    )
+    submission.members.append(
+        TeamMember(
+            challenge_id=challenge.id,
+            user_id=actor.id,
+            role=TeamRole.OWNER,
+            share_bp=FULL_SHARE_BP,
+            shares_accepted_at=now,
+        )
+    )
+    db.session.add(submission)
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as error:  # a double click raced us to the unique member row
+        db.session.rollback()
+        raise Conflict("You already have an entry in this challenge.") from error
+    return submission
+
+
+def accept_current_rules(*, actor: User, submission: Submission) -> Submission:
+    """Record that the actor accepted the rules version now in force."""
+    ensure(
+        can_edit_submission(actor, submission),
+        "Only the team can accept rules, before the deadline.",
+    )
+    submission.accepted_rules_version = submission.challenge.rules_version
+    submission.terms_accepted_at = utcnow()
+    db.session.commit()
+    return submission
+
+
+def needs_reacceptance(submission: Submission) -> bool:
+    return submission.accepted_rules_version < submission.challenge.rules_version
+
+
+def _clean(text: EntryText) -> EntryText:
+    links = [line.strip() for line in text.links.splitlines() if line.strip()]
+    if len(links) > MAX_LINKS:
+        raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
+    for link in links:
+        if not link.lower().startswith(("https://", "http://")):
+            raise ValidationFailed(
+                f"Links must start with http:// or https:// ({link[:60]}).", field="links"
+            )
+    return EntryText(
+        text.title.strip(), text.summary.strip(), text.body_md.strip(), "\n".join(links)
+    )
+
+
+def live_attachments(submission: Submission) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            sa.select(Attachment)
+            .where(Attachment.submission_id == submission.id, Attachment.removed_at.is_(None))
+            .order_by(Attachment.id)
+        )
+    )
+
+
+def _lock(submission: Submission) -> Submission:
+    return db.session.scalars(
+        sa.select(Submission)
+        .where(Submission.id == submission.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _check_can_write(actor: User, submission: Submission, base_version: int) -> None:
+    if not can_edit_submission(actor, submission):
+        db.session.rollback()  # release the row lock before the error page renders
+    ensure(
+        can_edit_submission(actor, submission),
+        "Entries can be changed by their team before the deadline.",
+    )
+    if utcnow() >= submission.challenge.closes_at:
+        raise Conflict("The deadline has passed: this entry can no longer change.")
+    if needs_reacceptance(submission):
+        raise Conflict(
+            "The rules changed since you accepted them. Accept the new rules to continue."
+        )
+    if submission.current_version != base_version:
+        raise Conflict(
+            "This entry changed in another tab or by a teammate since you opened it. Your text is "
+            "kept below: compare it with the latest version and save again."
+        )
+
+
+def save_entry(
+    *, actor: User, submission: Submission, text: EntryText, base_version: int, submit: bool
+) -> SubmissionVersion | None:
+    """Save the entry's text. A draft stays private until ``submit``; once submitted, every
+    save before the deadline becomes a new immutable version with its content hash.
+
+    ``base_version`` is the version the form was loaded from: a save based on an older one
+    (a second tab) is refused with a clear message instead of silently overwriting.
+    """
+    text = _clean(text)
+    submission = _lock(submission)
+    _check_can_write(actor, submission, base_version)
+    creates_version = submit or submission.status == SubmissionStatus.SUBMITTED
+    if creates_version and not (text.title and text.summary and text.body_md):
+        db.session.rollback()
+        raise ValidationFailed(
+            "A submitted entry needs a title, a summary and a description.", field="title"
+        )
+    submission.title, submission.summary = text.title, text.summary
+    submission.body_md, submission.links = text.body_md, text.links
+    if not creates_version:
+        db.session.commit()
+        return None
+    version = _new_version(actor, submission)
+    if version is None:
+        db.session.commit()
+        return None
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError as error:  # the same version number committed concurrently
+        db.session.rollback()
+        raise Conflict(
+            "Another save of this entry happened at the same moment. Reload and try again."
+        ) from error
+    return version
+
+
+def _new_version(actor: User, submission: Submission) -> SubmissionVersion | None:
+    attachments = live_attachments(submission)
+    digest = content_hash(
+        title=submission.title,
+        summary=submission.summary,
+        body_md=submission.body_md,
+        links=submission.links,
+        attachments=[(a.filename, a.sha256) for a in attachments],
+    )
+    latest = latest_version(submission)
+    if (
+        latest is not None
+        and latest.content_hash == digest
+        and submission.status == SubmissionStatus.SUBMITTED
+    ):
+        return None  # nothing changed: no empty version
+    now = utcnow()
+    version = SubmissionVersion(
+        submission_id=submission.id,
+        number=submission.current_version + 1,
+        title=submission.title,
+        summary=submission.summary,
+        body_md=submission.body_md,
+        links=submission.links,
+        content_hash=digest,
+        rules_version=submission.accepted_rules_version,
+        created_by_id=actor.id,
+        created_at=now,
+        attachments=attachments,
+    )
+    db.session.add(version)
+    submission.current_version = version.number
+    submission.last_submitted_at = now
+    if submission.status == SubmissionStatus.DRAFT:
+        submission.status = SubmissionStatus.SUBMITTED
+        submission.first_submitted_at = now
+        _recount(submission.challenge_id)
+    db.session.flush()
+    return version
+
+
+def latest_version(submission: Submission) -> SubmissionVersion | None:
+    if not submission.current_version:
+        return None
+    return db.session.scalar(
+        sa.select(SubmissionVersion).where(
+            SubmissionVersion.submission_id == submission.id,
+            SubmissionVersion.number == submission.current_version,
+        )
+    )
+
+
+def versions_of(submission: Submission) -> list[SubmissionVersion]:
+    return list(
+        db.session.scalars(
+            sa.select(SubmissionVersion)
+            .where(SubmissionVersion.submission_id == submission.id)
+            .order_by(SubmissionVersion.number.desc())
+        )
+    )
+
+
+def _recount(challenge_id: int) -> None:
+    count = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Submission)
+        .where(
+            Submission.challenge_id == challenge_id, Submission.status == SubmissionStatus.SUBMITTED
+        )
+    )
+    record_entrant_count(challenge_id, count)
+
+
+def withdraw_entry(*, actor: User, submission: Submission) -> Submission:
+    """Take a submitted entry out of the running; reversible until the deadline."""
+    ensure(
+        can_withdraw(actor, submission),
+        "Only the owner can withdraw a submitted entry before the deadline.",
+    )
+    submission.status = SubmissionStatus.WITHDRAWN
+    db.session.flush()
+    _recount(submission.challenge_id)
+    db.session.commit()
+    return submission
+
+
+def reinstate_entry(*, actor: User, submission: Submission) -> Submission:
+    ensure(
+        can_reinstate(actor, submission),
+        "Only the owner can reinstate a withdrawn entry before the deadline.",
+    )
+    submission.status = SubmissionStatus.SUBMITTED
+    db.session.flush()
+    _recount(submission.challenge_id)
+    db.session.commit()
+    return submission
+
+
+def submissions_of(user: User) -> list[tuple[Submission, str]]:
+    """The user's entries across challenges, with their role, newest first."""
+    rows = db.session.execute(
+        sa.select(Submission, TeamMember.role)
+        .join(TeamMember, TeamMember.submission_id == Submission.id)
+        .where(TeamMember.user_id == user.id)
+        .options(sa.orm.joinedload(Submission.challenge))
+        .order_by(Submission.created_at.desc())
+    ).all()
+    return [(submission, str(role)) for submission, role in rows]

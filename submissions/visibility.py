@@ -1,0 +1,114 @@
+"""The one policy that decides who sees a submission, as a predicate and as a SQL condition.
+
+Lists, search, the API, attachment downloads and lineage links all go through it. Later
+domains (judging) add viewers through ``register_viewer_rule`` instead of editing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from accounts.models import Membership, User
+from accounts.policies import is_admin
+from challenges.models import Challenge
+from challenges.openness import SolutionVisibility
+from challenges.policies import is_sponsor_member
+from core.db import utcnow
+from submissions.models import Submission, SubmissionStatus, TeamMember
+
+SPONSOR_SEES = (SubmissionStatus.SUBMITTED, SubmissionStatus.DISQUALIFIED)
+
+# (predicate, sql condition) pairs added by later domains, e.g. assigned judges.
+ViewerPredicate = Callable[[User, Submission, datetime], bool]
+ViewerCondition = Callable[[User, datetime], sa.ColumnElement[bool]]
+_EXTRA_RULES: list[tuple[ViewerPredicate, ViewerCondition]] = []
+
+
+def register_viewer_rule(predicate: ViewerPredicate, condition: ViewerCondition) -> None:
+    if (predicate, condition) not in _EXTRA_RULES:
+        _EXTRA_RULES.append((predicate, condition))
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def is_team_member(user: User | None, submission: Submission) -> bool:
+    return _signed_in(user) and user.id in submission.member_ids()
+
+
+def public_can_view(submission: Submission) -> bool:
+    """What anyone, signed in or not, may see: the openness profile decides."""
+    challenge = submission.challenge
+    if submission.status != SubmissionStatus.SUBMITTED or challenge.published_at is None:
+        return False
+    if challenge.solution_visibility == SolutionVisibility.PUBLIC_ON_SUBMIT:
+        return True
+    if challenge.solution_visibility == SolutionVisibility.PUBLIC_AFTER_CLOSE:
+        return challenge.awarded_at is not None
+    return False
+
+
+def sponsor_can_view(submission: Submission, now: datetime) -> bool:
+    challenge = submission.challenge
+    if submission.status not in SPONSOR_SEES:
+        return False
+    return (
+        now >= challenge.closes_at
+        or challenge.solution_visibility == SolutionVisibility.PUBLIC_ON_SUBMIT
+    )
+
+
+def can_view_submission(
+    user: User | None, submission: Submission, now: datetime | None = None
+) -> bool:
+    """Team always; admins always; sponsor after the deadline (or at once when public on
+    submit); registered viewers such as assigned judges; the public as the profile allows."""
+    now = now or utcnow()
+    if is_admin(user) or is_team_member(user, submission):
+        return True
+    if submission.status == SubmissionStatus.DRAFT:
+        return False
+    if _signed_in(user):
+        if is_sponsor_member(user, submission.challenge) and sponsor_can_view(submission, now):
+            return True
+        if any(predicate(user, submission, now) for predicate, _ in _EXTRA_RULES):
+            return True
+    return public_can_view(submission)
+
+
+def visible_condition(user: User | None, now: datetime | None = None) -> sa.ColumnElement[bool]:
+    """The same policy as SQL, for queries that select ``Submission`` joined to ``Challenge``."""
+    now = now or utcnow()
+    public = sa.and_(
+        Submission.status == SubmissionStatus.SUBMITTED,
+        Challenge.published_at.is_not(None),
+        sa.or_(
+            Challenge.solution_visibility == SolutionVisibility.PUBLIC_ON_SUBMIT,
+            sa.and_(
+                Challenge.solution_visibility == SolutionVisibility.PUBLIC_AFTER_CLOSE,
+                Challenge.awarded_at.is_not(None),
+            ),
+        ),
+    )
+    if not _signed_in(user):
+        return public
+    if is_admin(user):
+        return sa.true()
+    team = Submission.id.in_(
+        sa.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
+    )
+    sponsor = sa.and_(
+        Challenge.org_id.in_(sa.select(Membership.org_id).where(Membership.user_id == user.id)),
+        Submission.status.in_(SPONSOR_SEES),
+        sa.or_(
+            Challenge.closes_at <= now,
+            Challenge.solution_visibility == SolutionVisibility.PUBLIC_ON_SUBMIT,
+        ),
+    )
+    extra = [condition(user, now) for _, condition in _EXTRA_RULES]
+    not_draft = Submission.status != SubmissionStatus.DRAFT
+    return sa.or_(team, public, sponsor, *[sa.and_(not_draft, e) for e in extra])
