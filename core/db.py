@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,9 +28,22 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+_frozen_at: list[datetime] = []
+
+
 def utcnow() -> datetime:
-    """Aware UTC now; the one clock services use (tests may patch ``core.db.utcnow``)."""
-    return datetime.now(UTC)
+    """Aware UTC now: the one clock services use. Tests move it with ``frozen_time``."""
+    return _frozen_at[-1] if _frozen_at else datetime.now(UTC)
+
+
+@contextmanager
+def frozen_time(at: datetime) -> Iterator[None]:
+    """Make ``utcnow()`` return ``at`` inside the block (for deadline tests)."""
+    _frozen_at.append(at)
+    try:
+        yield
+    finally:
+        _frozen_at.pop()
 
 
 class UTCDateTime(sa.types.TypeDecorator):
