@@ -114,6 +114,8 @@ class Challenge(db.Model):
         enum_check("submission_license", SubmissionLicense, "license_valid"),
         enum_check("ip_on_award", IpOnAward, "ip_valid"),
         enum_check("judging_transparency", JudgingTransparency, "transparency_valid"),
+        # Covers the public listing's filter and deadline order, so counts read only the index.
+        sa.Index("ix_challenges_listing", "published_at", "cancelled_at", "closes_at"),
     )
 
     def phase(self, now: datetime | None = None) -> Phase:
