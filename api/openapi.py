@@ -63,6 +63,99 @@ CHALLENGE_DETAIL = {
     ]
 }
 
+SUBMISSION = {
+    "type": "object",
+    "description": "An entry as the public reads it: the latest version, the team without e-mails.",
+    "properties": {
+        "id": {"type": "integer"},
+        "challenge": {"type": "string", "description": "The challenge's slug."},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "body_md": {"type": "string", "description": "Markdown."},
+        "links": {"type": "array", "items": {"type": "string", "format": "uri"}},
+        "status": {"type": "string", "enum": ["submitted"]},
+        "version": {"type": "integer", "description": "Number of the latest version."},
+        "content_hash": {"type": ["string", "null"], "description": "SHA-256 receipt."},
+        "first_submitted_at": {"type": "string", "format": "date-time"},
+        "last_submitted_at": {"type": "string", "format": "date-time"},
+        "team": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "handle": {"type": "string"},
+                    "display_name": {"type": "string"},
+                    "role": {"type": "string", "enum": ["owner", "member"]},
+                },
+            },
+        },
+        "license": {"type": "string", "example": "CC-BY-4.0"},
+        "url": {"type": "string", "format": "uri"},
+    },
+    "required": ["id", "challenge", "title", "status", "version", "content_hash", "url"],
+}
+PAGE_PARAMETERS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+    },
+]
+SUBMISSION_PATHS = {
+    "/api/v1/challenges/{slug}/submissions": {
+        "get": {
+            "summary": "Entries of a published challenge that the public may read, oldest first",
+            "description": "Only page and per_page are accepted; any other parameter is a 400.",
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                *PAGE_PARAMETERS,
+            ],
+            "responses": {
+                "200": {
+                    "description": "A page of entries with next/prev links",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "data": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Submission"},
+                                    },
+                                    "page": {"type": "integer"},
+                                    "per_page": {"type": "integer"},
+                                    "total": {"type": "integer"},
+                                    "links": {"type": "object"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "400": PROBLEM_RESPONSE,
+                "404": PROBLEM_RESPONSE,
+            },
+        }
+    },
+    "/api/v1/submissions/{id}": {
+        "get": {
+            "summary": "One entry, if the public may read it (otherwise 404, as if missing)",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "The entry",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}
+                    },
+                },
+                "404": PROBLEM_RESPONSE,
+            },
+        }
+    },
+}
+
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -174,6 +267,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            **SUBMISSION_PATHS,
             "/api/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
@@ -196,6 +290,7 @@ def openapi_document() -> dict[str, Any]:
                 "Money": MONEY,
                 "ChallengeSummary": CHALLENGE_SUMMARY,
                 "ChallengeDetail": CHALLENGE_DETAIL,
+                "Submission": SUBMISSION,
             }
         },
     }

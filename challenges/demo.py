@@ -82,9 +82,12 @@ def _timeline(phase: str, now: datetime, index: int) -> tuple[datetime, datetime
     if phase == "upcoming":
         opens = now + (10 + index) * day
         return opens, opens + 60 * day, opens + 90 * day
-    if phase in ("judging", "awarded"):
+    if phase == "judging":
         closes = now - (5 + index) * day
-        return closes - 60 * day, closes, closes + (30 if phase == "judging" else -2) * day
+        return closes - 60 * day, closes, closes + 30 * day
+    if phase == "awarded":  # judging ended three days ago; results came a day later
+        closes = now - 33 * day
+        return closes - 60 * day, closes, closes + 30 * day
     closes = now + (5 + 3 * index) * day
     return closes - 45 * day, closes, closes + 30 * day
 
@@ -123,7 +126,7 @@ def seed() -> list[Challenge]:
         challenge.funded_amount = challenge.purse_amount
         challenge.funded_at = challenge.published_at
         if phase == "awarded":
-            challenge.awarded_at = closes + timedelta(days=25)
+            challenge.awarded_at = judging_ends + timedelta(days=1)
         if phase == "cancelled":
             challenge.cancelled_at = now - timedelta(days=2)
             challenge.cancel_reason = (

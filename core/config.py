@@ -56,6 +56,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "STRIPE_MAX_NETWORK_RETRIES": _int(env.get("STRIPE_MAX_NETWORK_RETRIES"), 2),
         "PAYMENTS_SIMULATED": _bool(env.get("PAYMENTS_SIMULATED"), False),
         "STRIPE_SIMULATOR_STORE": env.get("STRIPE_SIMULATOR_STORE", ""),
+        "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
+        "STORAGE_DIR": env.get("STORAGE_DIR", ""),
     }
 
 
@@ -67,7 +69,6 @@ FIXED_SETTINGS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "BOOTSTRAP_SERVE_LOCAL": True,
     "WTF_CSRF_TIME_LIMIT": None,
-    "MAX_CONTENT_LENGTH": 32 * 1024 * 1024,
     "PER_PAGE": 20,
     "PASSWORD_HASH_METHOD": "scrypt",
 }

@@ -1,0 +1,144 @@
+"""Entry files: upload, remove, and download (always as an attachment, never inline)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from accounts.forms import ConfirmForm
+from core.db import db
+from core.errors import DomainError
+from core.storage import storage
+from submissions import attachments, bp, services
+from submissions.models import Attachment, Submission, SubmissionStatus
+
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+    "Cache-Control": "private, no-cache",
+}
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField("Add a file", validators=[FileRequired("Choose a file to upload.")])
+
+
+def _back_to_edit(submission_id: int) -> ResponseReturnValue:
+    return redirect(url_for("submissions.edit", submission_id=submission_id) + "#attachments")
+
+
+def _after_change(submission: Submission, what: str) -> str:
+    if submission.status == SubmissionStatus.SUBMITTED:
+        return f"{what} Click “Save new version” to submit your entry with this change."
+    return f"{what} Files are part of your draft and are submitted with it."
+
+
+@bp.post("/submissions/<int:submission_id>/attachments")
+@login_required
+def upload_attachment(submission_id: int) -> ResponseReturnValue:
+    submission = services.get_submission(submission_id)
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400, "The form expired. Reload the page and try again.")
+        flash(" ".join(form.file.errors) or "Choose a file to upload.", "danger")
+        return _back_to_edit(submission.id)
+    try:
+        attachment = attachments.add_attachment(
+            actor=current_user, submission=submission, file_storage=form.file.data
+        )
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(_after_change(submission, f"Added “{attachment.filename}”."), "success")
+    return _back_to_edit(submission.id)
+
+
+@bp.post("/submissions/<int:submission_id>/attachments/<int:attachment_id>/remove")
+@login_required
+def remove_attachment(submission_id: int, attachment_id: int) -> ResponseReturnValue:
+    submission = services.get_submission(submission_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attachment = attachments.get_attachment(submission, attachment_id)
+    try:
+        attachments.remove_attachment(actor=current_user, attachment=attachment)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        message = f"Removed “{attachment.filename}”. Versions that included it keep it."
+        flash(_after_change(submission, message), "success")
+    return _back_to_edit(submission.id)
+
+
+@bp.get("/submissions/<int:submission_id>/attachments/<int:attachment_id>")
+def download_attachment(submission_id: int, attachment_id: int) -> ResponseReturnValue:
+    submission = services.get_submission(submission_id)
+    # NotFound (404) for anything the viewer may not see, so its existence is not revealed.
+    attachment = attachments.attachment_for_download(current_user, submission, attachment_id)
+    response = send_file(
+        storage().open(attachment.storage_key),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+        etag=attachment.sha256,
+        conditional=True,
+    )
+    if response.status_code == 200:  # a stream has no length of its own; the blob's is known
+        response.content_length = attachment.size
+    response.headers.update(DOWNLOAD_HEADERS)
+    return response
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def request_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """The request body passed MAX_CONTENT_LENGTH before the form was read (by CSRF or the
+    view): send uploaders back to their entry with the limit instead of a bare error page."""
+    limit = current_app.config["MAX_UPLOAD_MB"]
+    message = f"The file is too large: files may be at most {limit} MB."
+    submission_id = (request.view_args or {}).get("submission_id")
+    if request.endpoint == "submissions.upload_attachment" and submission_id:
+        flash(message, "danger")
+        return _back_to_edit(submission_id)
+    detail = f"What you sent is too large. Files may be at most {limit} MB; shorten long texts."
+    page = render_template("errors/error.html", status=413, title="Upload too large", detail=detail)
+    return page, 413
+
+
+@bp.app_template_global()
+def working_files(submission: Submission) -> list[Attachment]:
+    return services.live_attachments(submission)
+
+
+@bp.app_template_global()
+def attachment_rules() -> dict[str, Any]:
+    return {
+        "max_mb": current_app.config["MAX_UPLOAD_MB"],
+        "max_files": attachments.MAX_FILES,
+        "accepted": attachments.ACCEPTED,
+        "accept_attr": attachments.ACCEPT_ATTR,
+    }
+
+
+bp.add_app_template_global(attachments.unsaved_file_changes, "unsaved_file_changes")

@@ -1,0 +1,218 @@
+"""Sponsor exports of a challenge's entries: a CSV table and a ZIP of texts and files.
+
+Exports hold entry content, so they follow the visibility policy: only after the deadline
+(at once when the profile is public on submit), only for owners, managers and admins, and
+only the entries the actor may see (submitted and disqualified ones, never drafts or
+withdrawn entries).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import unicodedata
+import zipfile
+from datetime import datetime
+from tempfile import SpooledTemporaryFile
+from typing import IO
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from accounts.models import User
+from challenges.models import Challenge
+from challenges.openness import SolutionVisibility
+from core.db import db, utcnow
+from core.errors import ensure
+from core.storage import storage
+from core.text import slugify
+from submissions.gallery import latest_versions
+from submissions.models import (
+    Attachment,
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+    TeamMember,
+)
+from submissions.policies import can_manage_entries
+from submissions.visibility import SPONSOR_SEES, visible_condition
+
+CSV_HEADER = [
+    "id",
+    "title",
+    "status",
+    "owner_handle",
+    "team_handles",
+    "shares_percent",
+    "versions",
+    "first_submitted_utc",
+    "last_submitted_utc",
+    "latest_hash",
+]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger ZIPs roll over to a temporary file on disk
+COPY_CHUNK = 1024 * 1024
+_UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+
+
+def exports_open(challenge: Challenge, now: datetime | None = None) -> bool:
+    """Entries may leave the platform once the sponsor is entitled to read them all."""
+    now = now or utcnow()
+    return (
+        now >= challenge.closes_at
+        or challenge.solution_visibility == SolutionVisibility.PUBLIC_ON_SUBMIT
+    )
+
+
+def _check(actor: User, challenge: Challenge) -> None:
+    ensure(
+        can_manage_entries(actor, challenge),
+        "Only the sponsor's owners and managers can export entries.",
+    )
+    ensure(
+        exports_open(challenge),
+        "Entries in this challenge stay private until the submission deadline "
+        f"({challenge.closes_at:%d %b %Y %H:%M} UTC); exports open then.",
+    )
+
+
+def _entries(actor: User, challenge: Challenge) -> list[Submission]:
+    return list(
+        db.session.scalars(
+            sa.select(Submission)
+            .join(Challenge, Challenge.id == Submission.challenge_id)
+            .where(
+                Submission.challenge_id == challenge.id,
+                Submission.status.in_(SPONSOR_SEES),
+                visible_condition(actor),
+            )
+            .options(
+                joinedload(Submission.owner),
+                selectinload(Submission.members).joinedload(TeamMember.user),
+            )
+            .order_by(Submission.id)
+        )
+    )
+
+
+def neutralise(value: object) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character gets a quote before it."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat().replace("+00:00", "Z") if value else ""
+
+
+def entries_csv(*, actor: User, challenge: Challenge) -> str:
+    """One row per visible entry; cells are neutralised against formula injection."""
+    _check(actor, challenge)
+    entries = _entries(actor, challenge)
+    versions = latest_versions([entry.id for entry in entries])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for entry in entries:
+        version = versions.get(entry.id)
+        writer.writerow(
+            neutralise(cell)
+            for cell in [
+                entry.id,
+                version.title if version else entry.title,
+                entry.status,
+                entry.owner.handle,
+                ";".join(member.user.handle for member in entry.members),
+                ";".join(f"{member.share_bp / 100:.2f}" for member in entry.members),
+                entry.current_version,
+                _iso(entry.first_submitted_at),
+                _iso(entry.last_submitted_at),
+                version.content_hash if version else "",
+            ]
+        )
+    return out.getvalue()
+
+
+def safe_member_name(name: str, taken: set[str], fallback: str = "file") -> str:
+    """A file name that cannot climb out of its folder and is unique within it."""
+    name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")[:120] or fallback
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate, n = name, 2
+    while candidate.lower() in taken:
+        candidate = f"{stem}-{n}.{ext}" if dot else f"{stem}-{n}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _entry_markdown(entry: Submission, version: SubmissionVersion | None) -> str:
+    shown = version or entry
+    team = ", ".join(
+        f"{m.user.display_name} (@{m.user.handle}, {m.share_bp / 100:.2f}%)" for m in entry.members
+    )
+    lines = [
+        f"# {shown.title or 'Untitled entry'}",
+        "",
+        f"- Entry: {entry.id}",
+        f"- Status: {entry.status}",
+        f"- Version: {entry.current_version}",
+        f"- Content hash (sha256): {version.content_hash if version else 'none'}",
+        f"- First submitted (UTC): {_iso(entry.first_submitted_at)}",
+        f"- Last submitted (UTC): {_iso(entry.last_submitted_at)}",
+        f"- Team: {team}",
+    ]
+    if entry.status == SubmissionStatus.DISQUALIFIED:
+        lines.append(f"- Disqualified: {entry.disqualified_reason}")
+    lines += ["", "## Summary", "", shown.summary, "", "## Description", "", shown.body_md]
+    links = [link for link in shown.links.splitlines() if link.strip()]
+    if links:
+        lines += ["", "## Links", "", *[f"- {link}" for link in links]]
+    return "\n".join(lines) + "\n"
+
+
+def _write_attachments(
+    archive: zipfile.ZipFile, folder: str, attachments: list[Attachment]
+) -> list[str]:
+    taken: set[str] = {"entry.md"}
+    listed = []
+    for attachment in attachments:
+        member = safe_member_name(attachment.filename, taken, fallback=f"file-{attachment.id}")
+        try:
+            source = storage().open(attachment.storage_key)
+        except (FileNotFoundError, ValueError):
+            listed.append(f"- {attachment.filename} (not included: missing from storage)")
+            continue
+        with source, archive.open(f"{folder}/{member}", "w") as target:
+            shutil.copyfileobj(source, target, COPY_CHUNK)
+        listed.append(f"- {member} ({attachment.size} bytes, sha256 {attachment.sha256})")
+    return listed
+
+
+def entries_zip(*, actor: User, challenge: Challenge) -> tuple[IO[bytes], int]:
+    """A ZIP with a folder per visible entry: ``entry.md`` (latest version) and its files.
+
+    Built in a spooled temporary file, so large exports go to disk rather than memory.
+    Returns the file, rewound, and its size.
+    """
+    _check(actor, challenge)
+    entries = _entries(actor, challenge)
+    versions = latest_versions([entry.id for entry in entries], with_attachments=True)
+    spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in entries:
+            version = versions.get(entry.id)
+            title = (version.title if version else entry.title) or "untitled"
+            folder = f"{entry.id}-{slugify(title, max_length=40)}"
+            text = _entry_markdown(entry, version)
+            files = _write_attachments(archive, folder, version.attachments if version else [])
+            if files:
+                text += "\n## Attachments\n\n" + "\n".join(files) + "\n"
+            archive.writestr(f"{folder}/entry.md", text)
+    size = spool.tell()
+    spool.seek(0)
+    return spool, size

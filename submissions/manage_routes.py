@@ -1,0 +1,135 @@
+"""The sponsor's entries dashboard, its exports, and moderation (report, disqualify, requalify)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from accounts.policies import is_admin
+from challenges.models import Challenge
+from challenges.services import get_challenge
+from core.db import db
+from core.errors import DomainError
+from submissions import bp, exports, gallery, moderation, services
+from submissions.forms import ReasonForm
+from submissions.models import Submission
+from submissions.policies import can_manage_entries
+from submissions.visibility import can_view_submission
+
+
+def _managed(slug: str) -> Challenge:
+    challenge = get_challenge(slug)
+    if not can_manage_entries(current_user, challenge):
+        abort(403, "Only the sponsor's owners and managers can manage this challenge's entries.")
+    return challenge
+
+
+@bp.get("/challenges/<slug>/manage")
+@login_required
+def manage(slug: str) -> ResponseReturnValue:
+    """Every non-draft entry as a row of metadata (status, team size, versions, times).
+
+    Titles and links appear only for entries the viewer may read under the visibility policy:
+    before the deadline of a public-after-close or sponsor-only challenge the sponsor sees
+    that entries exist and how they progress, never what they say. Drafts are only counted.
+    """
+    challenge = _managed(slug)
+    rows, drafts = gallery.dashboard_rows(challenge)
+    return render_template(
+        "submissions/manage.html",
+        challenge=challenge,
+        rows=rows,
+        drafts=drafts,
+        readable=gallery.visible_ids(current_user, challenge),
+        exports_open=exports.exports_open(challenge),
+    )
+
+
+@bp.get("/challenges/<slug>/manage/entries.csv")
+@login_required
+def export_csv(slug: str) -> ResponseReturnValue:
+    challenge = _managed(slug)
+    text = exports.entries_csv(actor=current_user, challenge=challenge)
+    return Response(
+        text.encode("utf-8-sig"),  # the BOM makes spreadsheet programs read UTF-8
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{challenge.slug}-entries.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/challenges/<slug>/manage/entries.zip")
+@login_required
+def export_zip(slug: str) -> ResponseReturnValue:
+    challenge = _managed(slug)
+    archive, size = exports.entries_zip(actor=current_user, challenge=challenge)
+    response = send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=f"{challenge.slug}-entries.zip",
+        conditional=False,
+        etag=False,
+    )
+    response.content_length = size
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _moderate(submission_id: int, action: Callable[..., object], message: str) -> Response:
+    """Load the entry (404 unless the actor may read it), check the form, call ``action``."""
+    submission: Submission = services.get_submission(submission_id)
+    if not can_view_submission(current_user, submission):
+        abort(404)
+    back = redirect(url_for("submissions.show", submission_id=submission.id))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Give a reason of at least 10 characters.", "warning")
+        return back
+    try:
+        action(actor=current_user, submission=submission, reason=form.reason.data)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        db.session.rollback()
+        flash(error.message, "warning")
+        return back
+    flash(message, "success")
+    return back
+
+
+@bp.post("/submissions/<int:submission_id>/report")
+@login_required
+def report(submission_id: int) -> ResponseReturnValue:
+    return _moderate(
+        submission_id,
+        moderation.report_submission,
+        "Thank you. The sponsor has been told and will look at this entry.",
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/disqualify")
+@login_required
+def disqualify(submission_id: int) -> ResponseReturnValue:
+    return _moderate(
+        submission_id,
+        moderation.disqualify_submission,
+        "Entry disqualified. The team has been told your reason.",
+    )
+
+
+@bp.post("/submissions/<int:submission_id>/requalify")
+@login_required
+def requalify(submission_id: int) -> ResponseReturnValue:
+    if not is_admin(current_user):
+        abort(403, "Only the platform team can reinstate a disqualified entry.")
+    return _moderate(
+        submission_id,
+        moderation.reinstate_disqualified,
+        "Entry reinstated. The team has been told.",
+    )

@@ -1,0 +1,193 @@
+"""Reports from readers, disqualification by the sponsor, reinstatement by the platform."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from accounts.models import Membership, OrgRole, User
+from accounts.policies import is_admin
+from core.audit import AuditEntry, record
+from core.db import db, utcnow
+from core.errors import Conflict, ValidationFailed, ensure
+from core.mail import send_mail
+from core.urls import external_url
+from submissions.models import Report, Submission, SubmissionStatus, TeamMember
+from submissions.policies import can_disqualify, can_report
+from submissions.services import _recount
+
+MIN_REASON, MAX_REASON = 10, 2000
+DISQUALIFY, REQUALIFY = "submission.disqualify", "submission.requalify"
+
+
+def _reason(text: str) -> str:
+    reason = (text or "").strip()
+    if not MIN_REASON <= len(reason) <= MAX_REASON:
+        raise ValidationFailed(
+            f"Give a reason of {MIN_REASON} to {MAX_REASON} characters.", field="reason"
+        )
+    return reason
+
+
+def _lock(submission: Submission) -> Submission:
+    """Re-read the entry under a row lock, so two moderators cannot act on a stale status."""
+    return db.session.scalars(
+        sa.select(Submission)
+        .where(Submission.id == submission.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def open_report_of(user: User | None, submission: Submission) -> Report | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        sa.select(Report).where(
+            Report.submission_id == submission.id,
+            Report.reporter_id == user.id,
+            Report.resolved_at.is_(None),
+        )
+    )
+
+
+def open_reports(submission: Submission) -> list[Report]:
+    return list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(Report.submission_id == submission.id, Report.resolved_at.is_(None))
+            .options(joinedload(Report.reporter))
+            .order_by(Report.created_at)
+        )
+    )
+
+
+def audit_trail(submission: Submission) -> list[tuple[AuditEntry, User | None]]:
+    """Moderation events on the entry, oldest first, with the acting user."""
+    rows = db.session.execute(
+        sa.select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.actor_id)
+        .where(AuditEntry.object_type == "submission", AuditEntry.object_id == submission.id)
+        .order_by(AuditEntry.created_at, AuditEntry.id)
+    ).all()
+    return [(entry, user) for entry, user in rows]
+
+
+def _sponsor_emails(submission: Submission) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.org_id == submission.challenge.org_id,
+                Membership.role.in_([OrgRole.OWNER, OrgRole.MANAGER]),
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def _team_emails(submission: Submission) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(User.email)
+            .join(TeamMember, TeamMember.user_id == User.id)
+            .where(TeamMember.submission_id == submission.id)
+            .order_by(TeamMember.id)
+        )
+    )
+
+
+def _link(submission: Submission) -> str:
+    return external_url("submissions.show", submission_id=submission.id)
+
+
+def report_submission(*, actor: User, submission: Submission, reason: str) -> Report:
+    """Flag an entry to the sponsor (plagiarism, rule breaking, abuse). One open report per
+    reader per entry; the sponsor's owners and managers are e-mailed after the commit."""
+    ensure(can_report(actor, submission), "You can report entries you can read but did not write.")
+    reason = _reason(reason)
+    _lock(submission)  # serialises two clicks of the same reader
+    if open_report_of(actor, submission) is not None:
+        db.session.rollback()
+        raise Conflict("You have already reported this entry; the sponsor has been told.")
+    report = Report(submission_id=submission.id, reporter_id=actor.id, reason=reason)
+    db.session.add(report)
+    db.session.commit()
+    challenge = submission.challenge
+    for email in _sponsor_emails(submission):
+        send_mail(
+            email,
+            f"Entry {submission.id} in {challenge.title} was reported",
+            f"{actor.display_name} (@{actor.handle}) reported entry {submission.id} "
+            f"“{submission.title or 'Untitled'}”:\n\n{reason}\n\n"
+            f"Read the entry and, if the rules were broken, disqualify it:\n{_link(submission)}\n",
+        )
+    return report
+
+
+def disqualify_submission(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """Take a submitted (or withdrawn) entry out of the running with a reason the team sees.
+
+    Audited; resolves open reports; recounts entrants; e-mails every team member."""
+    ensure(
+        can_disqualify(actor, submission),
+        "Only the sponsor's owners and managers can disqualify a submitted entry.",
+    )
+    reason = _reason(reason)
+    submission = _lock(submission)
+    if not can_disqualify(actor, submission):  # someone else acted first
+        db.session.rollback()
+        raise Conflict("This entry was already disqualified.")
+    now = utcnow()
+    submission.status = SubmissionStatus.DISQUALIFIED
+    submission.disqualified_reason = reason
+    submission.disqualified_at = now
+    db.session.execute(
+        sa.update(Report)
+        .where(Report.submission_id == submission.id, Report.resolved_at.is_(None))
+        .values(resolved_at=now)
+    )
+    record(actor.id, DISQUALIFY, "submission", submission.id, reason)
+    db.session.flush()
+    _recount(submission.challenge_id)
+    db.session.commit()
+    challenge = submission.challenge
+    for email in _team_emails(submission):
+        send_mail(
+            email,
+            f"Your entry in {challenge.title} was disqualified",
+            f"The sponsor disqualified your entry “{submission.title or 'Untitled'}”. "
+            f"Their reason:\n\n{reason}\n\nIf you think this is a mistake, reply to this e-mail "
+            f"and the platform team will review it.\n\n{_link(submission)}\n",
+        )
+    return submission
+
+
+def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) -> Submission:
+    """Platform admins undo a disqualification: the entry is submitted again. Audited;
+    recounts entrants; e-mails every team member."""
+    ensure(is_admin(actor), "Only the platform team can reinstate a disqualified entry.")
+    reason = _reason(reason)
+    submission = _lock(submission)
+    if submission.status != SubmissionStatus.DISQUALIFIED:
+        db.session.rollback()
+        raise Conflict("This entry is not disqualified.")
+    # The entry returns as submitted even if it had been withdrawn: the owner can withdraw it
+    # again before the deadline; the audit trail keeps the whole story.
+    submission.status = SubmissionStatus.SUBMITTED
+    submission.disqualified_reason = ""
+    submission.disqualified_at = None
+    record(actor.id, REQUALIFY, "submission", submission.id, reason)
+    db.session.flush()
+    _recount(submission.challenge_id)
+    db.session.commit()
+    challenge = submission.challenge
+    for email in _team_emails(submission):
+        send_mail(
+            email,
+            f"Your entry in {challenge.title} is back in the running",
+            f"The platform team reinstated your entry “{submission.title or 'Untitled'}”:\n\n"
+            f"{reason}\n\n{_link(submission)}\n",
+        )
+    return submission

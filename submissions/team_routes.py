@@ -1,0 +1,291 @@
+"""Team and lineage pages: invitations, members and shares, and what an entry builds on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from accounts.models import User
+from core.db import db
+from core.errors import DomainError, ValidationFailed
+from core.extensions import limiter
+from submissions import bp, lineage, services, teams
+from submissions.models import InviteStatus, Submission, TeamInvite, TeamMember, TeamRole
+from submissions.visibility import can_view_submission, is_team_member
+
+
+class InviteForm(FlaskForm):
+    handle_or_email = StringField(
+        "Handle or e-mail address", validators=[DataRequired(), Length(max=254)]
+    )
+
+
+class LineageForm(FlaskForm):
+    entry = StringField("Entry number or address", validators=[DataRequired(), Length(max=300)])
+    note = TextAreaField("What it takes from that entry", validators=[Optional(), Length(max=300)])
+
+
+@dataclass(frozen=True)
+class TeamView:
+    members: list[TeamMember]
+    invites: list[tuple[TeamInvite, str]]  # pending invitation, and how to name the invitee
+    is_owner: bool
+    is_open: bool
+    agreed: bool
+    max_size: int
+
+    @property
+    def can_invite(self) -> bool:
+        room = len(self.members) + len(self.invites) < self.max_size
+        return self.is_owner and self.is_open and room
+
+
+def team_panel(viewer: User | None, submission: Submission) -> TeamView:
+    """What the team panel shows: members owner first, pending invitations, who may act."""
+    query = sa.select(TeamMember).filter_by(submission_id=submission.id)
+    members = list(db.session.scalars(query.options(sa.orm.joinedload(TeamMember.user))))
+    members.sort(key=lambda m: (m.role != TeamRole.OWNER, m.id))
+    pending = teams.pending_invites(submission)
+    ids = [i.user_id for i in pending if i.user_id]
+    handles = dict(
+        db.session.execute(sa.select(User.id, User.handle).where(User.id.in_(ids))).all()
+    )
+    # An invited account is named by its public handle, never by its private address.
+    invites = [(i, f"@{handles[i.user_id]}" if i.user_id else i.email) for i in pending]
+    return TeamView(
+        members=members,
+        invites=invites,
+        is_owner=teams.is_owner(viewer, submission),
+        is_open=teams.team_is_open(submission),
+        agreed=teams.shares_agreed(submission),
+        max_size=submission.challenge.max_team_size,
+    )
+
+
+def lineage_panel(viewer: User | None, submission: Submission) -> dict[str, Any]:
+    def href(entry_id: int) -> str:
+        return url_for("submissions.show", submission_id=entry_id)
+
+    graph = lineage.lineage_graph(viewer, submission)
+    svg = lineage.render_lineage_svg(graph, href) if graph.edges else None
+    return {"graph": graph, "svg": svg}
+
+
+@bp.context_processor
+def _team_helpers() -> dict[str, Any]:
+    return {
+        "team_panel": team_panel,
+        "lineage_panel": lineage_panel,
+        "lineage_citations": lineage.citations_of,
+        "is_team_member": is_team_member,
+    }
+
+
+def shares_from_percent(values: Mapping[int, str]) -> dict[int, int]:
+    """Percentages typed in the form (``"33.34"``) as basis points (3334)."""
+    shares: dict[int, int] = {}
+    for user_id, text in values.items():
+        try:
+            percent = Decimal((text or "").strip().replace(",", "."))
+        except InvalidOperation:
+            percent = Decimal("NaN")
+        exponent = percent.as_tuple().exponent
+        if not percent.is_finite() or percent < 0 or not isinstance(exponent, int) or exponent < -2:
+            raise ValidationFailed(
+                "Enter each share as a percentage with at most two decimals, such as 33.33."
+            )
+        shares[user_id] = int(percent * 100)
+    return shares
+
+
+def _numbered(prefix: str) -> dict[int, str]:
+    """Form fields named ``<prefix><user id>``."""
+    return {
+        int(key.removeprefix(prefix)): value
+        for key, value in request.form.items()
+        if key.startswith(prefix) and key.removeprefix(prefix).isdigit()
+    }
+
+
+def _entry(submission_id: int) -> Submission:
+    submission = services.get_submission(submission_id)
+    if not can_view_submission(current_user, submission):
+        abort(404)
+    return submission
+
+
+def _attempt(action: Callable[[], object], success: str) -> bool:
+    """Run one service; refusals other than "not allowed" come back as a flashed message."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+        return False
+    flash(success, "success")
+    return True
+
+
+def _team_page(submission: Submission) -> str:
+    return url_for("submissions.show", submission_id=submission.id) + "#team"
+
+
+@bp.post("/submissions/<int:submission_id>/team/invites")
+@login_required
+@limiter.limit("30 per hour")  # each invitation sends an e-mail
+def invite_teammate(submission_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    form = InviteForm()
+    if not form.validate_on_submit():
+        flash("Enter a handle (like @ada) or an e-mail address to invite.", "danger")
+        return redirect(_team_page(submission))
+    who = form.handle_or_email.data
+
+    def invite() -> object:
+        return teams.invite_teammate(actor=current_user, submission=submission, handle_or_email=who)
+
+    _attempt(invite, f"Invitation sent to {who.strip()}.")
+    return redirect(_team_page(submission))
+
+
+@bp.post("/submissions/<int:submission_id>/team/invites/<int:invite_id>/revoke")
+@login_required
+def revoke_team_invite(submission_id: int, invite_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    invite = db.session.get(TeamInvite, invite_id)
+    if invite is None or invite.submission_id != submission.id:
+        abort(404)
+    _attempt(lambda: teams.revoke_invite(actor=current_user, invite=invite), "Invitation revoked.")
+    return redirect(_team_page(submission))
+
+
+@bp.post("/submissions/<int:submission_id>/team/members/<int:user_id>/remove")
+@login_required
+def remove_teammate(submission_id: int, user_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    leaving = user_id == current_user.id
+    done = _attempt(
+        lambda: teams.remove_teammate(actor=current_user, submission=submission, user_id=user_id),
+        "You left the team." if leaving else "Removed from the team; shares are split equally.",
+    )
+    if done and leaving:  # the entry may be a draft they can no longer see
+        return redirect(url_for("challenges.show", slug=submission.challenge.slug))
+    return redirect(_team_page(submission))
+
+
+@bp.post("/submissions/<int:submission_id>/team/shares")
+@login_required
+def propose_shares(submission_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+
+    def propose() -> None:
+        shares = shares_from_percent(_numbered("share-"))
+        teams.propose_shares(actor=current_user, submission=submission, shares=shares)
+
+    _attempt(propose, "Shares proposed; each teammate is asked to accept.")
+    return redirect(_team_page(submission))
+
+
+@bp.post("/submissions/<int:submission_id>/team/shares/accept")
+@login_required
+def accept_shares(submission_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    seen = {user_id: int(v) for user_id, v in _numbered("seen-").items() if v.isdigit()}
+    _attempt(
+        lambda: teams.accept_shares(actor=current_user, submission=submission, seen=seen or None),
+        "You accepted the shares.",
+    )
+    return redirect(_team_page(submission))
+
+
+def _my_invite(invite_id: int) -> TeamInvite:
+    invite = db.session.get(TeamInvite, invite_id)
+    if invite is None or not teams.is_invitee(current_user, invite):
+        abort(404)
+    return invite
+
+
+@bp.get("/team-invites/<int:invite_id>")
+@login_required
+def team_invite(invite_id: int) -> ResponseReturnValue:
+    invite = _my_invite(invite_id)
+    submission = invite.submission
+    return render_template(
+        "submissions/team.html",
+        invite=invite,
+        submission=submission,
+        challenge=submission.challenge,
+        inviter=db.session.get(User, invite.invited_by_id) if invite.invited_by_id else None,
+        pending=invite.status == InviteStatus.PENDING and teams.team_is_open(submission),
+    )
+
+
+@bp.post("/team-invites/<int:invite_id>/accept")
+@login_required
+def accept_team_invite(invite_id: int) -> ResponseReturnValue:
+    invite = _my_invite(invite_id)
+    submission_id = invite.submission_id
+    if _attempt(
+        lambda: teams.accept_invite(actor=current_user, invite=invite),
+        "Welcome to the team. Check the proposed shares and accept them.",
+    ):
+        return redirect(url_for("submissions.show", submission_id=submission_id) + "#team")
+    return redirect(url_for("submissions.team_invite", invite_id=invite_id))
+
+
+@bp.post("/team-invites/<int:invite_id>/decline")
+@login_required
+def decline_team_invite(invite_id: int) -> ResponseReturnValue:
+    invite = _my_invite(invite_id)
+    _attempt(
+        lambda: teams.decline_invite(actor=current_user, invite=invite), "Invitation declined."
+    )
+    return redirect(url_for("submissions.team_invite", invite_id=invite_id))
+
+
+def _lineage_page(submission: Submission) -> str:
+    return url_for("submissions.edit", submission_id=submission.id) + "#lineage"
+
+
+@bp.post("/submissions/<int:submission_id>/lineage")
+@login_required
+def declare_builds_on(submission_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    form = LineageForm()
+    if not form.validate_on_submit():
+        flash("Give the entry's number or address, and a note of at most 300 characters.", "danger")
+        return redirect(_lineage_page(submission))
+
+    def declare() -> None:
+        cited = lineage.parse_entry_reference(form.entry.data)
+        lineage.declare_builds_on(
+            actor=current_user, submission=submission, builds_on_id=cited, note=form.note.data
+        )
+
+    _attempt(declare, "Lineage saved: both entries now show the link.")
+    return redirect(_lineage_page(submission))
+
+
+@bp.post("/submissions/<int:submission_id>/lineage/<int:builds_on_id>/remove")
+@login_required
+def remove_builds_on(submission_id: int, builds_on_id: int) -> ResponseReturnValue:
+    submission = _entry(submission_id)
+    _attempt(
+        lambda: lineage.remove_builds_on(
+            actor=current_user, submission=submission, builds_on_id=builds_on_id
+        ),
+        f"This entry no longer cites #{builds_on_id}.",
+    )
+    return redirect(_lineage_page(submission))

@@ -1,0 +1,284 @@
+"""The sponsor's entries dashboard and its CSV and ZIP exports: who, when, and what is inside."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from accounts.models import OrgRole
+from challenges.models import Challenge
+from core.db import db, frozen_time
+from core.storage import storage
+from submissions import services
+from submissions.models import Attachment, Submission, TeamMember, TeamRole
+from tests.conftest import AuthActions
+from tests.factories import add_member, make_challenge, make_org, make_user
+
+ROLES = ["anonymous", "solver", "member", "manager", "owner", "other_owner", "admin"]
+MANAGERS = {"manager", "owner", "admin"}
+
+
+@dataclass
+class World:
+    challenge: Challenge
+    entry: Submission
+    draft: Submission
+
+
+def _entry(
+    challenge: Challenge, handle: str, title: str, files: Iterable[tuple[str, bytes]] = ()
+) -> Submission:
+    solver = make_user(handle)
+    entry = services.enter_challenge(
+        actor=solver, challenge=challenge, accepts_terms=True, attests_eligibility=True
+    )
+    for filename, data in files:
+        key = storage().put(data)
+        db.session.add(
+            Attachment(
+                submission_id=entry.id,
+                filename=filename,
+                content_type="text/plain",
+                size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(),
+                storage_key=key,
+            )
+        )
+    db.session.commit()
+    text = services.EntryText(title, "A summary.", "The **body**.", "https://example.org/code")
+    services.save_entry(actor=solver, submission=entry, text=text, base_version=0, submit=True)
+    return entry
+
+
+def build_world(visibility: str = "public_after_close") -> World:
+    org = make_org("Helios", owner=make_user("owner"), slug="helios")
+    add_member(org, make_user("manager"), OrgRole.MANAGER)
+    add_member(org, make_user("member"), OrgRole.MEMBER)
+    make_org("Other", owner=make_user("other_owner"), slug="other")
+    make_user("admin", admin=True)
+    challenge = make_challenge(org, slug="c", visibility=visibility)
+    entry = _entry(challenge, "solver", "Sand battery")
+    draft = services.enter_challenge(
+        actor=make_user("drafter"),
+        challenge=challenge,
+        accepts_terms=True,
+        attests_eligibility=True,
+    )
+    draft.title = "Secret draft idea"
+    db.session.commit()
+    return World(challenge, entry, draft)
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def _sign_in(auth: AuthActions, role: str) -> None:
+    if role != "anonymous":
+        assert auth.login(f"{role}@example.org").status_code == 302
+
+
+def _after_deadline(challenge: Challenge) -> AbstractContextManager[None]:
+    return frozen_time(challenge.closes_at + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_dashboard_is_for_sponsor_owners_managers_and_admins(
+    client: FlaskClient, auth: AuthActions, world: World, role: str
+) -> None:
+    _sign_in(auth, role)
+    response = client.get("/challenges/c/manage")
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == (200 if role in MANAGERS else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("export", ["entries.csv", "entries.zip"])
+def test_exports_open_to_managers_only_after_the_deadline(
+    client: FlaskClient, auth: AuthActions, world: World, role: str, export: str
+) -> None:
+    _sign_in(auth, role)
+    url = f"/challenges/c/manage/{export}"
+    before = client.get(url)
+    with _after_deadline(world.challenge):
+        after = client.get(url)
+    if role == "anonymous":
+        assert before.status_code == after.status_code == 302
+        return
+    assert before.status_code == 403
+    if role in MANAGERS:
+        assert b"stay private until the submission deadline" in before.data
+        assert after.status_code == 200
+    else:
+        assert after.status_code == 403
+
+
+def test_exports_open_at_once_when_solutions_are_public_on_submit(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    build_world("public_on_submit")
+    _sign_in(auth, "manager")
+    assert client.get("/challenges/c/manage/entries.csv").status_code == 200
+    assert client.get("/challenges/c/manage/entries.zip").status_code == 200
+
+
+def test_dashboard_hides_content_before_the_deadline_and_drafts_always(
+    client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    _sign_in(auth, "manager")
+    before = client.get("/challenges/c/manage").get_data(as_text=True)
+    assert "1 draft in progress" in before and "1 submitted entry" in before
+    assert "Sand battery" not in before and "hidden until the deadline" in before
+    assert f"/submissions/{world.entry.id}" not in before
+    assert "Download CSV" not in before
+    with _after_deadline(world.challenge):
+        after = client.get("/challenges/c/manage").get_data(as_text=True)
+    assert "Sand battery" in after and f"/submissions/{world.entry.id}" in after
+    assert "Download CSV" in after
+    for page in (before, after):
+        assert "Secret draft idea" not in page and f"<td>{world.draft.id}</td>" not in page
+
+
+def test_challenge_page_links_managers_to_the_dashboard(
+    client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    _sign_in(auth, "member")
+    assert b"/challenges/c/manage" not in client.get("/challenges/c").data
+    auth.logout()
+    _sign_in(auth, "manager")
+    assert b"/challenges/c/manage" in client.get("/challenges/c").data
+
+
+def _csv_rows(client: FlaskClient) -> list[dict[str, str]]:
+    response = client.get("/challenges/c/manage/entries.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_csv_lists_visible_entries_with_team_versions_and_hash(
+    client: FlaskClient, auth: AuthActions, world: World
+) -> None:
+    teammate = make_user("teammate")
+    owner_row = world.entry.members[0]
+    owner_row.share_bp = 6000
+    db.session.add(
+        TeamMember(
+            submission_id=world.entry.id,
+            challenge_id=world.challenge.id,
+            user_id=teammate.id,
+            role=TeamRole.MEMBER,
+            share_bp=4000,
+        )
+    )
+    db.session.commit()
+    withdrawn = _entry(world.challenge, "quitter", "Withdrawn idea")
+    services.withdraw_entry(actor=withdrawn.owner, submission=withdrawn)
+    _sign_in(auth, "manager")
+    with _after_deadline(world.challenge):
+        rows = _csv_rows(client)
+    assert len(rows) == 1  # drafts and withdrawn entries stay with their teams
+    row = rows[0]
+    latest = services.latest_version(world.entry)
+    assert row["id"] == str(world.entry.id) and row["title"] == "Sand battery"
+    assert row["status"] == "submitted" and row["owner_handle"] == "solver"
+    assert row["team_handles"] == "solver;teammate" and row["shares_percent"] == "60.00;40.00"
+    assert row["versions"] == "1" and row["latest_hash"] == latest.content_hash
+    assert row["first_submitted_utc"].endswith("Z")
+
+
+@pytest.mark.parametrize("dangerous", ["=HYPERLINK(1)", "+1+2", "-2+3", "@SUM(A1)"])
+def test_csv_neutralises_spreadsheet_formulas(
+    client: FlaskClient, auth: AuthActions, world: World, dangerous: str
+) -> None:
+    _entry(world.challenge, "attacker", dangerous)
+    _sign_in(auth, "owner")
+    with _after_deadline(world.challenge):
+        titles = {row["title"] for row in _csv_rows(client)}
+    assert titles == {"Sand battery", "'" + dangerous}
+
+
+def test_zip_has_a_folder_per_entry_with_text_hash_and_files(
+    client: FlaskClient,
+    auth: AuthActions,
+    app: Flask,
+    web_app: Flask,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for each in (app, web_app):
+        monkeypatch.setitem(each.config, "STORAGE_DIR", str(tmp_path))
+    world = build_world()
+    files = [("../../etc/passwd", b"not really"), ("notes.txt", b"first"), ("notes.txt", b"two")]
+    with_files = _entry(world.challenge, "filer", "Files included", files)
+    _sign_in(auth, "admin")
+    with _after_deadline(world.challenge):
+        response = client.get("/challenges/c/manage/entries.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = archive.namelist()
+    assert all(not n.startswith("/") and ".." not in n.split("/") for n in names)
+    folder = f"{with_files.id}-files-included"
+    assert sorted(n for n in names if n.startswith(folder)) == [
+        f"{folder}/entry.md",
+        f"{folder}/notes-2.txt",
+        f"{folder}/notes.txt",
+        f"{folder}/passwd",
+    ]
+    assert archive.read(f"{folder}/passwd") == b"not really"
+    assert {archive.read(f"{folder}/notes.txt"), archive.read(f"{folder}/notes-2.txt")} == {
+        b"first",
+        b"two",
+    }
+    text = archive.read(f"{folder}/entry.md").decode()
+    latest = services.latest_version(with_files)
+    assert "# Files included" in text and "The **body**." in text
+    assert latest.content_hash in text and "https://example.org/code" in text
+    assert f"{world.entry.id}-sand-battery/entry.md" in names
+    assert not any("secret" in n for n in names)
+
+
+def test_demo_entries_keep_entrant_counts_and_hashes_consistent(client: FlaskClient) -> None:
+    from accounts import demo as accounts_demo
+    from challenges import demo as challenges_demo
+    from core.audit import AuditEntry
+    from submissions import demo as submissions_demo
+    from submissions.hashing import content_hash
+    from submissions.models import SubmissionStatus, SubmissionVersion
+
+    accounts_demo.seed()
+    challenges_demo.seed()
+    assert submissions_demo.seed() >= 35
+    for challenge in db.session.scalars(sa.select(Challenge)):
+        submitted = [s for s in _all_entries(challenge) if s.status == SubmissionStatus.SUBMITTED]
+        assert challenge.entrant_count == len(submitted), challenge.slug
+    statuses = [s.status for s in db.session.scalars(sa.select(Submission))]
+    assert statuses.count(SubmissionStatus.WITHDRAWN) == 1
+    assert statuses.count(SubmissionStatus.DISQUALIFIED) == 1
+    assert db.session.scalars(sa.select(AuditEntry.action)).all() == ["submission.disqualify"]
+    for version in db.session.scalars(sa.select(SubmissionVersion)):
+        text = {k: getattr(version, k) for k in ("title", "summary", "body_md", "links")}
+        assert version.content_hash == content_hash(**text, attachments=[])
+    assert b"Sand Battery in Disused Silos" not in client.get("/solutions").data  # not yet public
+    assert b"Window-Frame Heat Pumps" in client.get("/solutions").data
+
+
+def _all_entries(challenge: Challenge) -> list[Submission]:
+    return list(
+        db.session.scalars(sa.select(Submission).where(Submission.challenge_id == challenge.id))
+    )
