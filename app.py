@@ -46,6 +46,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
     from core.preview import bp as preview_bp
+    from judging import bp as judging_bp
+    from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
+    from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
     from payments import bp as payments_bp
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
@@ -68,6 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         preview_bp,
         payments_bp,
         submissions_bp,
+        judging_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)
@@ -83,6 +87,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **CHALLENGE_HELPERS,
             **SUBMISSION_POLICIES,
             **SUBMISSION_HELPERS,
+            **JUDGING_POLICIES,
+            **JUDGING_HELPERS,
             "funds_summary": funds_summary,
         },
     )
@@ -120,6 +126,10 @@ def _apply_defaults(app: Flask) -> None:
         os.makedirs(app.instance_path, exist_ok=True)
         path = os.path.join(app.instance_path, "openprize.sqlite3")
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    if not app.config["STORAGE_DIR"]:
+        app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "uploads")
+    # One file of MAX_UPLOAD_MB plus a margin for the multipart form around it.
+    app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
     if not app.debug and not app.testing:
         logging.getLogger("openprize").setLevel(logging.INFO)
 
@@ -148,11 +158,16 @@ def load_demo(if_empty: bool) -> None:
 
     from challenges import demo as challenges_demo
     from payments import demo as payments_demo
+    from submissions import demo as submissions_demo
 
     logins = accounts_demo.seed()
     challenges = challenges_demo.seed()
+    entries = submissions_demo.seed()
     payments_demo.seed(current_app.config["PLATFORM_FEE_BPS"])
-    click.echo(f"Demo data loaded: {len(challenges)} published challenges and 3 drafts.")
+    click.echo(
+        f"Demo data loaded: {len(challenges)} published challenges and 3 drafts, "
+        f"{entries} submitted entries."
+    )
     _print_logins(accounts_demo.DEMO_PASSWORD, logins)
 
 

@@ -210,6 +210,19 @@ def _record_rules_change(challenge: Challenge, actor: User, changed: list[str], 
     )
 
 
+def record_rules_change(challenge: Challenge, actor: User, changed: list[str], note: str) -> None:
+    """Log a change another domain made to what entrants rely on (e.g. the judging rubric) as a
+    new rules version with its visible change note. Flushes in the caller's transaction; the
+    caller commits and then tells followers (``notify_followers``)."""
+    if not note.strip():
+        raise ValidationFailed(
+            "Describe what changed for entrants: this changes the " + ", ".join(changed) + ".",
+            field="change_note",
+        )
+    _record_rules_change(challenge, actor, changed, note.strip())
+    db.session.flush()
+
+
 def submit_for_review(*, actor: User, challenge: Challenge) -> Challenge:
     """Send a draft to the admins' queue (approved at once when ``REVIEW_REQUIRED`` is off)."""
     ensure(can_submit_for_review(actor, challenge), "This challenge cannot be submitted now.")

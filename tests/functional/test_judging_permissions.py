@@ -1,0 +1,168 @@
+"""Permission matrix for judging routes: every route against every role, in the judging phase."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from core.db import db, utcnow
+from judging import services
+from judging.models import Assignment, AssignmentState
+from tests.conftest import AuthActions
+from tests.factories import make_org
+from tests.unit.test_judging_support import (
+    RUBRIC,
+    World,
+    move,
+    person,
+    seat_judge,
+    sponsor_world,
+    submit_entry,
+)
+
+ROLES = [
+    "anonymous",
+    "solver",
+    "teammate",
+    "judge",
+    "other_judge",
+    "conflicted_judge",
+    "member",
+    "manager",
+    "owner",
+    "other_owner",
+    "admin",
+]
+SPONSORS = {"owner", "manager"}
+SIGNED_IN = set(ROLES) - {"anonymous"}
+EMAILS = {"member", "manager", "owner"}  # made by sponsor_world with @example.org addresses
+
+
+def _email(role: str) -> str:
+    return f"{role}@example.org" if role in EMAILS else f"{role}@{role}.example"
+
+
+@pytest.fixture
+def world() -> dict[str, object]:
+    base: World = sponsor_world()
+    make_org("Other", owner=person("other_owner"), slug="other")
+    person("admin").is_admin = True
+    solver, teammate = person("solver"), person("teammate")
+    entry = submit_entry(base.challenge, solver, team=[teammate])
+    second = submit_entry(base.challenge, person("solver2"), title="Second")
+    seats = {role: seat_judge(base, person(role)) for role in ("judge", "other_judge")}
+    seats["conflicted_judge"] = seat_judge(base, person("conflicted_judge"))
+    pending = services.invite_judge(
+        actor=base.owner, challenge=base.challenge, email="pending@pending.example"
+    )
+    move(base.challenge, "judging")
+    rows = {
+        "judge": Assignment(judge_id=seats["judge"].id, submission_id=entry.id),
+        "other_judge": Assignment(judge_id=seats["other_judge"].id, submission_id=second.id),
+        "conflicted_judge": Assignment(
+            judge_id=seats["conflicted_judge"].id,
+            submission_id=entry.id,
+            state=AssignmentState.VOID,
+            voided_for_conflict=True,
+            void_reason="Former co-worker.",
+            voided_at=utcnow(),
+        ),
+    }
+    for row in rows.values():
+        row.blind_label = "Entry #abcdef"
+        db.session.add(row)
+    db.session.commit()
+    return {
+        "entry": entry.id,
+        "a_judge": rows["judge"].id,
+        "a_conflicted": rows["conflicted_judge"].id,
+        "seat_judge": seats["judge"].id,
+        "other_seat": seats["other_judge"].id,
+        "pending": pending.id,
+        "criterion": services.criteria_of(base.challenge)[0].id,
+    }
+
+
+def _rubric_form() -> dict[str, str]:
+    data = {"k": "3", "blind_review": "y", "change_note": "Wording only.", "save": "Save rubric"}
+    for n, c in enumerate(RUBRIC):
+        data |= {
+            f"criteria-{n}-name": c.name,
+            f"criteria-{n}-weight": str(c.weight),
+            f"criteria-{n}-guidance": c.guidance,
+            f"criteria-{n}-anchor_low": c.anchor_low,
+            f"criteria-{n}-anchor_high": c.anchor_high,
+        }
+    return data
+
+
+# (method, url, data, roles allowed); others get 403, anonymous is sent to sign in.
+MATRIX = [
+    ("get", "/challenges/grid/judging", None, SPONSORS | {"admin"}),
+    ("post", "/challenges/grid/judging/rubric", _rubric_form(), SPONSORS),
+    ("post", "/challenges/grid/judging/judges", {"email": "new@new.example"}, SPONSORS),
+    ("post", "/challenges/grid/judging/judges/{pending}/remove", {}, SPONSORS),
+    ("post", "/challenges/grid/judging/assign", {}, SPONSORS),
+    (
+        "post",
+        "/challenges/grid/judging/assignments/{a_judge}/swap",
+        {"swap-{a_judge}-judge": "{other_seat}"},
+        SPONSORS,
+    ),
+    ("get", "/judging", None, SIGNED_IN),
+    ("get", "/judging/invitations/{seat_judge}", None, {"judge"}),
+    ("post", "/judging/invitations/{pending}/decline", {}, set()),
+    ("get", "/judging/assignments/{a_judge}", None, {"judge"}),
+    (
+        "post",
+        "/judging/assignments/{a_judge}",
+        {"score_{criterion}": "4", "save_draft": "Save draft"},
+        {"judge"},
+    ),
+    ("get", "/judging/assignments/{a_conflicted}", None, set()),
+    (
+        "post",
+        "/judging/assignments/{a_judge}/conflict",
+        {"reason": "We co-founded a company."},
+        {"judge"} | SPONSORS,
+    ),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("method", "url", "data", "allowed"), MATRIX, ids=[f"{m[0]}:{m[1]}" for m in MATRIX]
+)
+def test_judging_route_permissions(
+    client: FlaskClient,
+    auth: AuthActions,
+    world: dict,
+    role: str,
+    method: str,
+    url: str,
+    data,
+    allowed,
+) -> None:
+    if role != "anonymous":
+        assert auth.login(_email(role)).status_code == 302
+    payload = {k.format(**world): v.format(**world) for k, v in (data or {}).items()}
+    response = getattr(client, method)(url.format(**world), data=payload)
+    if role == "anonymous":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    elif role in allowed:
+        assert response.status_code in {200, 302, 303}, (response.status_code, response.text[:400])
+    else:
+        assert response.status_code == 403, (response.status_code, response.text[:400])
+
+
+ENTRY_VIEWERS = {"solver", "teammate", "judge", "member", "manager", "owner", "admin"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_assigned_judges_see_the_entry_once_judging_starts_but_conflicted_ones_do_not(
+    client: FlaskClient, auth: AuthActions, world: dict, role: str
+) -> None:
+    if role != "anonymous":
+        auth.login(_email(role))
+    response = client.get(f"/submissions/{world['entry']}")
+    assert response.status_code == (200 if role in ENTRY_VIEWERS else 404)
