@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from bench.seed import SEARCH_WORD
 from challenges.models import Challenge, PrizeTier
 from core.db import utcnow
+from submissions.models import Submission
+from submissions.visibility import visible_condition
 
 # A path is fixed, or computed from the seeded database (e.g. the slug of a busy challenge).
 PathSource = str | Callable[[Session], str]
@@ -55,6 +57,20 @@ def open_challenge_path(session: Session) -> str:
     return f"/challenges/{slug}"
 
 
+def public_submission_path(session: Session) -> str:
+    """The page of an entry anyone may read: the newest of a public-on-submit challenge."""
+    submission_id = session.scalar(
+        sa.select(Submission.id)
+        .join(Challenge, Challenge.id == Submission.challenge_id)
+        .where(visible_condition(None))
+        .order_by(Submission.first_submitted_at.desc(), Submission.id.desc())
+        .limit(1)
+    )
+    if submission_id is None:
+        raise ValueError("no publicly visible entry was seeded: seed more submissions")
+    return f"/submissions/{submission_id}"
+
+
 PAGES: list[Page] = [
     Page("home", "/"),
     Page("login", "/login"),
@@ -62,6 +78,8 @@ PAGES: list[Page] = [
     Page("challenges", "/challenges"),
     Page("challenges_search", f"/challenges?q={SEARCH_WORD}"),
     Page("challenge", open_challenge_path),
+    Page("solutions", "/solutions"),
+    Page("submission", public_submission_path),
 ]
 
 

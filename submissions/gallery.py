@@ -116,6 +116,9 @@ def card_query(*conditions: sa.ColumnElement[bool]) -> sa.Select:
     )
 
 
+COUNT_CAP = 1000
+
+
 class CardPagination(Pagination):
     """Offset pagination of ``Card`` rows: one count query and one page query."""
 
@@ -125,12 +128,16 @@ class CardPagination(Pagination):
         return [Card(submission, team_size) for submission, team_size in rows]
 
     def _query_count(self) -> int:
-        query = (
-            sa.select(sa.func.count(Submission.id))
+        # Counting every public entry costs a scan of all of them; past COUNT_CAP the page says
+        # "more than" and offers the filters instead (pages stop at the cap).
+        capped = (
+            sa.select(Submission.id)
             .join(Challenge, Challenge.id == Submission.challenge_id)
             .where(*self._query_args["conditions"])
+            .limit(COUNT_CAP + 1)
+            .subquery()
         )
-        return db.session.scalar(query) or 0
+        return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
 
 
 def gallery(
@@ -144,11 +151,15 @@ def gallery(
 
 def challenge_choices(viewer: User | None, limit: int = 200) -> list[tuple[str, str]]:
     """(slug, title) of challenges with at least one entry the viewer may see, for the filter."""
+    # EXISTS per challenge (served by ix_submissions_public) instead of grouping every entry.
+    has_entry = (
+        sa.exists()
+        .where(Submission.challenge_id == Challenge.id, *_conditions(viewer, GalleryFilters()))
+        .correlate(Challenge)
+    )
     rows = db.session.execute(
         sa.select(Challenge.slug, Challenge.title)
-        .join(Submission, Submission.challenge_id == Challenge.id)
-        .where(*_conditions(viewer, GalleryFilters()))
-        .group_by(Challenge.id, Challenge.slug, Challenge.title)
+        .where(Challenge.published_at.is_not(None), has_entry)
         .order_by(Challenge.title, Challenge.id)
         .limit(limit)
     ).all()

@@ -21,6 +21,7 @@ def solutions() -> ResponseReturnValue:
     )
     return render_template(
         "submissions/solutions.html",
+        count_cap=gallery.COUNT_CAP,
         pagination=pagination,
         filters=filters,
         challenges=gallery.challenge_choices(current_user),

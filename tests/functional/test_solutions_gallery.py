@@ -143,7 +143,9 @@ def test_cards_show_challenge_team_license_versions_and_time(
         submit=True,
     )
     page = client.get("/solutions").get_data(as_text=True)
-    assert "Team of 3" in page and "Olga Owner" in page and "Cheap Storage" in page
+    assert (
+        "</a> and 2 others" in page and "Olga Owner</a></span>" in page and "Cheap Storage" in page
+    )
     assert "CC BY 4.0" in page and "2 versions" in page and "1 version<" in page
     assert "Submitted " in page and "UTC" in page
     assert f"/submissions/{team_entry.id}" in page
