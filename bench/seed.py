@@ -23,7 +23,7 @@ from challenges.openness import (
     SolutionVisibility,
     SubmissionLicense,
 )
-from core.db import db, utcnow
+from core.db import db, drop_schema, utcnow
 from core.money import CURRENCIES, fee_for
 from payments.models import Funding, FundingStatus, LedgerEntry, LedgerKind, Refund, RefundStatus
 from submissions.hashing import content_hash
@@ -521,15 +521,7 @@ def reset_schema() -> None:
     ``challenges_fts`` and its triggers (search would fail) and PostgreSQL's GIN search index
     (search would scan). Needs the app context.
     """
-    db.session.remove()
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        else:
-            db.metadata.drop_all(connection)
-            for name in ("challenges_fts", "alembic_version"):
-                connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+    drop_schema()
     flask_migrate.upgrade()
 
 

@@ -94,3 +94,17 @@ def include_in_autogenerate(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     return not (name or "").startswith(HAND_MADE_PREFIXES)
+
+
+def drop_schema() -> None:
+    """Drop every table, the hand-made search structures and Alembic's version row (for tests
+    and benchmarks, which then run the migrations). Needs the app context."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        else:
+            db.metadata.drop_all(connection)
+            for name in ("challenges_fts", "alembic_version"):
+                connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
-from core.db import db
+from core.db import db, drop_schema
 from core.extensions import limiter
 from core.mail import Mail, outbox
 from payments.gateway import init_gateway
@@ -53,15 +53,7 @@ def app(database_url: str) -> Iterator[Flask]:
 
 
 def _reset_schema() -> None:
-    db.session.remove()
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        else:
-            db.metadata.drop_all(connection)
-            for name in ("challenges_fts", "alembic_version"):
-                connection.execute(sa.text(f"DROP TABLE IF EXISTS {name}"))
+    drop_schema()
 
 
 def _empty_tables() -> None:
