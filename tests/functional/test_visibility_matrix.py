@@ -1,21 +1,27 @@
-"""The openness profile, enforced: viewer x profile x phase, on the entry page and in queries.
+"""The openness profile, enforced: viewer x profile x phase x object, in one table.
 
-One table states who may see a submitted entry; every object that shows entries must agree.
+``EXPECTED`` states who may see a submitted entry. Every object must agree with it: the policy
+predicate, the SQL condition used by lists, the entry page, the attachment download, and the
+API (which answers as the public, whatever cookies are sent: its column is the public's).
 """
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
 
 from accounts.models import OrgRole, User
 from challenges.models import Challenge
 from core.db import db, utcnow
 from submissions import services
-from submissions.models import Submission, TeamMember, TeamRole
+from submissions.attachments import add_attachment
+from submissions.models import Attachment, Submission, TeamMember, TeamRole
 from submissions.visibility import can_view_submission, visible_condition
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_challenge, make_org, make_user
@@ -63,6 +69,8 @@ def _world(visibility: str, phase: str) -> tuple[Submission, dict[str, User | No
         )
     )
     db.session.commit()
+    pdf = FileStorage(io.BytesIO(b"%PDF-1.4\n% matrix\n%%EOF\n"), filename="design.pdf")
+    add_attachment(actor=people["owner"], submission=submission, file_storage=pdf)
     text = services.EntryText("Heat battery", "Sand in a silo", "Details.", "")
     services.save_entry(
         actor=people["owner"], submission=submission, text=text, base_version=0, submit=True
@@ -85,12 +93,21 @@ def _move_to(challenge: Challenge, phase: str) -> None:
 CASES = list(EXPECTED)
 
 
+@pytest.fixture(autouse=True)
+def _storage_in_temp_dir(app: Flask, web_app: Flask, tmp_path, monkeypatch) -> None:
+    for each in (app, web_app):
+        monkeypatch.setitem(each.config, "STORAGE_DIR", str(tmp_path))
+
+
 @pytest.mark.parametrize(("visibility", "phase"), CASES, ids=[f"{v}-{p}" for v, p in CASES])
 def test_who_sees_a_submitted_entry(
     client: FlaskClient, auth: AuthActions, visibility: str, phase: str
 ) -> None:
     submission, people = _world(visibility, phase)
     allowed = EXPECTED[(visibility, phase)]
+    attachment_id = db.session.scalar(
+        sa.select(Attachment.id).where(Attachment.submission_id == submission.id)
+    )
     for viewer, user in people.items():
         expected = viewer in allowed
         # The predicate and the SQL condition are the same policy.
@@ -108,6 +125,10 @@ def test_who_sees_a_submitted_entry(
             assert auth.login(user.email).status_code == 302
         status = client.get(f"/submissions/{submission.id}").status_code
         assert status == (200 if expected else 404), (viewer, status)
+        download = client.get(f"/submissions/{submission.id}/attachments/{attachment_id}")
+        assert download.status_code == (200 if expected else 404), (viewer, "attachment")
+        api = client.get(f"/api/v1/submissions/{submission.id}").status_code
+        assert api == (200 if "anonymous" in allowed else 404), (viewer, "api")
 
 
 @pytest.mark.parametrize("visibility", ["public_on_submit", "public_after_close", "sponsor_only"])
