@@ -179,15 +179,17 @@ def lineage_graph(
     ):
         frontier = {submission.id}
         for level in range(1, depth + 1):
+            # Sorted in Python: an ORDER BY here lets SQLite walk the gallery index over every
+            # submitted entry (0.5 s at 200k) instead of starting from the few lineage rows.
             rows = db.session.execute(
                 _visible_entries()
-                .add_columns(near, Lineage.note)
+                .add_columns(near, Lineage.note, Submission.first_submitted_at)
                 .join(Lineage, far == Submission.id)
                 .where(near.in_(frontier), visible_condition(viewer, now))
-                .order_by(Submission.first_submitted_at, Submission.id)
             ).all()
+            rows.sort(key=lambda row: (row[4] is None, row[4] or now, row[0]))
             frontier = set()
-            for entry_id, title, near_id, note in rows:
+            for entry_id, title, near_id, note, _ in rows:
                 if entry_id not in graph.nodes:
                     if len(graph.nodes) >= max_nodes:
                         graph.truncated = True
