@@ -14,6 +14,7 @@ from core.db import db
 from core.mail import Mail
 from tests.conftest import AuthActions
 from tests.factories import make_challenge, make_org, make_user
+from tests.queries import count_queries
 
 FORM = {
     "title": "Cheap Grid Storage",
@@ -178,34 +179,18 @@ def test_atom_feed_is_valid_and_lists_published(client: FlaskClient) -> None:
         assert entry.find(f"a:{child}", ns) is not None
 
 
-def _count_queries(app_for_requests: Flask, client: FlaskClient, url: str) -> int:
-    statements: list[str] = []
-    with app_for_requests.app_context():
-        engine = db.engine
-
-    def listener(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_query_count_does_not_grow_with_challenges(web_app: Flask, client: FlaskClient) -> None:
     org = make_org("Helios", owner=make_user("owner"))
     make_challenge(org, slug="the-one")
     client.get("/challenges")  # warm up
-    few_list = _count_queries(web_app, client, "/challenges")
-    few_page = _count_queries(web_app, client, "/challenges/the-one")
+    few_list = count_queries(web_app, client, "/challenges")
+    few_page = count_queries(web_app, client, "/challenges/the-one")
     for n in range(30):
         make_challenge(org, title=f"Another prize {n}")
     # "Closing soon" may skip its second query once the first part fills the page: <= is the rule.
-    assert _count_queries(web_app, client, "/challenges") <= few_list
-    assert _count_queries(web_app, client, "/challenges/the-one") == few_page
-    assert _count_queries(web_app, client, "/challenges?q=prize") <= few_list + 1
+    assert count_queries(web_app, client, "/challenges") <= few_list
+    assert count_queries(web_app, client, "/challenges/the-one") == few_page
+    assert count_queries(web_app, client, "/challenges?q=prize") <= few_list + 1
 
 
 def test_questions_answers_updates_and_follow(

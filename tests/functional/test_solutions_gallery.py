@@ -18,6 +18,7 @@ from submissions.gallery import like_pattern
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.queries import count_queries
 
 
 def submit(
@@ -213,22 +214,6 @@ def test_empty_gallery_says_what_to_do(client: FlaskClient) -> None:
     assert "No solutions match" in filtered and "clear all filters" in filtered
 
 
-def _count_queries(web_app: Flask, client: FlaskClient, url: str) -> int:
-    statements: list[str] = []
-    with web_app.app_context():
-        engine = db.engine
-
-    def listener(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    sa.event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_query_count_does_not_grow_with_entries(
     web_app: Flask, client: FlaskClient, auth: AuthActions, org: Organization
 ) -> None:
@@ -236,18 +221,18 @@ def test_query_count_does_not_grow_with_entries(
     prolific = make_user("prolific")
     submit(challenge, prolific)
     client.get("/solutions")  # warm up
-    few = _count_queries(web_app, client, "/solutions")
-    few_profile = _count_queries(web_app, client, "/u/prolific")
+    few = count_queries(web_app, client, "/solutions")
+    few_profile = count_queries(web_app, client, "/u/prolific")
     for n in range(6):
         other = make_challenge(org, visibility="public_on_submit", title=f"Other {n}")
         submit(other, prolific, teammates=[make_user()])
         submit(other)
-    assert _count_queries(web_app, client, "/solutions") == few
-    assert _count_queries(web_app, client, "/u/prolific") == few_profile
+    assert count_queries(web_app, client, "/solutions") == few
+    assert count_queries(web_app, client, "/u/prolific") == few_profile
     auth.login(prolific.email)
-    signed_in = _count_queries(web_app, client, "/solutions")
+    signed_in = count_queries(web_app, client, "/solutions")
     submit(make_challenge(org, visibility="public_on_submit"), teammates=[make_user()])
-    assert _count_queries(web_app, client, "/solutions") == signed_in
+    assert count_queries(web_app, client, "/solutions") == signed_in
 
 
 def test_profile_lists_the_users_entries_the_viewer_may_read(
