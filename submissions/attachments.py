@@ -21,7 +21,12 @@ from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
 from core.storage import StorageUnavailable, storage
 from submissions.models import Attachment, Submission
-from submissions.services import _lock, latest_version, live_attachments, needs_reacceptance
+from submissions.services import (
+    latest_version,
+    live_attachments,
+    lock_submission,
+    needs_reacceptance,
+)
 from submissions.visibility import can_view_submission, is_team_member
 
 MB = 1024 * 1024
@@ -248,7 +253,7 @@ def add_attachment(*, actor: User, submission: Submission, file_storage: FileSto
     except OSError as error:
         current_app.logger.exception("storing an attachment failed")
         raise StorageUnavailable("The file could not be stored. Please try again.") from error
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_can_change(actor, submission)  # checked again: a teammate may have raced us
     _check_room(submission, attachment.sha256)
     attachment.submission_id, attachment.uploaded_by_id = submission.id, actor.id
@@ -266,7 +271,7 @@ def get_attachment(submission: Submission, attachment_id: int) -> Attachment:
 
 def remove_attachment(*, actor: User, attachment: Attachment) -> Attachment:
     """Take a file off the working copy; versions that included it keep it (and its blob)."""
-    submission = _lock(db.session.get(Submission, attachment.submission_id))
+    submission = lock_submission(db.session.get(Submission, attachment.submission_id))
     _check_can_change(actor, submission)
     if attachment.removed_at is None:
         attachment.removed_at = utcnow()

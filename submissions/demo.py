@@ -22,7 +22,7 @@ from submissions.models import (
     TeamMember,
     TeamRole,
 )
-from submissions.services import _recount
+from submissions.services import recount_entrants
 
 # Extra solvers (they sign in with the demo password, like the listed demo accounts).
 SOLVERS = [("ines", "Inês Duarte"), ("kofi", "Kofi Mensah"), ("lena", "Lena Novak"),
@@ -196,6 +196,6 @@ def seed() -> int:
                           reason="The accelerometer data in the linked repository is from another city."))  # fmt: skip
     db.session.flush()
     for challenge in challenges.values():
-        _recount(challenge.id)
+        recount_entrants(challenge.id)
     db.session.commit()
     return sum(1 for *_, status in ENTRIES if status == SubmissionStatus.SUBMITTED)

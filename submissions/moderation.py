@@ -14,7 +14,7 @@ from core.mail import send_mail
 from core.urls import external_url
 from submissions.models import Report, Submission, SubmissionStatus, TeamMember
 from submissions.policies import can_disqualify, can_report
-from submissions.services import _recount
+from submissions.services import lock_submission, recount_entrants
 
 MIN_REASON, MAX_REASON = 10, 2000
 DISQUALIFY, REQUALIFY = "submission.disqualify", "submission.requalify"
@@ -27,16 +27,6 @@ def _reason(text: str) -> str:
             f"Give a reason of {MIN_REASON} to {MAX_REASON} characters.", field="reason"
         )
     return reason
-
-
-def _lock(submission: Submission) -> Submission:
-    """Re-read the entry under a row lock, so two moderators cannot act on a stale status."""
-    return db.session.scalars(
-        sa.select(Submission)
-        .where(Submission.id == submission.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def open_report_of(user: User | None, submission: Submission) -> Report | None:
@@ -107,7 +97,7 @@ def report_submission(*, actor: User, submission: Submission, reason: str) -> Re
     reader per entry; the sponsor's owners and managers are e-mailed after the commit."""
     ensure(can_report(actor, submission), "You can report entries you can read but did not write.")
     reason = _reason(reason)
-    _lock(submission)  # serialises two clicks of the same reader
+    lock_submission(submission)  # serialises two clicks of the same reader
     if open_report_of(actor, submission) is not None:
         db.session.rollback()
         raise Conflict("You have already reported this entry; the sponsor has been told.")
@@ -135,7 +125,7 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
         "Only the sponsor's owners and managers can disqualify a submitted entry.",
     )
     reason = _reason(reason)
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     if not can_disqualify(actor, submission):  # someone else acted first
         db.session.rollback()
         raise Conflict("This entry was already disqualified.")
@@ -150,7 +140,7 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
     )
     record(actor.id, DISQUALIFY, "submission", submission.id, reason)
     db.session.flush()
-    _recount(submission.challenge_id)
+    recount_entrants(submission.challenge_id)
     db.session.commit()
     challenge = submission.challenge
     for email in _team_emails(submission):
@@ -169,7 +159,7 @@ def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) 
     recounts entrants; e-mails every team member."""
     ensure(is_admin(actor), "Only the platform team can reinstate a disqualified entry.")
     reason = _reason(reason)
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     if submission.status != SubmissionStatus.DISQUALIFIED:
         db.session.rollback()
         raise Conflict("This entry is not disqualified.")
@@ -180,7 +170,7 @@ def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) 
     submission.disqualified_at = None
     record(actor.id, REQUALIFY, "submission", submission.id, reason)
     db.session.flush()
-    _recount(submission.challenge_id)
+    recount_entrants(submission.challenge_id)
     db.session.commit()
     challenge = submission.challenge
     for email in _team_emails(submission):

@@ -141,13 +141,17 @@ def live_attachments(submission: Submission) -> list[Attachment]:
     )
 
 
-def _lock(submission: Submission) -> Submission:
-    return db.session.scalars(
+def lock_submission(submission: Submission) -> Submission:
+    """Re-read the entry under a row lock (fresh members too), so concurrent saves, team
+    changes and moderation serialise on it instead of acting on a stale copy."""
+    locked = db.session.scalars(
         sa.select(Submission)
         .where(Submission.id == submission.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
+    db.session.expire(locked, ["members"])
+    return locked
 
 
 def _check_can_write(actor: User, submission: Submission, base_version: int) -> None:
@@ -180,7 +184,7 @@ def save_entry(
     (a second tab) is refused with a clear message instead of silently overwriting.
     """
     text = _clean(text)
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_can_write(actor, submission, base_version)
     creates_version = submit or submission.status == SubmissionStatus.SUBMITTED
     if creates_version and not (text.title and text.summary and text.body_md):
@@ -243,7 +247,7 @@ def _new_version(actor: User, submission: Submission) -> SubmissionVersion | Non
     if submission.status == SubmissionStatus.DRAFT:
         submission.status = SubmissionStatus.SUBMITTED
         submission.first_submitted_at = now
-        _recount(submission.challenge_id)
+        recount_entrants(submission.challenge_id)
     db.session.flush()
     return version
 
@@ -269,7 +273,8 @@ def versions_of(submission: Submission) -> list[SubmissionVersion]:
     )
 
 
-def _recount(challenge_id: int) -> None:
+def recount_entrants(challenge_id: int) -> None:
+    """Store the number of submitted entries on the challenge (flushes, never commits)."""
     count = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Submission)
@@ -288,7 +293,7 @@ def withdraw_entry(*, actor: User, submission: Submission) -> Submission:
     )
     submission.status = SubmissionStatus.WITHDRAWN
     db.session.flush()
-    _recount(submission.challenge_id)
+    recount_entrants(submission.challenge_id)
     db.session.commit()
     return submission
 
@@ -300,7 +305,7 @@ def reinstate_entry(*, actor: User, submission: Submission) -> Submission:
     )
     submission.status = SubmissionStatus.SUBMITTED
     db.session.flush()
-    _recount(submission.challenge_id)
+    recount_entrants(submission.challenge_id)
     db.session.commit()
     return submission
 

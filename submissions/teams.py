@@ -27,7 +27,7 @@ from submissions.models import (
     TeamMember,
     TeamRole,
 )
-from submissions.services import entry_of
+from submissions.services import entry_of, lock_submission
 from submissions.visibility import is_team_member
 
 P = ParamSpec("P")
@@ -113,13 +113,6 @@ def _check_open(submission: Submission) -> None:
         raise Conflict("This entry's team can no longer change.")
 
 
-def _lock(submission: Submission) -> Submission:
-    query = sa.select(Submission).filter_by(id=submission.id).with_for_update()
-    locked = db.session.scalars(query.execution_options(populate_existing=True)).one()
-    db.session.expire(locked, ["members"])
-    return locked
-
-
 def _members(submission: Submission) -> list[TeamMember]:
     return sorted(submission.members, key=lambda m: (m.role != TeamRole.OWNER, m.id))
 
@@ -168,7 +161,7 @@ def invite_teammate(*, actor: User, submission: Submission, handle_or_email: str
     user, email, label = _resolve(handle_or_email)
     if (user is not None and user.id == actor.id) or email == normalize_email(actor.email):
         raise ValidationFailed("You cannot invite yourself: you are on the team.", field=FIELD)
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_open(submission)
     if user is not None:
         if user.id in submission.member_ids():
@@ -199,7 +192,7 @@ def _invite_in_play(invite: TeamInvite, invitee: User | None = None) -> Submissi
     """Lock the entry, then check the invitation is still pending and the team still open."""
     if invitee is not None and not is_invitee(invitee, invite):
         raise NotFound("There is no such invitation for you.")
-    submission = _lock(invite.submission)
+    submission = lock_submission(invite.submission)
     db.session.refresh(invite)
     if invite.status != InviteStatus.PENDING:
         raise Conflict(f"This invitation was already {invite.status}.")
@@ -255,7 +248,7 @@ def remove_teammate(*, actor: User, submission: Submission, user_id: int) -> Non
     """The owner removes a member or a member leaves; shares reset to an equal split."""
     allowed = is_owner(actor, submission) or getattr(actor, "id", None) == user_id
     ensure(allowed, "Only the entry's owner can remove teammates; members can leave.")
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_open(submission)
     member = next((m for m in submission.members if m.user_id == user_id), None)
     if member is None:
@@ -272,7 +265,7 @@ def remove_teammate(*, actor: User, submission: Submission, user_id: int) -> Non
 def propose_shares(*, actor: User, submission: Submission, shares: Mapping[int, int]) -> None:
     """The owner proposes basis points per member; the others must accept it again."""
     ensure(is_owner(actor, submission), "Only the entry's owner can propose the shares.")
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_open(submission)
     members = _members(submission)
     clean = check_shares(shares, [m.user_id for m in members])
@@ -287,7 +280,7 @@ def accept_shares(
 ) -> None:
     """A member accepts the split; refused if it differs from ``seen`` (what they were shown)."""
     ensure(is_team_member(actor, submission), "Only members of the team can accept the shares.")
-    submission = _lock(submission)
+    submission = lock_submission(submission)
     _check_open(submission)
     members = _members(submission)
     if seen is not None and dict(seen) != {m.user_id: m.share_bp for m in members}:
