@@ -47,6 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from core.health import bp as health_bp
     from core.preview import bp as preview_bp
     from judging import bp as judging_bp
+    from judging.cli import judging_cli
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
     from payments import bp as payments_bp
@@ -92,7 +93,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             "funds_summary": funds_summary,
         },
     )
-    for command in (users_cli, demo_cli, notify_cli, payments_cli):
+    for command in (users_cli, demo_cli, notify_cli, payments_cli, judging_cli):
         app.cli.add_command(command)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from api import challenges, routes, submissions  # noqa: E402, F401
+from api import challenges, results, routes, submissions  # noqa: E402, F401

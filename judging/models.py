@@ -26,6 +26,20 @@ class JudgeStatus(enum.StrEnum):
     REMOVED = "removed"
 
 
+class Round(enum.StrEnum):
+    SCREENING = "screening"  # pass/fail with a reason; a fail goes to a second screener
+    EVALUATION = "evaluation"  # k judges per entry on the rubric
+    FINALIST = "finalist"  # every panel judge scores every finalist
+
+
+class Verdict(enum.StrEnum):
+    PASS = "pass"  # noqa: S105 (a verdict, not a password)
+    FAIL = "fail"
+
+
+MAX_COMMUNITY_WEIGHT = 0.3
+
+
 class AssignmentState(enum.StrEnum):
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
@@ -49,6 +63,16 @@ class JudgingSettings(db.Model):
     blind_review: Mapped[bool] = mapped_column(default=True)
     passing_score: Mapped[float | None] = mapped_column(sa.Float)
     blind_secret: Mapped[str] = mapped_column(sa.String(64), default=new_blind_secret)
+    # Rounds: screening before evaluation (optional), finalists after it (optional, top N).
+    screening: Mapped[bool] = mapped_column(default=False)
+    finalist_count: Mapped[int | None]
+    current_round: Mapped[Round] = mapped_column(sa.String(16), default=Round.EVALUATION)
+    # Community: the prize tier given to the community's favourite (People's Choice), and the
+    # optional blend of the community ranking into the expert one (0 = off, at most 0.3).
+    peoples_choice_tier_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("prize_tiers.id", ondelete="SET NULL")
+    )
+    community_weight: Mapped[float] = mapped_column(sa.Float, default=0.0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     challenge: Mapped[Challenge] = relationship()
@@ -59,6 +83,14 @@ class JudgingSettings(db.Model):
             "passing_score IS NULL OR (passing_score >= 0 AND passing_score <= 100)",
             name="passing_score_range",
         ),
+        sa.CheckConstraint(
+            "finalist_count IS NULL OR finalist_count >= 1", name="finalist_count_positive"
+        ),
+        sa.CheckConstraint(
+            f"community_weight >= 0 AND community_weight <= {MAX_COMMUNITY_WEIGHT}",
+            name="community_weight_range",
+        ),
+        enum_check("current_round", Round, "current_round_valid"),
     )
 
     @property
@@ -149,11 +181,12 @@ class Assignment(db.Model):
     __tablename__ = "assignments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # (judge_id, submission_id) is unique, which also indexes judge_id.
+    # (judge_id, submission_id, round) is unique, which also indexes judge_id.
     judge_id: Mapped[int] = mapped_column(sa.ForeignKey("judges.id", ondelete="CASCADE"))
     submission_id: Mapped[int] = mapped_column(
         sa.ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
+    round: Mapped[Round] = mapped_column(sa.String(16), default=Round.EVALUATION)
     state: Mapped[AssignmentState] = mapped_column(sa.String(16), default=AssignmentState.ASSIGNED)
     blind_label: Mapped[str] = mapped_column(sa.String(20))
     void_reason: Mapped[str] = mapped_column(sa.Text, default="")
@@ -169,9 +202,10 @@ class Assignment(db.Model):
     )
 
     __table_args__ = (
-        sa.UniqueConstraint("judge_id", "submission_id"),
+        sa.UniqueConstraint("judge_id", "submission_id", "round"),
         sa.CheckConstraint("state <> 'void' OR voided_at IS NOT NULL", name="void_has_time"),
         enum_check("state", AssignmentState, "state_valid"),
+        enum_check("round", Round, "round_valid"),
     )
 
     @property
@@ -191,6 +225,8 @@ class Review(db.Model):
     feedback_to_solver: Mapped[str] = mapped_column(sa.Text, default="")
     note_to_panel: Mapped[str] = mapped_column(sa.Text, default="")
     score_total: Mapped[float | None] = mapped_column(sa.Float)
+    # Screening reviews carry a verdict (the reason goes in note_to_panel) instead of scores.
+    verdict: Mapped[Verdict | None] = mapped_column(sa.String(8))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -206,8 +242,10 @@ class Review(db.Model):
             name="score_total_range",
         ),
         sa.CheckConstraint(
-            "submitted_at IS NULL OR score_total IS NOT NULL", name="submitted_has_score"
+            "submitted_at IS NULL OR score_total IS NOT NULL OR verdict IS NOT NULL",
+            name="submitted_has_score",
         ),
+        sa.CheckConstraint("verdict IS NULL OR verdict IN ('pass', 'fail')", name="verdict_valid"),
     )
 
     def score_map(self) -> dict[int, int | None]:
@@ -238,3 +276,23 @@ class ReviewScore(db.Model):
             f"value IS NULL OR value BETWEEN {SCORE_MIN} AND {SCORE_MAX}", name="value_range"
         ),
     )
+
+
+class RoundEntry(db.Model):
+    """An entry admitted to a round by the sponsor's "advance" (evaluation after screening,
+    finalists after evaluation); the evaluation round without screening admits every entry."""
+
+    __tablename__ = "round_entries"
+
+    challenge_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("challenges.id", ondelete="CASCADE"), primary_key=True
+    )
+    round: Mapped[Round] = mapped_column(sa.String(16), primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    seed: Mapped[int | None]  # the entry's place in the ranking that admitted it
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    __table_args__ = (enum_check("round", Round, "round_valid"),)
