@@ -46,6 +46,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PASSWORD_RESET_MAX_AGE": _int(env.get("PASSWORD_RESET_MAX_AGE"), 3600),
         "INVITATION_MAX_AGE": _int(env.get("INVITATION_MAX_AGE"), 14 * 24 * 3600),
         "REVIEW_REQUIRED": _bool(env.get("REVIEW_REQUIRED"), True),
+        "VOTER_MIN_AGE_DAYS": _int(env.get("VOTER_MIN_AGE_DAYS"), 7),
+        # Unpublished anti-gaming thresholds (JSON object); judging.voting.flag_config reads it.
+        "VOTE_FLAG_THRESHOLDS": env.get("VOTE_FLAG_THRESHOLDS", ""),
         "PLATFORM_FEE_BPS": _int(env.get("PLATFORM_FEE_BPS"), 500),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET", "whsec_simulated_platform"),

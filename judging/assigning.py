@@ -1,4 +1,4 @@
-"""Assigning judges to entries, swapping them and voiding assignments for conflicts (§4)."""
+"""Assigning judges to entries round by round, swapping them and voiding for conflicts (§4)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,18 @@ from core.mail import send_mail
 from core.urls import external_url
 from judging.coi import describe, forbidden_pairs
 from judging.labels import entry_labels, fair_limit, plan_gaps
-from judging.models import Assignment, AssignmentState, Judge, JudgeStatus
+from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round
 from judging.policies import can_declare_conflict, can_manage_judging, judging_window_open
+from judging.round_entries import round_entry_ids, round_now, screening_verdicts
 from judging.rubric import criteria_of, ensure_settings
 from submissions.models import Submission, SubmissionStatus
 
 REPLACED = "Replaced by the sponsor."
+NO_ENTRIES = {
+    Round.SCREENING: "There are no submitted entries to screen.",
+    Round.EVALUATION: "There are no submitted entries to assign.",
+    Round.FINALIST: "There are no finalists to assign.",
+}
 
 
 @dataclass(frozen=True)
@@ -34,17 +40,19 @@ class AssignmentReport:
     shortfall: int
     entries: int
     judges: int
+    round: Round = Round.EVALUATION
 
     @property
     def message(self) -> str:
+        noun = "screener" if self.round == Round.SCREENING else "judge"
         text = f"{self.created} new assignments; {self.kept} kept."
         if self.shortfall:
             text += (
-                f" {self.shortfall} judge slots stay empty: there are not enough judges free of "
+                f" {self.shortfall} {noun} slots stay empty: there are not enough judges free of "
                 "conflicts. Invite more judges and assign again."
             )
         else:
-            text += f" Every one of the {self.entries} entries has its judges."
+            text += f" Every one of the {self.entries} entries has its {noun}s."
         return text
 
 
@@ -83,79 +91,121 @@ def submitted_entry_ids(challenge: Challenge) -> list[int]:
     )
 
 
-def assignments_of(challenge: Challenge) -> list[Assignment]:
-    """Every assignment of the challenge, void ones included, oldest first."""
-    return list(
-        db.session.scalars(
-            sa.select(Assignment)
-            .join(Submission, Submission.id == Assignment.submission_id)
-            .where(Submission.challenge_id == challenge.id)
-            .order_by(Assignment.id)
-        )
+def assignments_of(challenge: Challenge, round_: Round | None = None) -> list[Assignment]:
+    """Every assignment of the challenge (of one round if given), void ones included, oldest
+    first."""
+    query = (
+        sa.select(Assignment)
+        .join(Submission, Submission.id == Assignment.submission_id)
+        .where(Submission.challenge_id == challenge.id)
+        .order_by(Assignment.id)
     )
+    if round_ is not None:
+        query = query.where(Assignment.round == round_)
+    return list(db.session.scalars(query))
 
 
 def _state(
-    challenge: Challenge,
+    challenge: Challenge, round_: Round
 ) -> tuple[dict[int, set[int]], set[tuple[int, int]], dict[int, str]]:
-    """Standing judges per entry, void (judge, entry) pairs, and each entry's blind label."""
+    """Standing judges per entry in the round, barred (judge, entry) pairs (void in the round,
+    or voided for a conflict in any round), and each entry's blind label (shared by rounds)."""
     standing: dict[int, set[int]] = defaultdict(set)
     void: set[tuple[int, int]] = set()
     labels: dict[int, str] = {}
     for row in assignments_of(challenge):
         labels.setdefault(row.submission_id, row.blind_label)
+        pair = (row.judge_id, row.submission_id)
+        if row.voided_for_conflict:
+            void.add(pair)  # a conflict of interest holds in every round
+        if row.round != round_:
+            continue
         if row.is_void:
-            void.add((row.judge_id, row.submission_id))
+            void.add(pair)
         else:
             standing[row.submission_id].add(row.judge_id)
     return standing, void, labels
 
 
-def _fill(
-    challenge: Challenge, entries: list[int], judges: list[Judge], *, capped: bool
+def _targets(
+    challenge: Challenge,
+    round_: Round,
+    entries: list[int],
+    judge_ids: list[int],
+    standing: dict[int, set[int]],
+    forbidden: set[tuple[int, int]],
+) -> dict[int, int]:
+    """How many standing judges each entry should have in the round."""
+    if round_ == Round.SCREENING:  # one screener; a second after a fail; none after a pass
+        verdicts = screening_verdicts(challenge)
+        targets = {}
+        for s in entries:
+            passes, fails = verdicts.get(s, (0, 0))
+            targets[s] = len(standing.get(s, ())) if passes else 2 if fails else 1
+        return targets
+    if round_ == Round.FINALIST:  # every judge free of conflicts scores every finalist
+        return {
+            s: len(standing.get(s, ()))
+            + sum(1 for j in judge_ids if j not in standing.get(s, ()) and (j, s) not in forbidden)
+            for s in entries
+        }
+    return dict.fromkeys(entries, ensure_settings(challenge).k)
+
+
+def fill_round(
+    challenge: Challenge, round_: Round, entries: list[int], judges: list[Judge], *, capped: bool
 ) -> tuple[list[Assignment], int, int]:
-    """Create assignments for the empty slots of ``entries`` (flushes); returns new, kept, short."""
+    """Create the round's assignments for the empty slots of ``entries`` (flushes); returns
+    new, kept, short. ``capped`` shares the work fairly (L = ⌈slots/M⌉) except for finalists,
+    whom every judge scores."""
     settings = ensure_settings(challenge)
-    standing, void, labels = _state(challenge)
+    standing, void, labels = _state(challenge, round_)
     judge_ids = [judge.id for judge in judges]
     forbidden = set(forbidden_pairs(judges, entries)) | void
+    targets = _targets(challenge, round_, entries, judge_ids, standing, forbidden)
     loads = Counter(j for js in standing.values() for j in js)
-    every_entry = submitted_entry_ids(challenge)
-    limit = fair_limit(settings.k, len(every_entry), len(judge_ids)) if capped else len(entries)
+    capped = capped and round_ != Round.FINALIST
+    limit = fair_limit(1, sum(targets.values()), len(judge_ids)) if capped else len(entries)
     caps = {j: limit - loads[j] if capped else limit for j in judge_ids}
     existing = {s: standing.get(s, set()) for s in entries}
     pairs, shortfall = plan_gaps(
-        entries, judge_ids, settings.k, forbidden, existing, loads=loads, caps=caps
+        entries, judge_ids, targets, forbidden, existing, loads=loads, caps=caps
     )
     labels = entry_labels(settings.secret_bytes, entries, labels)
-    created = [Assignment(judge_id=j, submission_id=s, blind_label=labels[s]) for j, s in pairs]
+    created = [
+        Assignment(judge_id=j, submission_id=s, round=round_, blind_label=labels[s])
+        for j, s in pairs
+    ]
     db.session.add_all(created)
     db.session.flush()
     return created, sum(len(existing[s]) for s in entries), shortfall
 
 
 def assign_judges(*, actor: User, challenge: Challenge) -> AssignmentReport:
-    """Give every submitted entry k conflict-free judges (accepted and attested), balanced and
-    deterministic. Re-running keeps standing assignments and only fills empty slots. Judges
-    with new work are e-mailed after the commit."""
+    """Fill the current round's empty slots with conflict-free judges (accepted and attested),
+    balanced and deterministic: one screener per entry in screening (a second after a fail),
+    k judges per entry admitted to evaluation, every judge on every finalist. Re-running keeps
+    standing assignments and only fills empty slots. Judges with new work are e-mailed after
+    the commit."""
     ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
     if not judging_window_open(challenge):
         raise Conflict("Judges are assigned after the submission deadline, until judging ends.")
     challenge = lock_challenge(challenge.id)  # one assignment run at a time per challenge
-    if not criteria_of(challenge):
+    round_ = round_now(challenge)
+    if round_ != Round.SCREENING and not criteria_of(challenge):
         raise ValidationFailed("Set the rubric before assigning judges: they score against it.")
-    entries = submitted_entry_ids(challenge)
+    entries = round_entry_ids(challenge, round_)
     if not entries:
-        raise ValidationFailed("There are no submitted entries to assign.")
+        raise ValidationFailed(NO_ENTRIES[round_])
     judges = active_judges(challenge)
     if not judges:
         raise ValidationFailed(
             "No judge has accepted and attested yet. Invite judges, or wait for them to accept."
         )
-    created, kept, shortfall = _fill(challenge, entries, judges, capped=True)
+    created, kept, shortfall = fill_round(challenge, round_, entries, judges, capped=True)
     db.session.commit()
     tell_judges(created)
-    return AssignmentReport(len(created), kept, shortfall, len(entries), len(judges))
+    return AssignmentReport(len(created), kept, shortfall, len(entries), len(judges), round_)
 
 
 def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
@@ -164,6 +214,8 @@ def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
         raise Conflict("Assignments change only while judging is under way.")
     if assignment.is_void:
         raise Conflict("This assignment was already withdrawn.")
+    if assignment.round != round_now(challenge):
+        raise Conflict(f"The {assignment.round} round is over: its assignments no longer change.")
     if assignment.state == AssignmentState.SUBMITTED:
         raise Conflict(
             "This judge already submitted the review. If there is a conflict, declare it instead."
@@ -180,13 +232,15 @@ def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
             f"{new_judge.email} has a conflict with this entry: {describe(reasons)}.",
             field="judge",
         )
-    previous = db.session.scalar(
+    rows = db.session.scalars(
         sa.select(Assignment).where(
             Assignment.judge_id == new_judge.id,
             Assignment.submission_id == assignment.submission_id,
         )
-    )
-    if previous is not None and (not previous.is_void or previous.voided_for_conflict):
+    ).all()
+    previous = next((row for row in rows if row.round == assignment.round), None)
+    conflicted = any(row.voided_for_conflict for row in rows)  # in this round or an earlier one
+    if conflicted or (previous is not None and not previous.is_void):
         raise ValidationFailed(
             f"{new_judge.email} is already on this entry or withdrew for a conflict.",
             field="judge",
@@ -213,6 +267,7 @@ def swap_judge(*, actor: User, assignment: Assignment, new_judge: Judge) -> Assi
         replacement = Assignment(
             judge_id=new_judge.id,
             submission_id=assignment.submission_id,
+            round=assignment.round,
             blind_label=assignment.blind_label,
         )
         db.session.add(replacement)
@@ -235,7 +290,9 @@ def void_for_conflict(*, actor: User, assignment: Assignment, reason: str) -> As
         raise ValidationFailed("Describe the conflict (5 to 2000 characters).", field="reason")
     _void(assignment, reason, conflict=True)
     audit.record(actor.id, "judging.void_for_conflict", "assignment", assignment.id, reason)
-    return _commit_with_refill(assignment.submission.challenge, [assignment.submission_id])
+    return _commit_with_refill(
+        assignment.submission.challenge, [assignment.submission_id], Round(assignment.round)
+    )
 
 
 def _void(assignment: Assignment, reason: str, *, conflict: bool) -> None:
@@ -246,20 +303,28 @@ def _void(assignment: Assignment, reason: str, *, conflict: bool) -> None:
     db.session.flush()
 
 
-def refill_slots(challenge: Challenge, entries: list[int]) -> list[Assignment]:
-    """Give emptied slots of ``entries`` to the next eligible judges (flushes, never commits).
-    The fair-share cap is lifted: one extra review beats an entry with too few judges."""
-    submitted = set(submitted_entry_ids(challenge))
-    entries = [s for s in entries if s in submitted]
+def refill_slots(
+    challenge: Challenge, entries: list[int], round_: Round | None = None
+) -> list[Assignment]:
+    """Give emptied slots of ``entries`` in ``round_`` (default: the current round) to the next
+    eligible judges (flushes, never commits); a finished round gets no new work. The fair-share
+    cap is lifted: one extra review beats an entry with too few judges."""
+    current = round_now(challenge)
+    if (round_ or current) != current:
+        return []
+    admitted = set(round_entry_ids(challenge, current))
+    entries = [s for s in entries if s in admitted]
     judges = active_judges(challenge)
     if not entries or not judges or not judging_window_open(challenge):
         return []
-    created, _, _ = _fill(challenge, entries, judges, capped=False)
+    created, _, _ = fill_round(challenge, current, entries, judges, capped=False)
     return created
 
 
-def _commit_with_refill(challenge: Challenge, entries: list[int]) -> Assignment | None:
-    created = refill_slots(challenge, entries)
+def _commit_with_refill(
+    challenge: Challenge, entries: list[int], round_: Round
+) -> Assignment | None:
+    created = refill_slots(challenge, entries, round_)
     db.session.commit()
     tell_judges(created)
     return created[0] if created else None

@@ -3,8 +3,53 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
+
+from judging.reminders import remind_due_judges, reminded_message
 
 
 @click.group("judging", help="Judging chores for cron or a queue worker.")
 def judging_cli() -> None:
     pass
+
+
+@judging_cli.command("remind")
+@with_appcontext
+def remind() -> None:
+    """E-mail judges with unfinished reviews where judging ends within 3 days (24-hour throttle)."""
+    done = remind_due_judges()
+    for challenge, count in done:
+        click.echo(f"{challenge.slug}: {reminded_message(count)}")
+    if not done:
+        click.echo("No challenge ends judging within 3 days: nobody to remind.")
+
+
+@judging_cli.command("scan-votes")
+@click.option("--challenge", "slug", default=None, help="Scan only this challenge (its slug).")
+@with_appcontext
+def scan_votes_command(slug: str | None) -> None:
+    """Quarantine suspicious community votes (rate bursts, rings, new-account surges)."""
+    import sqlalchemy as sa
+
+    from challenges.models import Challenge
+    from core.db import db
+    from judging.voting import scan_votes
+
+    query = sa.select(Challenge).order_by(Challenge.id)
+    if slug:
+        query = query.where(Challenge.slug == slug)
+    else:  # voting challenges whose results are not decided yet
+        query = query.where(
+            Challenge.community_voting.is_(True),
+            Challenge.awarded_at.is_(None),
+            Challenge.cancelled_at.is_(None),
+        )
+    challenges = list(db.session.scalars(query))
+    if slug and not challenges:
+        raise click.ClickException(f"There is no challenge “{slug}”.")
+    for challenge in challenges:
+        count = scan_votes(challenge.id)
+        db.session.commit()
+        click.echo(f"{challenge.slug}: {count} vote{'' if count == 1 else 's'} newly quarantined")
+    if not challenges:
+        click.echo("No challenge with community voting is running: nothing to scan.")

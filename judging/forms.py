@@ -10,6 +10,7 @@ from wtforms import (
     FloatField,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -19,9 +20,24 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
-from judging.models import MAX_K, MAX_WEIGHT, SCORE_MAX, SCORE_MIN, Criterion
+from judging.models import (
+    MAX_COMMUNITY_WEIGHT,
+    MAX_K,
+    MAX_WEIGHT,
+    SCORE_MAX,
+    SCORE_MIN,
+    Criterion,
+)
 from judging.rubric import MAX_CRITERIA, CriterionInput
 
 
@@ -152,3 +168,127 @@ def review_form_for(criteria: list[Criterion], **kwargs: object) -> ReviewForm:
             ),
         )
     return Rubric(**kwargs)
+
+
+class VoteForm(FlaskForm):
+    """The entry page's vote buttons: +1 up, -1 down, 0 withdraws."""
+
+    value = IntegerField("Vote", validators=[InputRequired(), AnyOf([-1, 0, 1])])
+
+
+class CommunitySettingsForm(FlaskForm):
+    peoples_choice_tier = SelectField(
+        "People's Choice prize",
+        coerce=int,
+        description="The prize tier the community's favourite entry wins, if any.",
+    )
+    community_weight = FloatField(
+        "Weight of the community ranking in the final ranking",
+        default=0.0,
+        validators=[InputRequired(), NumberRange(0, MAX_COMMUNITY_WEIGHT)],
+        description=f"From 0 to {MAX_COMMUNITY_WEIGHT}. 0 keeps People's Choice a separate "
+        "award and leaves the panel's ranking alone; 0.5 would let the crowd overturn the "
+        f"panel, so at most {MAX_COMMUNITY_WEIGHT}.",
+    )
+
+
+class ResultsDecisionForm(FlaskForm):
+    """The sponsor's mapping of prize tiers to entries (one ``tier_<id>`` select per tier)."""
+
+    reason = TextAreaField(
+        "Reason for changing the computed order",
+        validators=[Optional(), Length(max=5000)],
+        description="Required when the winners differ from the computed order; it is "
+        "published with the results.",
+    )
+    approve = SubmitField("Approve winners")
+
+    def picks(self) -> dict[int, int]:
+        return {
+            int(name.removeprefix("tier_")): field.data
+            for name, field in self._fields.items()
+            if name.startswith("tier_") and field.data
+        }
+
+
+def results_form_for(
+    tiers: list[tuple[int, str, list[SelectChoice]]], **kwargs: object
+) -> ResultsDecisionForm:
+    """A decision form with a select per (tier id, label, choices); value 0 = not awarded."""
+
+    class Decision(ResultsDecisionForm):
+        pass
+
+    for tier_id, label, choices in tiers:
+        setattr(
+            Decision,
+            f"tier_{tier_id}",
+            # The service checks every pick (ranked, passing, once), so a pick from outside
+            # the offered top entries gets its real reason rather than "not a valid choice".
+            SelectField(
+                label, choices=choices, coerce=int, validate_choice=False, validators=[Optional()]
+            ),
+        )
+    return Decision(**kwargs)
+
+
+class DeclineAwardsForm(FlaskForm):
+    reason = TextAreaField(
+        "Why no prize is awarded",
+        validators=[DataRequired(), Length(min=10, max=5000)],
+        description="Published with the results.",
+    )
+    decline = SubmitField("Decline to award")
+
+
+class RoundsForm(FlaskForm):
+    """The sponsor's rounds: optional screening first, optional finalist round (top N)."""
+
+    screening = BooleanField(
+        "Screening round first: one screener per entry passes or fails it with a reason "
+        "(a fail goes to a second screener before the entry is out)"
+    )
+    finalist_count = IntegerField(
+        "Finalists (top N after evaluation)",
+        validators=[Optional(), NumberRange(2, 10_000, "Choose at least 2 finalists.")],
+        description="Leave empty for no finalist round. Every judge scores every finalist.",
+    )
+    save_rounds = SubmitField("Save rounds")
+
+
+class ScreeningForm(FlaskForm):
+    """A screener's verdict: pass or fail, with the reason (seen by the panel, not solvers)."""
+
+    verdict = RadioField(
+        "Verdict",
+        choices=[
+            SelectChoice("pass", "Pass: the entry qualifies for evaluation"),
+            SelectChoice("fail", "Fail: the entry does not qualify"),
+        ],
+        validators=[InputRequired("Choose pass or fail.")],
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[InputRequired("Give the reason for your verdict."), Length(max=10_000)],
+        description="Seen by the sponsor and the other screener, never by solvers. "
+        "A fail needs at least 10 characters.",
+    )
+    submit_verdict = SubmitField("Submit verdict")
+
+
+class AddScreenerForm(FlaskForm):
+    judge = SelectField("Screener", coerce=int)
+    submit = SubmitField("Add screener")
+
+
+class AdvanceForm(FlaskForm):
+    """Confirms an advance; ``entries`` carries the list the sponsor was shown."""
+
+    entries = HiddenField()
+    submit = SubmitField("Advance")
+
+    def entry_ids(self) -> list[int] | None:
+        try:
+            return [int(part) for part in (self.entries.data or "").split(",") if part]
+        except ValueError:
+            return None

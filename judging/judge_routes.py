@@ -1,4 +1,5 @@
-"""Judge pages: my assignments, answering an invitation, reviewing an entry under its label."""
+"""Judge pages: my assignments, answering an invitation, reviewing an entry under its label
+(rubric scores in evaluation and finalist rounds, pass/fail with a reason in screening)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from core.errors import DomainError
 from core.forms import apply_error
 from judging import bp, services
 from judging.access import judges_blind_to
-from judging.forms import AcceptJudgingForm, ConflictForm, ReviewForm, review_form_for
-from judging.models import Assignment, Judge
+from judging.forms import (
+    AcceptJudgingForm,
+    ConflictForm,
+    ReviewForm,
+    ScreeningForm,
+    review_form_for,
+)
+from judging.models import Assignment, Judge, Round
 from judging.policies import (
     can_manage_judging,
     can_open_assignment,
@@ -25,6 +32,8 @@ from judging.policies import (
 )
 from judging.progress import my_invitations, my_judging
 from judging.reviews import seat_label
+from judging.round_entries import round_now
+from judging.screening import record_verdict
 from submissions.services import latest_version
 
 
@@ -87,11 +96,12 @@ def decline(judge_id: int) -> ResponseReturnValue:
 
 
 def _review_page(
-    assignment: Assignment, form: ReviewForm, status: int = 200
+    assignment: Assignment, form: ReviewForm | ScreeningForm, status: int = 200
 ) -> ResponseReturnValue:
     submission = assignment.submission
     review = assignment.review
     submitted = review is not None and review.submitted_at is not None
+    current = assignment.round == round_now(submission.challenge)
     return render_template(
         "judging/review.html",
         assignment=assignment,
@@ -102,7 +112,9 @@ def _review_page(
         criteria=services.criteria_of(submission.challenge),
         review=review,
         submitted=submitted,
-        editable=not submitted and judging_window_open(submission.challenge),
+        editable=not submitted and current and judging_window_open(submission.challenge),
+        round_over=not current,
+        screening=assignment.round == Round.SCREENING,
         form=form,
         seat=seat_label(assignment),
         others=services.other_reviews(current_user, assignment) if submitted else [],
@@ -116,6 +128,8 @@ def review(assignment_id: int) -> ResponseReturnValue:
     assignment = services.get_assignment(assignment_id)
     if not can_open_assignment(current_user, assignment):
         abort(403, "Only the judge assigned to this entry, after attesting, can open it.")
+    if assignment.round == Round.SCREENING:
+        return _screen(assignment)
     criteria = services.criteria_of(assignment.submission.challenge)
     saved = assignment.review
     data = None
@@ -146,6 +160,27 @@ def review(assignment_id: int) -> ResponseReturnValue:
         apply_error(form, error)
         return _review_page(assignment, form, 422)
     flash("Review submitted." if form.submit_review.data else "Draft saved.", "success")
+    return redirect(url_for("judging.review", assignment_id=assignment.id))
+
+
+def _screen(assignment: Assignment) -> ResponseReturnValue:
+    form = ScreeningForm()
+    if not form.validate_on_submit():
+        return _review_page(assignment, form, 422 if form.errors else 200)
+    try:
+        record_verdict(
+            actor=current_user,
+            assignment=assignment,
+            verdict=form.verdict.data,
+            reason=form.reason.data or "",
+        )
+    except DomainError as error:
+        if error.status in (403, 409):
+            raise
+        db.session.rollback()
+        apply_error(form, error)
+        return _review_page(assignment, form, 422)
+    flash("Verdict submitted.", "success")
     return redirect(url_for("judging.review", assignment_id=assignment.id))
 
 

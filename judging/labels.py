@@ -45,7 +45,7 @@ def fair_limit(k: int, entries: int, judges: int) -> int:
 def plan_gaps(
     submission_ids: Sequence[int],
     judge_ids: Sequence[int],
-    k: int,
+    k: int | Mapping[int, int],
     forbidden: Iterable[tuple[int, int]],
     existing: Mapping[int, Iterable[int]],
     *,
@@ -53,6 +53,8 @@ def plan_gaps(
     caps: Mapping[int, int],
 ) -> tuple[list[tuple[int, int]], int]:
     """New (judge, submission) pairs that bring every entry up to k judges, and the shortfall.
+    ``k`` may also map each entry to its own target (a screening entry needs a second screener
+    only after a fail; a finalist needs every judge free of conflicts).
 
     Entries needing the same number of judges are planned together with ``plan_assignment``
     (remaining capacity as caps, current load as a tie-break through negative affinity), so a
@@ -63,7 +65,8 @@ def plan_gaps(
     judges = sorted(set(judge_ids))
     entries = sorted(set(submission_ids))
     blocked = set(forbidden) | {(j, s) for s, js in existing.items() for j in js}
-    need = {s: max(k - len(list(existing.get(s, ()))), 0) for s in entries}
+    target = k if isinstance(k, Mapping) else dict.fromkeys(entries, k)
+    need = {s: max(target.get(s, 0) - len(list(existing.get(s, ()))), 0) for s in entries}
     load = {j: loads.get(j, 0) for j in judges}
     room = {j: max(caps.get(j, 0), 0) for j in judges}
     pairs: list[tuple[int, int]] = []

@@ -148,6 +148,8 @@ class Judge(db.Model):
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the judge was last reminded of unfinished reviews (at most one reminder per 24 h).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     challenge: Mapped[Challenge] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])

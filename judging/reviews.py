@@ -1,4 +1,6 @@
-"""Reviews: a judge scores an entry against the rubric, drafts first, then submits once."""
+"""Reviews: a judge scores an entry against the rubric, drafts first, then submits once.
+
+Screening verdicts (pass/fail with a reason) are recorded by ``judging.screening``."""
 
 from __future__ import annotations
 
@@ -19,8 +21,10 @@ from judging.models import (
     Criterion,
     Review,
     ReviewScore,
+    Round,
 )
 from judging.policies import is_judge_of
+from judging.round_entries import round_now
 from judging.rubric import criteria_of
 from judging.scoring import review_score
 
@@ -34,13 +38,14 @@ class PanelReview:
 
     label: str
     mine: bool
-    score_total: float
+    score_total: float | None
     scores: dict[int, int] = field(default_factory=dict)
     comments: dict[int, str] = field(default_factory=dict)
     note_to_panel: str = ""
+    verdict: str | None = None  # screening: pass or fail, the reason in note_to_panel
 
 
-def _lock(assignment_id: int) -> Assignment:
+def lock_assignment(assignment_id: int) -> Assignment:
     return db.session.scalars(
         sa.select(Assignment)
         .where(Assignment.id == assignment_id)
@@ -49,7 +54,9 @@ def _lock(assignment_id: int) -> Assignment:
     ).one()
 
 
-def _check_open(assignment: Assignment) -> None:
+def check_open(assignment: Assignment) -> None:
+    """Refuse changes to a void assignment, outside judging, in a finished round, or once
+    submitted."""
     if assignment.is_void:
         raise PermissionDenied(
             "This assignment was withdrawn (a conflict of interest or a replacement): "
@@ -64,6 +71,8 @@ def _check_open(assignment: Assignment) -> None:
             f"Judging closed at {challenge.judging_ends_at:%d %b %Y, %H:%M} UTC: "
             "reviews can no longer change."
         )
+    if assignment.round != round_now(challenge):
+        raise Conflict(f"The {assignment.round} round is over: its reviews can no longer change.")
     if assignment.review is not None and assignment.review.submitted_at is not None:
         raise Conflict("You already submitted this review; it is read-only now.")
 
@@ -120,8 +129,10 @@ def save_review(
     scored 1–5; the 0–100 total is computed with ``review_score``). Only while judging runs,
     to the second before ``judging_ends_at``; a submitted review is read-only."""
     ensure(is_judge_of(actor, assignment), "Only the judge assigned to this entry can review it.")
-    assignment = _lock(assignment.id)
-    _check_open(assignment)
+    assignment = lock_assignment(assignment.id)
+    check_open(assignment)
+    if assignment.round == Round.SCREENING:
+        raise ValidationFailed("A screening assignment takes a pass or fail verdict, not scores.")
     comments = {key: text.strip() for key, text in (comments or {}).items()}
     criteria = criteria_of(assignment.submission.challenge)
     _check_scores(criteria, scores, comments, submit)
@@ -159,20 +170,28 @@ def save_review(
     return review
 
 
-def panel_reviews(assignment: Assignment) -> list[PanelReview]:
-    """Submitted reviews of the entry by standing assignments, labelled J1..Jk by seat order."""
-    rows = db.session.scalars(
+def _seats(assignment: Assignment) -> sa.Select:
+    """The standing assignments on the same entry in the same round, in seat order."""
+    return (
         sa.select(Assignment)
         .where(
             Assignment.submission_id == assignment.submission_id,
+            Assignment.round == assignment.round,
             Assignment.state != AssignmentState.VOID,
         )
         .order_by(Assignment.id)
-    ).all()
+    )
+
+
+def panel_reviews(assignment: Assignment) -> list[PanelReview]:
+    """Submitted reviews of the entry by standing assignments of the same round (each round is
+    scored afresh), labelled J1..Jk by seat order."""
     found = []
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(db.session.scalars(_seats(assignment)).all(), start=1):
         review = row.review
-        if review is None or review.submitted_at is None or review.score_total is None:
+        if review is None or review.submitted_at is None:
+            continue
+        if review.score_total is None and review.verdict is None:
             continue
         found.append(
             PanelReview(
@@ -182,14 +201,15 @@ def panel_reviews(assignment: Assignment) -> list[PanelReview]:
                 scores={k: v for k, v in review.score_map().items() if v is not None},
                 comments={k: v for k, v in review.comment_map().items() if v},
                 note_to_panel=review.note_to_panel,
+                verdict=review.verdict,
             )
         )
     return found
 
 
 def other_reviews(actor: User, assignment: Assignment) -> list[PanelReview]:
-    """Other judges' submitted scores on the same entry, shown only after the actor submitted
-    their own (so nobody anchors on a colleague's numbers)."""
+    """Other judges' submitted scores (or verdicts) on the same entry in the same round, shown
+    only after the actor submitted their own (so nobody anchors on a colleague's numbers)."""
     ensure(
         is_judge_of(actor, assignment) and not assignment.is_void,
         "Only the judge assigned to this entry can see the panel's scores.",
@@ -202,12 +222,5 @@ def other_reviews(actor: User, assignment: Assignment) -> list[PanelReview]:
 
 def seat_label(assignment: Assignment) -> str:
     """The judge's own J-number on this entry, e.g. "J2"."""
-    ids = db.session.scalars(
-        sa.select(Assignment.id)
-        .where(
-            Assignment.submission_id == assignment.submission_id,
-            Assignment.state != AssignmentState.VOID,
-        )
-        .order_by(Assignment.id)
-    ).all()
+    ids = [row.id for row in db.session.scalars(_seats(assignment))]
     return f"J{ids.index(assignment.id) + 1}" if assignment.id in ids else "J?"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -16,8 +16,9 @@ from core.forms import apply_error
 from judging import bp, services
 from judging.assigning import active_judges, get_assignment
 from judging.forms import ConflictForm, InviteJudgeForm, RubricForm, SwapForm
+from judging.models import AssignmentState
 from judging.policies import can_view_judging, rubric_is_free
-from judging.progress import overview
+from judging.progress import Overview, overview
 from judging.rubric import MAX_CRITERIA
 
 
@@ -46,6 +47,33 @@ def _rubric_form(challenge: Challenge) -> RubricForm:
     return form
 
 
+def _listing() -> dict[str, int | None]:
+    """The dashboard's page and filter of entries from the query string, as ``url_for``
+    arguments (defaults left out)."""
+    page = request.args.get("page", 1, type=int) or 1
+    return {
+        "page": page if page > 1 else None,
+        "open": 1 if request.args.get("open") == "1" else None,
+    }
+
+
+def _swap_forms(data: Overview) -> dict[int, SwapForm]:
+    """Swap forms for the shown assignments that can still change hands; the judges to choose
+    from are listed once and shared."""
+    choices = [(judge.id, SelectChoice(str(judge.id), judge.label)) for judge in data.active]
+    forms = {}
+    for entry in data.entries:
+        seated = {assignment.judge_id for assignment in entry.assignments}
+        free = [choice for judge_id, choice in choices if judge_id not in seated]
+        for assignment in entry.assignments:
+            if assignment.state == AssignmentState.SUBMITTED:
+                continue
+            form = SwapForm(prefix=f"swap-{assignment.id}")
+            form.judge.choices = free
+            forms[assignment.id] = form
+    return forms
+
+
 def _page(
     challenge: Challenge,
     rubric_form: RubricForm | None = None,
@@ -54,18 +82,8 @@ def _page(
 ) -> ResponseReturnValue:
     if not can_view_judging(current_user, challenge):
         abort(403, "The judging dashboard is for the sponsor's owners and managers.")
-    data = overview(challenge)
-    swap_forms = {}
-    for entry in data.entries:
-        seated = {assignment.judge_id for assignment in entry.assignments}
-        for assignment in entry.assignments:
-            form = SwapForm(prefix=f"swap-{assignment.id}")
-            form.judge.choices = [
-                SelectChoice(str(judge.id), judge.label)
-                for judge in data.active
-                if judge.id not in seated
-            ]
-            swap_forms[assignment.id] = form
+    listing = _listing()
+    data = overview(challenge, listing["page"] or 1, open_only=bool(listing["open"]))
     return render_template(
         "judging/dashboard.html",
         challenge=challenge,
@@ -75,8 +93,9 @@ def _page(
         invite_form=invite_form or InviteJudgeForm(),
         confirm_form=ConfirmForm(),
         conflict_form=ConflictForm(),
-        swap_forms=swap_forms,
+        swap_forms=_swap_forms(data),
         overview=data,
+        listing=listing,
         rubric_free=rubric_is_free(challenge),
     ), status
 
@@ -195,4 +214,5 @@ def swap(slug: str, assignment_id: int) -> ResponseReturnValue:
         flash(error.message, "danger")
     else:
         flash(f"{assignment.blind_label} has a new judge.", "success")
-    return redirect(url_for("judging.dashboard", slug=slug) + "#assignments")
+    back = url_for("judging.dashboard", slug=slug, **_listing(), _anchor="assignments")
+    return redirect(back)

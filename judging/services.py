@@ -7,7 +7,10 @@ from judging.assigning import (
     swap_judge,
     void_for_conflict,
 )
+from judging.awards import approve_winners, award_status, decline_awards
 from judging.panel import accept_judging, decline_judging, get_judge, invite_judge, remove_judge
+from judging.result_inputs import inputs_hash
+from judging.results import compute_results
 from judging.reviews import PanelReview, other_reviews, save_review
 from judging.rubric import (
     CriterionInput,
@@ -22,12 +25,17 @@ __all__ = [
     "CriterionInput",
     "PanelReview",
     "accept_judging",
+    "approve_winners",
     "assign_judges",
+    "award_status",
     "change_rubric_with_note",
+    "compute_results",
     "criteria_of",
+    "decline_awards",
     "decline_judging",
     "get_assignment",
     "get_judge",
+    "inputs_hash",
     "invite_judge",
     "other_reviews",
     "remove_judge",
