@@ -294,6 +294,17 @@ def record_funds_received(challenge_id: int, amount: int) -> Challenge:
     return challenge
 
 
+def record_awarded(challenge_id: int) -> Challenge:
+    """Called by judging inside its approve/decline transaction (flushes, never commits): the
+    results are decided, so the challenge moves to its awarded phase."""
+    challenge = lock_challenge(challenge_id)
+    if challenge.awarded_at is not None:
+        raise Conflict("The results of this challenge were already decided.")
+    challenge.awarded_at = utcnow()
+    db.session.flush()
+    return challenge
+
+
 def _publish_if_ready(challenge: Challenge) -> None:
     ready = (
         challenge.review_state == ReviewState.APPROVED

@@ -56,9 +56,12 @@ def head_to_head(a: RankingEntry, b: RankingEntry) -> int:
 
 
 def _step(
-    upper: RankingEntry, lower: RankingEntry, criteria: Sequence[str], net: Mapping[int, int]
+    upper: RankingEntry,
+    lower: RankingEntry,
+    keys: Mapping[int, tuple[float, tuple[float, ...], float]],
+    net: Mapping[int, int],
 ) -> int:
-    ku, kl = _key(upper, criteria), _key(lower, criteria)
+    ku, kl = keys[upper.submission_id], keys[lower.submission_id]
     for step, (x, y) in enumerate(zip(ku, kl, strict=True), start=FINAL_SCORE):
         if x != y:
             return step
@@ -95,13 +98,15 @@ def rank_entries(
             raise ValueError(
                 f"Submission {entry.submission_id} has no mean for criteria: {', '.join(absent)}."
             )
+    # Each key is computed once: a ranking of 10k entries compares them many times.
+    keys = {e.submission_id: _key(e, criteria) for e in entries}
     ordered = sorted(
         entries,
-        key=lambda e: (*(-x for x in _flatten(_key(e, criteria))), e.submission_id),
+        key=lambda e: (*(-x for x in _flatten(keys[e.submission_id])), e.submission_id),
     )
     groups: list[list[RankingEntry]] = []
     for entry in ordered:
-        if groups and _key(groups[-1][0], criteria) == _key(entry, criteria):
+        if groups and keys[groups[-1][0].submission_id] == keys[entry.submission_id]:
             groups[-1].append(entry)
         else:
             groups.append([entry])
@@ -127,7 +132,7 @@ def rank_entries(
                 rank=index + 1,
                 submission_id=entry.submission_id,
                 final_score=entry.final_score,
-                decided_by=_step(entry, below, criteria, net) if below else None,
+                decided_by=_step(entry, below, keys, net) if below else None,
                 needs_panel_resolution=entry.submission_id in panel,
             )
         )
