@@ -4,7 +4,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from judging import bp  # noqa: F401  (routes are added to the judging blueprint)
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from accounts.policies import is_admin
+from challenges.policies import can_view_challenge, is_sponsor_member
+from challenges.services import get_challenge
+from judging import bp, publication
+from judging.feedback import entry_results
+
+MAX_PAGE = 100_000  # keeps the offset within a database integer
+NO_RESULTS = "There are no published results at this address."
+
+
+def _page() -> int:
+    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+
+
+@bp.get("/challenges/<slug>/results")
+def results(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    data = publication.results_of(challenge, current_user)
+    if data is None:
+        # The sponsor (and admins) learn why the page is empty; everyone else gets a 404.
+        sponsor = is_sponsor_member(current_user, challenge) or is_admin(current_user)
+        if not (sponsor and can_view_challenge(current_user, challenge)):
+            abort(404, NO_RESULTS)
+        return render_template("judging/results.html", challenge=challenge, results=None)
+    ranked, columns = None, []
+    if data.scores_public:  # otherwise the public sees the winners only
+        ranked = publication.ranked_page(data.snapshot, current_user, _page())
+        columns = publication.criterion_columns(challenge, ranked.items)
+    return render_template(
+        "judging/results.html", challenge=challenge, results=data, ranked=ranked, columns=columns
+    )
+
+
+@bp.get("/winners")
+def winners() -> ResponseReturnValue:
+    return render_template(
+        "judging/winners.html", pagination=publication.winners_page(current_user, _page())
+    )
+
 
 # Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {}
+TEMPLATE_HELPERS: dict[str, Any] = {
+    "entry_results": entry_results,
+    "challenge_results": publication.results_of,
+}
