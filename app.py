@@ -158,6 +158,7 @@ def load_demo(if_empty: bool) -> None:
     from flask import current_app
 
     from challenges import demo as challenges_demo
+    from judging import demo as judging_demo
     from payments import demo as payments_demo
     from submissions import demo as submissions_demo
 
@@ -165,6 +166,7 @@ def load_demo(if_empty: bool) -> None:
     challenges = challenges_demo.seed()
     entries = submissions_demo.seed()
     payments_demo.seed(current_app.config["PLATFORM_FEE_BPS"])
+    judging_demo.seed()
     click.echo(
         f"Demo data loaded: {len(challenges)} published challenges and 3 drafts, "
         f"{entries} submitted entries."

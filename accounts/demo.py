@@ -17,7 +17,7 @@ DEMO_USERS = [
     ("manager", "Maya Manager", "manager@openprize.test", False),
     ("solver", "Sol Solver", "solver@openprize.test", False),
     ("teammate", "Tess Teammate", "teammate@openprize.test", False),
-    ("judge", "Jude Judge", "judge@openprize.test", False),
+    ("judge", "Jude Judge", "judge@jury.example", False),
 ]
 
 DEMO_ORGS = [
@@ -86,5 +86,5 @@ def seed() -> list[tuple[str, str]]:
         ("manager@openprize.test", "manager at Helios, owner of City of Riverton"),
         ("solver@openprize.test", "solver"),
         ("teammate@openprize.test", "solver"),
-        ("judge@openprize.test", "judge"),
+        ("judge@jury.example", "judge"),
     ]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bench.seed_base import Seeder, Sizes, seed_memberships, seed_orgs, seed_users
 from bench.seed_challenges import SEARCH_WORD, seed_challenges  # noqa: F401
 from bench.seed_entries import seed_submissions
+from bench.seed_judging import seed_judged_challenge
 from core.db import db, drop_schema
 
 SEEDERS: list[Seeder] = [
@@ -19,6 +20,7 @@ SEEDERS: list[Seeder] = [
     seed_memberships,
     seed_challenges,
     seed_submissions,
+    seed_judged_challenge,
 ]
 
 

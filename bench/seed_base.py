@@ -35,6 +35,10 @@ class Sizes:
         default=200_000,
         metadata={"help": "entries (mostly submitted) spread over the challenges that opened"},
     )
+    judged_entries: int = field(
+        default=10_000,
+        metadata={"help": "entries of the one judged challenge (3 reviews x 5 criteria each)"},
+    )
 
 
 Seeder = Callable[[Session, Sizes], None]
