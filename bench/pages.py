@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bench.seed import SEARCH_WORD
+from bench.seed_judging import JUDGED_SLUG
 from challenges.models import Challenge, PrizeTier
 from core.db import utcnow
 from submissions.models import Submission
@@ -80,6 +81,10 @@ PAGES: list[Page] = [
     Page("challenge", open_challenge_path),
     Page("solutions", "/solutions"),
     Page("submission", public_submission_path),
+    # The judged challenge publishes every score: 10k ranked rows, 50 per page.
+    Page("results", f"/challenges/{JUDGED_SLUG}/results"),
+    Page("results_deep", f"/challenges/{JUDGED_SLUG}/results?page=150"),
+    Page("winners", "/winners"),
 ]
 
 
