@@ -240,7 +240,7 @@ PLOT_LEFT, PLOT_WIDTH = 220, 400
 ZERO_X = PLOT_LEFT + PLOT_WIDTH / 2
 ROW_HEIGHT, BAR_HEIGHT, TOP = 26, 16, 8
 AXIS_SPACE = 44
-LABEL_CHARS = 30
+LABEL_CHARS = 26  # about 200 units of 12-unit text: fits left of PLOT_LEFT
 COLOUR, FLAGGED_COLOUR, INK = "#0d6efd", "#b02a37", "#212529"
 
 
@@ -261,7 +261,9 @@ def _points(value: float) -> str:
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+    """The chart names a judge by name alone ("Name <e-mail>" → "Name"); the table has both."""
+    name = label.split(" <", 1)[0] if not label.startswith("<") else label
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
 
 
 def bias_chart(judges: Sequence[JudgeHealth], chart_id: str = "bias-chart") -> Markup:
