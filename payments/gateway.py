@@ -4,50 +4,24 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
 from typing import Any
 
 import stripe
 from flask import Flask, current_app
 
+from payments.gateway_types import (
+    CheckoutSession,
+    ConnectAccountState,
+    GatewayError,
+    RefundResult,
+    SignatureInvalid,
+    TransferResult,
+    _as_dict,
+    _transfer,
+    connect_account_state,
+)
+
 EXTENSION_KEY = "payments.gateway"
-
-
-class GatewayError(Exception):
-    """Stripe refused or could not be reached. ``definite`` is False when the outcome is unknown
-    (network error, timeout, 5xx, 429): the same call may be retried with the same key."""
-
-    def __init__(self, message: str, *, definite: bool, code: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.definite = definite
-        self.code = code
-
-
-class SignatureInvalid(Exception):
-    """A webhook whose signature does not verify against the endpoint's secret."""
-
-
-@dataclass(frozen=True)
-class CheckoutSession:
-    id: str
-    url: str
-    status: str
-    payment_status: str
-    amount_total: int
-    currency: str
-    payment_intent: str | None
-
-
-@dataclass(frozen=True)
-class RefundResult:
-    id: str
-    status: str
-    amount: int
-
-
-def _as_dict(obj: Any) -> dict[str, Any]:
-    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
 
 
 def _translate(error: stripe.StripeError) -> GatewayError:
@@ -56,9 +30,10 @@ def _translate(error: stripe.StripeError) -> GatewayError:
     status = getattr(error, "http_status", None) or 0
     if isinstance(error, stripe.APIError) or status >= 500:
         return GatewayError(str(error.user_message or error), definite=False)
-    return GatewayError(
-        str(error.user_message or error), definite=True, code=str(getattr(error, "code", "") or "")
-    )
+    # The SDK leaves ``code`` unset on some classes (PermissionError): read it from the body too.
+    body_error = getattr(error, "error", None)
+    code = getattr(error, "code", None) or getattr(body_error, "code", None) or ""
+    return GatewayError(str(error.user_message or error), definite=True, code=str(code))
 
 
 class _SimulatorHTTPClient(stripe.HTTPClient):
@@ -214,6 +189,99 @@ class PaymentGateway:
         return RefundResult(
             id=data["id"], status=data.get("status", ""), amount=int(data["amount"])
         )
+
+    def create_connected_account(
+        self,
+        *,
+        country: str,
+        email: str,
+        idempotency_key: str,
+        metadata: dict[str, str] | None = None,
+        recipient: bool = False,
+    ) -> ConnectAccountState:
+        """An Express account that can receive transfers. ``recipient`` (an account outside the
+        platform's country) takes Stripe's recipient service agreement, as cross-border
+        payouts require."""
+        params: dict[str, Any] = {
+            "type": "express",
+            "country": country,
+            "email": email,
+            "capabilities": {"transfers": {"requested": True}},
+            "metadata": metadata or {},
+        }
+        if recipient:
+            params["tos_acceptance"] = {"service_agreement": "recipient"}
+        try:
+            account = self.client.v1.accounts.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return connect_account_state(account)
+
+    def retrieve_connected_account(self, account_id: str) -> ConnectAccountState:
+        try:
+            return connect_account_state(self.client.v1.accounts.retrieve(account_id))
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+
+    def create_account_link(self, *, account_id: str, refresh_url: str, return_url: str) -> str:
+        """A fresh onboarding URL (links are single-use and expire within minutes)."""
+        try:
+            link = self.client.v1.account_links.create(
+                params={
+                    "account": account_id,
+                    "refresh_url": refresh_url,
+                    "return_url": return_url,
+                    "type": "account_onboarding",
+                }
+            )
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return str(_as_dict(link)["url"])
+
+    def create_transfer(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_transaction: str | None,
+        metadata: dict[str, str],
+        idempotency_key: str,
+    ) -> TransferResult:
+        """One payout's transfer; the same key (and parameters) on every retry."""
+        params: dict[str, Any] = {
+            "amount": amount,
+            "currency": currency.lower(),
+            "destination": destination,
+            "transfer_group": transfer_group,
+            "metadata": metadata,
+        }
+        if source_transaction:
+            params["source_transaction"] = source_transaction
+        try:
+            transfer = self.client.v1.transfers.create(
+                params=params, options={"idempotency_key": idempotency_key}
+            )
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return _transfer(transfer)
+
+    def find_transfer(self, *, transfer_group: str, payout_id: int) -> TransferResult | None:
+        """The transfer of ``transfer_group`` whose ``metadata.payout_id`` is ``payout_id``."""
+        try:
+            page = self.client.v1.transfers.list(
+                params={"transfer_group": transfer_group, "limit": 100}
+            )
+            for transfer in page.auto_paging_iter():
+                data = _as_dict(transfer)
+                if str((data.get("metadata") or {}).get("payout_id")) == str(payout_id):
+                    return _transfer(data)
+        except stripe.StripeError as error:
+            raise _translate(error) from error
+        return None
 
     def verify_event(
         self, payload: bytes, signature: str, *, connect: bool = False

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from challenges.services import record_funds_received
 from core.db import db, utcnow
-from payments import ledger
+from payments import connect, ledger
 from payments.gateway import GatewayError, gateway
 from payments.models import (
     FUNDING_RANK,
@@ -21,6 +21,7 @@ from payments.models import (
     RefundStatus,
     StripeEvent,
 )
+from payments.payout_webhooks import on_transfer_created, on_transfer_reversed
 
 logger = logging.getLogger("openprize.payments")
 
@@ -45,7 +46,11 @@ def apply_event(event: dict[str, Any], endpoint: str = "platform") -> str:
         return "duplicate"
     handler = HANDLERS.get(record.type)
     obj = (event.get("data") or {}).get("object") or {}
-    outcome = handler(obj) if handler else "ignored: not handled"
+    connect_handler = CONNECT_HANDLERS.get(record.type) if endpoint == "connect" else None
+    if connect_handler is not None:
+        outcome = connect_handler(event)  # these need the event's ``account`` and ``created``
+    else:
+        outcome = handler(obj) if handler else "ignored: not handled"
     record.outcome = outcome[:200]
     db.session.commit()
     return outcome
@@ -208,4 +213,12 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "checkout.session.async_payment_failed": on_async_failed,
     "checkout.session.expired": on_expired,
     "charge.refunded": on_charge_refunded,
+    "transfer.created": on_transfer_created,
+    "transfer.reversed": on_transfer_reversed,
+}
+
+# Connected accounts' events, from the Connect endpoint only; handlers take the whole event.
+CONNECT_HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "account.updated": connect.on_account_updated,
+    "account.application.deauthorized": connect.on_account_deauthorized,
 }
