@@ -54,6 +54,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
     from payments.ledger import summary as funds_summary
+    from payments.payout_cli import payouts_cli
+    from payments.payout_creation import connect_payout_signals
+    from payments.payout_status import my_payouts
     from payments.refunds import connect_signals
     from submissions import bp as submissions_bp
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
@@ -62,6 +65,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     init_gateway(app)
     connect_signals(app)
+    connect_payout_signals(app)
     for blueprint in (
         health_bp,
         challenges_bp,
@@ -91,9 +95,10 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **JUDGING_POLICIES,
             **JUDGING_HELPERS,
             "funds_summary": funds_summary,
+            "my_payouts": my_payouts,
         },
     )
-    for command in (users_cli, demo_cli, notify_cli, payments_cli, judging_cli):
+    for command in (users_cli, demo_cli, notify_cli, payments_cli, judging_cli, payouts_cli):
         app.cli.add_command(command)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]

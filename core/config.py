@@ -59,6 +59,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "STRIPE_MAX_NETWORK_RETRIES": _int(env.get("STRIPE_MAX_NETWORK_RETRIES"), 2),
         "PAYMENTS_SIMULATED": _bool(env.get("PAYMENTS_SIMULATED"), False),
         "STRIPE_SIMULATOR_STORE": env.get("STRIPE_SIMULATOR_STORE", ""),
+        # Run the payout worker right after winners are approved (cron runs it too).
+        "PAYOUTS_INLINE": _bool(env.get("PAYOUTS_INLINE"), True),
+        # ``flask payouts reconcile`` looks at payouts processing for longer than this.
+        "PAYOUTS_RECONCILE_AFTER": _int(env.get("PAYOUTS_RECONCILE_AFTER"), 3600),
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
         "STORAGE_DIR": env.get("STORAGE_DIR", ""),
     }

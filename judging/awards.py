@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 
@@ -21,15 +21,24 @@ from judging.result_inputs import inputs_hash
 from judging.result_models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from judging.results import latest_snapshot
 from judging.rubric import settings_for
+from judging.signals import awards_announced, awards_approved
 from submissions.models import Submission, TeamMember
 
 MIN_REASON = 10
 PAYOUT_PENDING = "payout pending"
 
 
+_status_provider: list[Callable[[Award], str]] = []
+
+
+def register_award_status(provider: Callable[[Award], str]) -> None:
+    """Let payments (which judging may not import) say how an award stands with its payout."""
+    _status_provider[:] = [provider]
+
+
 def award_status(award: Award) -> str:
-    """How an award stands with its payout; the payouts work replaces this placeholder."""
-    return PAYOUT_PENDING
+    """How an award stands with its payout: the registered provider's word, else pending."""
+    return _status_provider[0](award) if _status_provider else PAYOUT_PENDING
 
 
 def get_snapshot(snapshot_id: int) -> ResultSnapshot:
@@ -248,6 +257,7 @@ def approve_winners(
             "; ".join(f"{tier.label}: rank {row.rank}" for tier, row in chosen)
             + (f". Adjusted: {reason}" if adjusted else ""),
         )
+        awards_approved.send(challenge, awards=awards)
         db.session.commit()
     except sa.exc.IntegrityError as error:  # UNIQUE(challenge, tier): another request won
         db.session.rollback()
@@ -259,6 +269,7 @@ def approve_winners(
         db.session.rollback()
         raise
     _announce(challenge, awards)
+    awards_announced.send(challenge, awards=awards)
     return awards
 
 

@@ -43,10 +43,11 @@ class FundsSummary:
     fees: int
     refunded: int
     refund_pending: int
+    paid_out: int = 0  # transfers to winners, net of reversals
 
     @property
     def held(self) -> int:
-        return self.funded - self.refunded
+        return self.funded - self.refunded - self.paid_out
 
 
 def summary(challenge: Challenge) -> FundsSummary:
@@ -66,6 +67,8 @@ def summary(challenge: Challenge) -> FundsSummary:
         fees=int(totals.get(LedgerKind.FEE, 0) or 0),
         refunded=int(totals.get(LedgerKind.REFUNDED, 0) or 0),
         refund_pending=pending_refund_total(challenge.id),
+        paid_out=int(totals.get(LedgerKind.PAID_OUT, 0) or 0)
+        - int(totals.get(LedgerKind.PAYOUT_REVERSED, 0) or 0),
     )
 
 

@@ -44,6 +44,8 @@ class LedgerKind(enum.StrEnum):
     FEE = "fee"  # platform fee received
     REFUNDED = "refunded"  # purse returned to the sponsor
     FEE_REFUNDED = "fee_refunded"  # platform fee returned (cancellation before results)
+    PAID_OUT = "paid_out"  # a payout's transfer to a winner's connected account
+    PAYOUT_REVERSED = "payout_reversed"  # a paid transfer reversed back to the platform
 
 
 class Funding(db.Model):
@@ -140,4 +142,5 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.UniqueConstraint("kind", "reference"),
+        enum_check("kind", LedgerKind, "kind_valid"),
     )

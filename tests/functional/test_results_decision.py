@@ -126,12 +126,13 @@ def test_approving_the_computed_order_records_awards_and_tells_the_winners(
     assert "First prize" in winners["solver3@solver3.example"].subject
     assert any(m.to == example.world.owner.email and "Winners approved" in m.subject for m in mails)
     dashboard = client.get("/challenges/grid/judging").text
-    assert "payout pending" in dashboard and 'href="/challenges/grid/results"' in dashboard
+    # nobody has set up payouts yet: the payouts work says so beside each award
+    assert "waiting for onboarding" in dashboard and 'href="/challenges/grid/results"' in dashboard
     assert "Compute results</button>" not in dashboard
     review = client.get(f"{URL}/{snapshot.id}").text
     assert (
         "Winners approved" in review
-        and "payout pending" in review
+        and "waiting for onboarding" in review
         and "Approve winners" not in review
     )
 

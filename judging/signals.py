@@ -1,0 +1,13 @@
+"""Signals later domains subscribe to (payments turns awards into payouts)."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent by ``approve_winners`` inside its transaction, just before the commit (sender: the
+# challenge; ``awards``: the new Award rows, flushed). A receiver that raises aborts the
+# approval: nothing is written.
+awards_approved = _signals.signal("awards-approved")
+
+# Sent after that commit and the e-mails (sender: the challenge; ``awards``).
+awards_announced = _signals.signal("awards-announced")

@@ -1,0 +1,77 @@
+"""Payouts: one row per recipient of an award, paid by exactly one Stripe Transfer."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import UTCDateTime, db, enum_check, utcnow
+from judging.result_models import Award
+from payments.models import Funding
+
+
+class PayoutStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded with the award; waiting for the worker (or for onboarding)
+    PROCESSING = "processing"  # claimed: the Stripe call may have happened (outcome unknown)
+    PAID = "paid"  # Stripe created the transfer (recorded once, by the worker or the webhook)
+    FAILED = "failed"  # Stripe refused definitely; an admin may re-issue it as a new row
+
+
+class Payout(db.Model):
+    """``idempotency_key`` (``payout:<id>``) is set in the creating transaction, right after
+    the flush that gives the id, and is the key of every ``transfers.create`` for this row.
+    A failed payout re-issued by an admin is a new row with ``reissue + 1`` (new key)."""
+
+    __tablename__ = "payouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(sa.ForeignKey("awards.id", ondelete="RESTRICT"))
+    challenge_id: Mapped[int] = mapped_column(sa.ForeignKey("challenges.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    # The paid funding whose charge is the transfer's ``source_transaction`` (None: balance).
+    funding_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fundings.id"))
+    amount: Mapped[int] = mapped_column(sa.BigInteger)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    status: Mapped[PayoutStatus] = mapped_column(sa.String(16), default=PayoutStatus.PENDING)
+    frozen: Mapped[bool] = mapped_column(default=False)  # disputes hold unpaid payouts
+    needs_attention: Mapped[bool] = mapped_column(default=False)  # reversed, mismatch…
+    reissue: Mapped[int] = mapped_column(default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # Fixed when claimed, so a retry with the same key sends the very same parameters.
+    destination_account: Mapped[str | None] = mapped_column(sa.String(255))
+    stripe_transfer_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
+    failure_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    award: Mapped[Award] = relationship()
+    funding: Mapped[Funding | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("award_id", "user_id", "reissue"),
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        sa.CheckConstraint("reissue >= 0", name="reissue_not_negative"),
+        sa.CheckConstraint(
+            "status = 'pending' OR (idempotency_key IS NOT NULL AND destination_account IS NOT NULL"
+            " AND processing_started_at IS NOT NULL)",
+            name="claimed_has_key",
+        ),
+        sa.CheckConstraint(
+            "status <> 'paid' OR (stripe_transfer_id IS NOT NULL AND paid_at IS NOT NULL)",
+            name="paid_has_transfer",
+        ),
+        enum_check("status", PayoutStatus, "status_valid"),
+        sa.Index("ix_payouts_status", "status", "challenge_id"),
+    )
+
+    @property
+    def key(self) -> str:
+        return f"payout:{self.id}"
