@@ -250,7 +250,7 @@ def approve_challenge(*, actor: User, challenge: Challenge, comment: str = "") -
     challenge.review_comment = comment.strip()
     _approve(challenge)
     db.session.commit()
-    _tell_sponsor(
+    tell_sponsor(
         challenge,
         f"Approved: {challenge.title}",
         "Your challenge was approved. "
@@ -279,7 +279,7 @@ def request_changes(*, actor: User, challenge: Challenge, comment: str) -> Chall
     challenge.review_state = ReviewState.CHANGES_REQUESTED
     challenge.review_comment = comment.strip()
     db.session.commit()
-    _tell_sponsor(challenge, f"Changes requested: {challenge.title}", comment.strip())
+    tell_sponsor(challenge, f"Changes requested: {challenge.title}", comment.strip())
     return challenge
 
 
@@ -342,7 +342,8 @@ def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Chall
     return challenge
 
 
-def _tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
+def tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
+    """E-mail the sponsor's owners and managers, with a link to the challenge (after commits)."""
     emails = db.session.scalars(
         sa.select(User.email)
         .join(Membership, Membership.user_id == User.id)
@@ -350,6 +351,7 @@ def _tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
             Membership.org_id == challenge.org_id,
             Membership.role.in_([OrgRole.OWNER, OrgRole.MANAGER]),
         )
+        .order_by(User.id)
     ).all()
     link = external_url("challenges.show", slug=challenge.slug)
     for email in emails:

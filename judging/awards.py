@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
 
-from accounts.models import Membership, OrgRole, User
+from accounts.models import User
 from challenges.models import Challenge, PrizeTier
-from challenges.services import lock_challenge, record_awarded
+from challenges.services import lock_challenge, record_awarded, tell_sponsor
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
@@ -308,7 +308,7 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
     except Exception:
         db.session.rollback()
         raise
-    _tell_sponsor(
+    tell_sponsor(
         challenge,
         f"No prizes awarded: {challenge.title}",
         f"The results were declined.\n\n{reason}",
@@ -331,7 +331,7 @@ def _announce(challenge: Challenge, awards: list[Award]) -> None:
                 f"{challenge.title}.\n\nPayout pending: you will be asked to set up payouts.\n\n"
                 f"{link}\n",
             )
-    _tell_sponsor(
+    tell_sponsor(
         challenge,
         f"Winners approved: {challenge.title}",
         "The awards are recorded; payouts are pending.\n\n" + "\n".join(lines),
@@ -346,18 +346,3 @@ def _team_emails(entry: Submission) -> list[str]:
         .order_by(TeamMember.id)
     ).all()
     return list(emails) or [entry.owner.email]
-
-
-def _tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
-    emails = db.session.scalars(
-        sa.select(User.email)
-        .join(Membership, Membership.user_id == User.id)
-        .where(
-            Membership.org_id == challenge.org_id,
-            Membership.role.in_([OrgRole.OWNER, OrgRole.MANAGER]),
-        )
-        .order_by(User.id)
-    ).all()
-    link = external_url("challenges.show", slug=challenge.slug)
-    for email in emails:
-        send_mail(email, subject, f"{body}\n\n{link}\n")

@@ -10,6 +10,7 @@ from judging import services
 from judging.models import Assignment, AssignmentState
 from tests.conftest import AuthActions
 from tests.factories import make_org
+from tests.permissions import assert_access, request_as
 from tests.unit.test_judging_support import (
     RUBRIC,
     World,
@@ -143,16 +144,10 @@ def test_judging_route_permissions(
     data,
     allowed,
 ) -> None:
-    if role != "anonymous":
-        assert auth.login(_email(role)).status_code == 302
     payload = {k.format(**world): v.format(**world) for k, v in (data or {}).items()}
-    response = getattr(client, method)(url.format(**world), data=payload)
-    if role == "anonymous":
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    elif role in allowed:
-        assert response.status_code in {200, 302, 303}, (response.status_code, response.text[:400])
-    else:
-        assert response.status_code == 403, (response.status_code, response.text[:400])
+    email = None if role == "anonymous" else _email(role)
+    response = request_as(client, auth, email, method, url.format(**world), payload)
+    assert_access(response, role, allowed)
 
 
 ENTRY_VIEWERS = {"solver", "teammate", "judge", "member", "manager", "owner", "admin"}

@@ -16,6 +16,7 @@ from judging.results import compute_results
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_org
+from tests.permissions import assert_access, request_as
 from tests.unit.test_judging_support import person
 from tests.unit.test_results_compute import example_world
 
@@ -110,15 +111,10 @@ def test_results_route_permissions(
     allowed: set[str],
 ) -> None:
     world = _world(passing)
-    if role != "anonymous":
-        assert auth.login(EMAILS[role]).status_code == 302
-    response = getattr(client, method)(url.format(**world), data=data(world) if data else {})
-    if role == "anonymous":
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    elif role in allowed:
-        assert response.status_code in {200, 302}, (response.status_code, response.text[:400])
-    else:
-        assert response.status_code == 403, (response.status_code, response.text[:400])
+    email = EMAILS.get(role)
+    payload = data(world) if data else None
+    response = request_as(client, auth, email, method, url.format(**world), payload)
+    assert_access(response, role, allowed)
     # Refused requests change nothing; allowed posts compute or decide exactly once.
     effect = method == "post" and role in allowed
     count = sa.select(sa.func.count()).select_from(ResultSnapshot)

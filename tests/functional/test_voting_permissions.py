@@ -13,6 +13,7 @@ from core.db import db, utcnow
 from judging.vote_models import Vote
 from submissions.models import TeamMember
 from tests.conftest import AuthActions
+from tests.permissions import assert_access, request_as
 from tests.unit.test_judging_support import person, seat_judge, sponsor_world
 from tests.unit.test_voting import quick_entry
 
@@ -89,15 +90,9 @@ def test_voting_route_permissions(
     data,
     allowed,
 ) -> None:
-    if role != "anonymous":
-        assert auth.login(_email(role)).status_code == 302
-    response = getattr(client, method)(url.format(**world), data=data or {})
-    if role == "anonymous":
-        assert response.status_code == 302 and "/login" in response.headers["Location"]
-    elif role in allowed:
-        assert response.status_code in {200, 302}, (response.status_code, response.text[:400])
-    else:
-        assert response.status_code == 403, (response.status_code, response.text[:400])
+    email = None if role == "anonymous" else _email(role)
+    response = request_as(client, auth, email, method, url.format(**world), data)
+    assert_access(response, role, allowed)
 
 
 @pytest.mark.parametrize("role", ROLES)
