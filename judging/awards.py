@@ -21,7 +21,7 @@ from judging.result_inputs import inputs_hash
 from judging.result_models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from judging.results import latest_snapshot
 from judging.rubric import settings_for
-from judging.signals import awards_announced, awards_approved
+from judging.signals import awards_announced, awards_approved, awards_declined
 from submissions.models import Submission, TeamMember
 
 MIN_REASON = 10
@@ -313,6 +313,7 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
         f"No prizes awarded: {challenge.title}",
         f"The results were declined.\n\n{reason}",
     )
+    awards_declined.send(challenge)
     return snapshot
 
 

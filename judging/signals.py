@@ -11,3 +11,7 @@ awards_approved = _signals.signal("awards-approved")
 
 # Sent after that commit and the e-mails (sender: the challenge; ``awards``).
 awards_announced = _signals.signal("awards-announced")
+
+# Sent by ``decline_awards`` after its commit and the sponsor's e-mail (sender: the challenge):
+# payments refunds the unawarded purse.
+awards_declined = _signals.signal("awards-declined")

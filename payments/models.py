@@ -39,6 +39,14 @@ class RefundStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class DisputeStatus(enum.StrEnum):
+    """A funding charge's dispute: open, then won or lost (never back; see payments.disputes)."""
+
+    OPEN = "open"
+    WON = "won"
+    LOST = "lost"
+
+
 class LedgerKind(enum.StrEnum):
     FUNDED = "funded"  # purse received on the platform balance
     FEE = "fee"  # platform fee received
@@ -65,6 +73,9 @@ class Funding(db.Model):
     charge_id: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     failure_reason: Mapped[str] = mapped_column(sa.Text, default="")
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The charge's dispute, if any (a charge has at most one): freezes the challenge's payouts.
+    dispute_id: Mapped[str | None] = mapped_column(sa.String(255))
+    dispute_status: Mapped[DisputeStatus | None] = mapped_column(sa.String(16))
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -78,6 +89,7 @@ class Funding(db.Model):
         sa.CheckConstraint("purse_amount > 0", name="purse_positive"),
         sa.CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
         enum_check("status", FundingStatus, "status_valid"),
+        enum_check("dispute_status", DisputeStatus, "dispute_status_valid"),
     )
 
     @property

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from payments.payouts import reconcile_payouts, run_payouts
+from payments.settlement import settle_all
 
 payouts_cli = AppGroup("payouts", help="Pay awards to winners through Stripe Connect.")
 
@@ -30,3 +31,11 @@ def reconcile(older_than: int | None) -> None:
     """Match stuck processing payouts with Stripe's transfers; retry the rest (same key)."""
     window = None if older_than is None else timedelta(seconds=older_than)
     click.echo(f"Reconciled: {reconcile_payouts(window)}.")
+
+
+@payouts_cli.command("settle")
+@click.option("--challenge", "challenge_id", type=int, default=None, help="Only this challenge.")
+def settle(challenge_id: int | None) -> None:
+    """Refund the unawarded purse of challenges whose awards are all paid (or declined), once;
+    retry remainder refunds whose Stripe call did not complete (same key)."""
+    click.echo(f"Settlements: {settle_all(challenge_id)}.")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -19,10 +20,12 @@ from flask import current_app
 from core.db import db, utcnow
 from payments import ledger
 from payments.connect_models import ConnectedAccount
+from payments.deferred import after_commit, run_after_commit
 from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
 from payments.models import Funding, LedgerKind
 from payments.payout_models import Payout, PayoutStatus
+from payments.settlement import payout_paid
 
 logger = logging.getLogger("openprize.payments")
 # Stripe keeps idempotency keys for at least 24 hours: a processing row older than this is
@@ -119,6 +122,7 @@ def _claim_retry(payout_id: int, attempts: int) -> bool:
             Payout.id == payout_id,
             Payout.status == PayoutStatus.PROCESSING,
             Payout.attempts == attempts,
+            Payout.frozen.is_(False),  # a dispute froze it after it was listed
         )
         .values(attempts=attempts + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
@@ -173,6 +177,7 @@ def record_transfer(payout_id: int, transfer: TransferResult) -> str:
         transfer.id,
         f"Payout {payout.id} to user {payout.user_id}",
     )
+    after_commit(partial(payout_paid, payout.id))  # tell the payee; settle if it was the last
     return "paid"
 
 
@@ -217,6 +222,7 @@ def execute_payout(payout_id: int) -> str:
         return _record_error(payout_id, error)
     outcome = record_transfer(payout_id, transfer)
     db.session.commit()
+    run_after_commit()
     return outcome
 
 
@@ -271,6 +277,7 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
         .where(
             Payout.status == PayoutStatus.PROCESSING,
             Payout.processing_started_at <= utcnow() - older_than,
+            Payout.frozen.is_(False),  # disputed: left alone until released
         )
         .order_by(Payout.id)
     ).all()
@@ -291,5 +298,6 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
             continue
         outcome = record_transfer(payout_id, found)
         db.session.commit()
+        run_after_commit()
         summary.add(outcome)
     return summary

@@ -60,25 +60,55 @@ def execute_refund(refund_id: int) -> Refund:
     except GatewayError as error:
         refund = db.session.get(Refund, refund_id, populate_existing=True)
         refund.last_error = error.message[:500]
-        if error.definite:
+        if error.definite and error.code != "idempotency_key_in_use":  # in use: retry later
             refund.status = RefundStatus.FAILED
             logger.error("refund %s refused by Stripe: %s", refund.id, error.message)
         db.session.commit()
         return refund
     # The charge.refunded webhook may already have confirmed it: never move backwards.
-    refund = db.session.get(Refund, refund_id, populate_existing=True, with_for_update=True)
-    refund.stripe_refund_id = result.id
-    if refund.status == RefundStatus.PENDING:
-        refund.status = RefundStatus.REQUESTED
+    # Conditional updates, so a concurrent confirmation is never overwritten (on SQLite too,
+    # which has no row locks).
+    for condition, values in (
+        (Refund.stripe_refund_id.is_(None), {"stripe_refund_id": result.id}),
+        (Refund.status == RefundStatus.PENDING, {"status": RefundStatus.REQUESTED}),
+    ):
+        db.session.execute(
+            sa.update(Refund)
+            .where(Refund.id == refund_id, condition)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
     db.session.commit()
+    return db.session.get(Refund, refund_id, populate_existing=True)
+
+
+def refunded_amount(funding_id: int) -> int:
+    """What the funding's refunds (pending, requested or succeeded) take back."""
+    total = db.session.scalar(
+        sa.select(sa.func.sum(Refund.amount)).where(
+            Refund.funding_id == funding_id, Refund.status != RefundStatus.FAILED
+        )
+    )
+    return int(total or 0)
+
+
+def add_refund(funding: Funding, amount: int, reason: str) -> Refund:
+    """Record a refund intent (flush only; its key exists once the caller commits). The
+    caller then runs ``execute_refund`` after the commit, or ``retry_pending_refunds`` does."""
+    refund = Refund(funding_id=funding.id, amount=amount, reason=reason)
+    db.session.add(refund)
+    db.session.flush()
     return refund
 
 
-def retry_pending_refunds() -> int:
+def retry_pending_refunds(challenge_id: int | None = None) -> int:
     """Re-issue refunds whose Stripe call never completed (same idempotency key)."""
-    ids = db.session.scalars(
-        sa.select(Refund.id).where(Refund.status == RefundStatus.PENDING)
-    ).all()
+    query = sa.select(Refund.id).where(Refund.status == RefundStatus.PENDING).order_by(Refund.id)
+    if challenge_id is not None:
+        query = query.join(Funding, Funding.id == Refund.funding_id).where(
+            Funding.challenge_id == challenge_id
+        )
+    ids = db.session.scalars(query).all()
     for refund_id in ids:
         execute_refund(refund_id)
     return len(ids)

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from challenges.services import record_funds_received
 from core.db import db, utcnow
 from payments import connect, ledger
+from payments.deferred import run_after_commit
+from payments.disputes import on_dispute_closed, on_dispute_created
 from payments.gateway import GatewayError, gateway
 from payments.models import (
     FUNDING_RANK,
@@ -22,6 +24,7 @@ from payments.models import (
     StripeEvent,
 )
 from payments.payout_webhooks import on_transfer_created, on_transfer_reversed
+from payments.settlement import complete_if_refunded
 
 logger = logging.getLogger("openprize.payments")
 
@@ -53,6 +56,7 @@ def apply_event(event: dict[str, Any], endpoint: str = "platform") -> str:
         outcome = handler(obj) if handler else "ignored: not handled"
     record.outcome = outcome[:200]
     db.session.commit()
+    run_after_commit()  # what the handler queued: e-mails, refunds, a released payout run
     return outcome
 
 
@@ -204,6 +208,7 @@ def on_charge_refunded(charge: dict[str, Any]) -> str:
                 f"{refund.idempotency_key}:fee",
                 "Platform fee refunded",
             )
+    complete_if_refunded(funding.challenge_id)  # a confirmed remainder settles the challenge
     return f"refunds confirmed up to {confirmed}"
 
 
@@ -215,6 +220,8 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "charge.refunded": on_charge_refunded,
     "transfer.created": on_transfer_created,
     "transfer.reversed": on_transfer_reversed,
+    "charge.dispute.created": on_dispute_created,
+    "charge.dispute.closed": on_dispute_closed,
 }
 
 # Connected accounts' events, from the Connect endpoint only; handlers take the whole event.
