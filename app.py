@@ -57,7 +57,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.payout_cli import payouts_cli
     from payments.payout_creation import connect_payout_signals
     from payments.payout_status import my_payouts
+    from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
     from payments.refunds import connect_signals
+    from payments.settlement import connect_settlement_signals
     from submissions import bp as submissions_bp
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
@@ -66,6 +68,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_gateway(app)
     connect_signals(app)
     connect_payout_signals(app)
+    connect_settlement_signals(app)
     for blueprint in (
         health_bp,
         challenges_bp,
@@ -96,6 +99,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **JUDGING_HELPERS,
             "funds_summary": funds_summary,
             "my_payouts": my_payouts,
+            **PAYMENT_POLICIES,
         },
     )
     for command in (users_cli, demo_cli, notify_cli, payments_cli, judging_cli, payouts_cli):

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("payments", __name__)
 
-from payments import connect_routes, routes  # noqa: E402, F401
+from payments import connect_routes, ledger_routes, routes  # noqa: E402, F401

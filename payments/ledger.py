@@ -44,14 +44,22 @@ class FundsSummary:
     refunded: int
     refund_pending: int
     paid_out: int = 0  # transfers to winners, net of reversals
+    awarded: int = 0  # sum of the challenge's awards (judging's Award rows)
+    after_results: bool = False  # winners approved, prizes declined, or challenge cancelled
 
     @property
     def held(self) -> int:
         return self.funded - self.refunded - self.paid_out
 
+    @property
+    def settled(self) -> bool:
+        """Results are in and nothing is held any more: every cent went out."""
+        return self.after_results and self.funded > 0 and self.held == 0
+
 
 def summary(challenge: Challenge) -> FundsSummary:
     """Totals of the challenge's ledger, plus refunds requested but not yet confirmed."""
+    from judging.result_models import Award
     from payments.refunds import pending_refund_total
 
     totals = dict(
@@ -69,7 +77,42 @@ def summary(challenge: Challenge) -> FundsSummary:
         refund_pending=pending_refund_total(challenge.id),
         paid_out=int(totals.get(LedgerKind.PAID_OUT, 0) or 0)
         - int(totals.get(LedgerKind.PAYOUT_REVERSED, 0) or 0),
+        awarded=int(
+            db.session.scalar(
+                sa.select(sa.func.coalesce(sa.func.sum(Award.amount), 0)).where(
+                    Award.challenge_id == challenge.id
+                )
+            )
+            or 0
+        ),
+        after_results=challenge.awarded_at is not None or challenge.cancelled_at is not None,
     )
+
+
+def entries_query(challenge: Challenge) -> sa.Select[tuple[LedgerEntry]]:
+    """The challenge's entries, oldest first, for a paginated page (one query per page)."""
+    return (
+        sa.select(LedgerEntry)
+        .where(LedgerEntry.challenge_id == challenge.id)
+        .order_by(LedgerEntry.created_at, LedgerEntry.id)
+    )
+
+
+KIND_WORDS = {
+    LedgerKind.FUNDED: "Purse funded by the sponsor",
+    LedgerKind.FEE: "Platform fee received",
+    LedgerKind.REFUNDED: "Refunded to the sponsor",
+    LedgerKind.FEE_REFUNDED: "Platform fee refunded",
+    LedgerKind.PAID_OUT: "Paid to a winner",
+    LedgerKind.PAYOUT_REVERSED: "Payout reversed",
+}
+
+
+def kind_in_words(kind: str) -> str:
+    try:
+        return KIND_WORDS[LedgerKind(kind)]
+    except ValueError:
+        return str(kind).replace("_", " ")
 
 
 def entries(challenge: Challenge) -> list[LedgerEntry]:

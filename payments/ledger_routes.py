@@ -1,0 +1,99 @@
+"""The sponsor's ledger page and the platform admins' payouts page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from accounts.forms import ConfirmForm
+from challenges.services import get_challenge
+from core.db import db
+from core.errors import DomainError
+from payments import bp, ledger, payout_admin
+from payments.payout_admin import FILTER_WORDS, PayoutFilter
+from payments.policies import can_manage_payouts, can_view_ledger
+
+
+@bp.get("/challenges/<slug>/ledger")
+@login_required
+def challenge_ledger(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if not can_view_ledger(current_user, challenge):
+        abort(403)
+    pagination = db.paginate(
+        ledger.entries_query(challenge),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
+    )
+    return render_template(
+        "payments/ledger.html",
+        challenge=challenge,
+        funds=ledger.summary(challenge),
+        pagination=pagination,
+        kind_in_words=ledger.kind_in_words,
+    )
+
+
+@bp.get("/admin/payouts")
+@login_required
+def admin_payouts() -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    try:
+        which = PayoutFilter(request.args.get("status", PayoutFilter.FAILED))
+    except ValueError:
+        which = PayoutFilter.FAILED
+    pagination = payout_admin.page_of_payouts(
+        which, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
+    )
+    return render_template(
+        "payments/admin_payouts.html",
+        which=which,
+        words=FILTER_WORDS,
+        counts=payout_admin.counts(),
+        pagination=pagination,
+    )
+
+
+def _back() -> ResponseReturnValue:
+    return redirect(url_for("payments.admin_payouts", status=request.args.get("status") or None))
+
+
+@bp.post("/admin/payouts/<int:payout_id>/retry")
+@login_required
+def admin_retry_payout(payout_id: int) -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        flash("The page expired; please try again.", "warning")
+        return _back()
+    try:
+        run = payout_admin.retry_payout(actor=current_user, payout_id=payout_id)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Payout worker ran for the challenge: {run}.", "success")
+    return _back()
+
+
+@bp.post("/admin/payouts/<int:payout_id>/reissue")
+@login_required
+def admin_reissue_payout(payout_id: int) -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        flash("The page expired; please try again.", "warning")
+        return _back()
+    try:
+        payout = payout_admin.reissue_payout(actor=current_user, payout_id=payout_id)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(
+            f"Payout {payout_id} re-issued as payout {payout.id}; "
+            "it is paid once the recipient can receive transfers.",
+            "success",
+        )
+    return _back()
