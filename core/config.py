@@ -63,6 +63,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAYOUTS_INLINE": _bool(env.get("PAYOUTS_INLINE"), True),
         # ``flask payouts reconcile`` looks at payouts processing for longer than this.
         "PAYOUTS_RECONCILE_AFTER": _int(env.get("PAYOUTS_RECONCILE_AFTER"), 3600),
+        # The platform account's country: winners elsewhere get Stripe's recipient agreement.
+        "STRIPE_PLATFORM_COUNTRY": env.get("STRIPE_PLATFORM_COUNTRY", "US"),
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
         "STORAGE_DIR": env.get("STORAGE_DIR", ""),
     }

@@ -196,7 +196,7 @@ def _reset(account: ConnectedAccount, actor: User, country: str) -> None:
 
 
 def _create_at_stripe(account: ConnectedAccount, actor: User) -> ConnectedAccount:
-    platform_country = current_app.config.get("STRIPE_PLATFORM_COUNTRY", "US")
+    platform_country = current_app.config["STRIPE_PLATFORM_COUNTRY"]
     try:
         state = gateway().create_connected_account(
             country=account.country,
