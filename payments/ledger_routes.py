@@ -41,8 +41,13 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
 def admin_payouts() -> ResponseReturnValue:
     if not can_manage_payouts(current_user):
         abort(403)
+    counts = payout_admin.counts()
+    # Without a choice, open on what needs an admin most that has any payouts in it.
+    urgency = [PayoutFilter.FAILED, PayoutFilter.ATTENTION, PayoutFilter.FROZEN]
+    urgency += [PayoutFilter.PROCESSING, PayoutFilter.PENDING, PayoutFilter.WAITING]
+    first = next((f for f in urgency if counts.get(f)), PayoutFilter.FAILED)
     try:
-        which = PayoutFilter(request.args.get("status", PayoutFilter.FAILED))
+        which = PayoutFilter(request.args.get("status", first))
     except ValueError:
         which = PayoutFilter.FAILED
     pagination = payout_admin.page_of_payouts(
@@ -52,7 +57,7 @@ def admin_payouts() -> ResponseReturnValue:
         "payments/admin_payouts.html",
         which=which,
         words=FILTER_WORDS,
-        counts=payout_admin.counts(),
+        counts=counts,
         pagination=pagination,
     )
 

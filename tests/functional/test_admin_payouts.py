@@ -70,6 +70,17 @@ def test_the_admin_sees_payouts_by_status_with_their_error_and_actions(
     assert "admin/payouts" in client.get("/admin").text  # linked from the admin home
 
 
+def test_the_page_opens_on_the_most_urgent_tab_that_has_payouts(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    example = roles_world()
+    auth.login(ADMIN)
+    current = re.compile(r'aria-current="page" href="[^"]*status=(\w+)"')
+    assert current.findall(client.get("/admin/payouts").text) == ["waiting"]
+    failed_first_prize(example)
+    assert current.findall(client.get("/admin/payouts").text) == ["failed"]
+
+
 def test_re_issuing_a_failed_payout_adds_a_new_row_that_the_worker_pays_once(
     client: FlaskClient, auth: AuthActions
 ) -> None:
