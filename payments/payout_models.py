@@ -6,9 +6,10 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.db import UTCDateTime, db, enum_check, utcnow
+from core.errors import Conflict
 from judging.result_models import Award
 from payments.models import Funding
 
@@ -71,6 +72,17 @@ class Payout(db.Model):
         enum_check("status", PayoutStatus, "status_valid"),
         sa.Index("ix_payouts_status", "status", "challenge_id"),
     )
+
+    @validates("amount", "currency", "user_id")
+    def _fixed_once_created(self, name: str, value: object) -> object:
+        """What a payout pays, to whom, is fixed when winners are approved: a retry must send
+        the very same transfer. A different amount means a failed payout and a re-issue."""
+        if self.id is not None and getattr(self, name) != value:
+            raise Conflict(
+                f"A payout's {name.replace('_id', '')} cannot change once it exists "
+                f"(payout {self.id} is {self.status}); re-issue a failed payout instead."
+            )
+        return value
 
     @property
     def key(self) -> str:

@@ -137,3 +137,21 @@ def test_the_winners_payouts_partial_lists_their_payouts_only(app: Flask) -> Non
         assert "Your prize payouts" in html and "Pending" in html and "First prize" in html
         assert render_template("payments/_my_payouts.html", current_user=stranger).strip() == ""
     assert [row["payout"].id for row in my_payouts(winner)] == [payout.id]
+
+
+def test_a_payouts_amount_cannot_change_once_it_exists_even_while_processing() -> None:
+    payout, _ = _world_with_payout(PayoutStatus.PROCESSING)
+    amount = payout.amount
+    with pytest.raises(Conflict, match="cannot change once it exists"):
+        payout.amount = amount - 1
+    db.session.rollback()
+    assert db.session.get(Payout, payout.id).amount == amount
+    fresh = Payout(
+        award_id=payout.award_id,
+        challenge_id=payout.challenge_id,
+        user_id=1,
+        amount=5,
+        currency="USD",
+    )
+    fresh.amount = 6  # a payout not yet written may still be set up
+    assert fresh.amount == 6
