@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +15,7 @@ from core.config import DEFAULT_SECRET_KEY, FIXED_SETTINGS, load_config
 from core.db import db
 from core.errors import register_error_handlers
 from core.extensions import bootstrap, csrf, limiter, migrate
+from core.logs import configure_logging
 from core.security import register_security_headers
 from core.templating import register_template_helpers
 
@@ -27,6 +27,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(overrides or {})
     _apply_defaults(app)
+    configure_logging(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
@@ -140,8 +141,6 @@ def _apply_defaults(app: Flask) -> None:
         app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "uploads")
     # One file of MAX_UPLOAD_MB plus a margin for the multipart form around it.
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
-    if not app.debug and not app.testing:
-        logging.getLogger("openprize").setLevel(logging.INFO)
 
 
 @click.group("demo", help="Demo data for the embedded default.")

@@ -184,16 +184,21 @@ def main(argv: list[str] | None = None) -> int:
         print(format_header(meta), flush=True)
         env = server_env(url, Path(tmp))
         app_server = GunicornServer(
-            "openprize",
-            "app:create_app()",
-            args.workers,
-            env,
-            ROOT,
-            Path(tmp) / "app.log",
-            "/healthz",
+            name="openprize",
+            app_spec="app:create_app()",
+            workers=args.workers,
+            env=env,
+            cwd=ROOT,
+            log_path=Path(tmp) / "app.log",
+            ready_path="/healthz",
         )
         hello_server = GunicornServer(
-            HELLO, "bench.hello_app:create_app()", args.workers, env, ROOT, Path(tmp) / "hello.log"
+            name=HELLO,
+            app_spec="bench.hello_app:create_app()",
+            workers=args.workers,
+            env=env,
+            cwd=ROOT,
+            log_path=Path(tmp) / "hello.log",
         )
         try:
             for server in (hello_server, app_server):

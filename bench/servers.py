@@ -1,4 +1,4 @@
-"""Gunicorn servers on 127.0.0.1: start in their own process group, wait until ready, stop."""
+"""Servers on 127.0.0.1 (gunicorn, flask run): own process group, wait until ready, stop."""
 
 from __future__ import annotations
 
@@ -66,13 +66,12 @@ def get_status(port: int, path: str, timeout: float = 5.0) -> int:
         connection.close()
 
 
-@dataclass
-class GunicornServer:
-    """One gunicorn master and its sync workers serving ``app_spec``."""
+@dataclass(kw_only=True)
+class ServerProcess:
+    """A local HTTP server in its own process group, its output (stdout and stderr) in
+    ``log_path``; subclasses say how to start it in ``command``."""
 
     name: str
-    app_spec: str
-    workers: int
     env: dict[str, str]
     cwd: Path
     log_path: Path
@@ -85,41 +84,26 @@ class GunicornServer:
         return f"http://{HOST}:{self.port}"
 
     def command(self) -> list[str]:
-        return [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            self.app_spec,
-            "--workers",
-            str(self.workers),
-            "--worker-class",
-            "sync",
-            "--bind",
-            f"{HOST}:{self.port}",
-            "--graceful-timeout",
-            "5",
-            "--log-level",
-            "warning",
-            "--error-logfile",
-            str(self.log_path),
-        ]
+        raise NotImplementedError
 
     def start(self) -> None:
-        """Start gunicorn and block until ``ready_path`` answers 200 (bounded wait)."""
-        with open(os.devnull, "rb") as devnull:
+        """Start the server and block until ``ready_path`` answers 200 (bounded wait)."""
+        with open(os.devnull, "rb") as devnull, open(self.log_path, "ab") as log:
             # A new session: Ctrl-C in the terminal reaches only us, and we stop the group.
             self.process = subprocess.Popen(
                 self.command(),
                 cwd=self.cwd,
                 env=self.env,
                 stdin=devnull,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + READY_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 status = self.process.returncode
-                raise RuntimeError(f"{self.name}: gunicorn exited with {status}\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name}: server exited with {status}\n{self.log_tail()}")
             try:
                 if get_status(self.port, self.ready_path, timeout=2.0) == 200:
                     return
@@ -147,9 +131,40 @@ class GunicornServer:
             except subprocess.TimeoutExpired:
                 continue
 
-    def log_tail(self, lines: int = 20) -> str:
+    def output(self) -> str:
+        """Everything the server has written so far."""
         try:
-            text = self.log_path.read_text(errors="replace")
+            return self.log_path.read_text(errors="replace")
         except OSError:
-            return "(no gunicorn log)"
-        return "\n".join(text.splitlines()[-lines:])
+            return ""
+
+    def log_tail(self, lines: int = 20) -> str:
+        return "\n".join(self.output().splitlines()[-lines:]) or "(no server output)"
+
+
+@dataclass(kw_only=True)
+class GunicornServer(ServerProcess):
+    """One gunicorn master and its sync workers serving ``app_spec``."""
+
+    app_spec: str
+    workers: int
+    extra_args: tuple[str, ...] = ()
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            self.app_spec,
+            "--workers",
+            str(self.workers),
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"{HOST}:{self.port}",
+            "--graceful-timeout",
+            "5",
+            "--log-level",
+            "warning",
+            *self.extra_args,
+        ]

@@ -29,6 +29,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or None,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BASE_URL": env.get("BASE_URL", "").rstrip("/"),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO").strip().upper(),
         "MAIL_BACKEND": env.get("MAIL_BACKEND", "log"),
         "MAIL_FROM": env.get("MAIL_FROM", "OpenPrize <no-reply@openprize.local>"),
         "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
