@@ -95,9 +95,15 @@ def verify_email(token: str) -> ResponseReturnValue:
     )
 
 
+def _resend_key() -> str:
+    # Per account: behind a proxy many users share one address, and one user must not use
+    # up everyone's resends.
+    return f"resend:{current_user.id}"
+
+
 @bp.post("/verify/resend")
 @login_required
-@limiter.limit("5 per hour")
+@limiter.limit("5 per hour", key_func=_resend_key)
 def resend_verification() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit() and not current_user.is_verified:
         services.send_verification_email(current_user)

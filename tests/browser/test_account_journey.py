@@ -131,3 +131,20 @@ def test_invitee_signs_up_from_the_invitation_accepts_it_and_is_listed_as_member
     expect(grace).to_contain_text("grace@example.org")
     expect(grace.get_by_label("Role of Grace Hopper")).to_have_value("member")
     expect(owner.get_by_text("No pending invitations.")).to_be_visible()
+
+
+def test_send_it_again_on_the_banner_sends_a_new_link_that_verifies(
+    page: Page, mail_link: MailLink
+) -> None:
+    make_user("ada", email="ada@example.org", display_name="Ada Lovelace", verified=False)
+    page.goto("/")
+    sign_in(page, email="ada@example.org", password=PASSWORD)
+    page.goto("/challenges")
+    banner = page.get_by_role("status")
+    expect(banner).to_contain_text("Please confirm your e-mail address")
+    banner.get_by_text("Send it again").click()
+    flash(page, "We sent a new link to ada@example.org.")
+
+    page.goto(mail_link("ada@example.org", "/verify/"))
+    flash(page, "Thank you: your e-mail address is confirmed.")
+    expect(page.get_by_role("status")).to_have_count(0)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from accounts.models import User
@@ -187,3 +188,18 @@ def test_profile_rejects_unknown_zone_and_overlong_bio(
     )
     assert response.status_code == 422
     assert db.session.scalar(sa.select(User.display_name)) == "Donald"
+
+
+def test_resending_the_link_is_limited_per_account_not_per_address(
+    web_app: Flask, client: FlaskClient, auth: AuthActions, mails: list[Mail]
+) -> None:
+    make_user("ada", verified=False)
+    make_user("grace", verified=False)
+    auth.login("ada@example.org")
+    statuses = [client.post("/verify/resend").status_code for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    neighbour = web_app.test_client()  # same address, other account
+    neighbour.post("/login", data={"email": "grace@example.org", "password": PASSWORD})
+    response = neighbour.post("/verify/resend", follow_redirects=True)
+    assert b"We sent a new link to grace@example.org." in response.data
+    assert [mail.to for mail in mails].count("grace@example.org") == 1
