@@ -1,11 +1,12 @@
-"""Flask-Login wiring: loading the signed-in user from the session."""
+"""Flask-Login wiring: each sign-in is a server-side session (accounts.sessions)."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
+from flask_login import current_user, login_user, logout_user
 
 from accounts.models import User
-from core.db import db
+from accounts.sessions import end_session, start_session, user_for_session
 from core.extensions import login_manager
 
 
@@ -17,9 +18,25 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(session_id: str) -> User | None:
-        user_id, _, stamp = session_id.partition(":")
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.auth_stamp == stamp else None
+    def load_user(session_token: str) -> User | None:
+        return user_for_session(session_token)
+
+    @app.before_request
+    def load_user_first() -> None:
+        # Loading may refresh the session's last-seen time with a commit: do it before the
+        # view has pending changes of its own, not lazily halfway through.
+        if request.endpoint != "static":
+            current_user._get_current_object()
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Start a session for ``user`` in this browser (remembered across restarts if asked)."""
+    start_session(user)
+    login_user(user, remember=remember)
+
+
+def sign_out() -> None:
+    """End this browser's session on the server, then forget it in the browser."""
+    if current_user.is_authenticated:
+        end_session(actor=current_user)
+    logout_user()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -25,10 +24,6 @@ class InvitationStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
-def new_auth_stamp() -> str:
-    return secrets.token_hex(8)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -37,7 +32,6 @@ class User(UserMixin, db.Model):
     handle: Mapped[str] = mapped_column(sa.String(30), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
-    auth_stamp: Mapped[str] = mapped_column(sa.String(32), default=new_auth_stamp)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_admin: Mapped[bool] = mapped_column(default=False)
     bio: Mapped[str] = mapped_column(sa.Text, default="")
@@ -55,9 +49,24 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint("handle = lower(handle)", name="handle_lowercase"),
     )
 
+    # The secret of the sign-in session this object was loaded for or signed in with
+    # (accounts.sessions); not a column: the database keeps only its hash.
+    session_token = None
+
     def get_id(self) -> str:
-        # The stamp changes on password reset, which signs out every other session.
-        return f"{self.id}:{self.auth_stamp}"
+        # Flask-Login keeps this id in the session cookie and the remember cookie, so both
+        # name a server-side session that signing out revokes.
+        if not self.session_token:
+            raise RuntimeError("Start a session (accounts.sessions) before login_user.")
+        return self.session_token
+
+    def __eq__(self, other: object) -> bool:
+        # One account, whatever session it was loaded for (UserMixin compares get_id()).
+        if isinstance(other, User):
+            return self is other or (self.id is not None and self.id == other.id)
+        return NotImplemented
+
+    __hash__ = object.__hash__
 
     @property
     def is_verified(self) -> bool:
@@ -65,6 +74,21 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.handle}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its token is in the browser's cookies and only hashed here."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
 
 
 class Organization(db.Model):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from accounts import bp, services
+from accounts.auth import sign_in, sign_out
 from accounts.forms import (
     ConfirmForm,
     ForgotPasswordForm,
@@ -51,7 +52,7 @@ def signup() -> ResponseReturnValue:
         except DomainError as error:
             apply_error(form, error)
         else:
-            login_user(user)
+            sign_in(user)
             flash("Welcome! We sent you a link to confirm your e-mail address.", "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
@@ -67,7 +68,7 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             flash(f"Signed in as {user.display_name}.", "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
         form.form_errors.append("The e-mail or password is wrong.")
@@ -77,7 +78,7 @@ def login() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
-        logout_user()
+        sign_out()
         flash("You are signed out.", "info")
     return redirect(url_for("challenges.home"))
 
@@ -136,7 +137,7 @@ def reset_password(token: str) -> ResponseReturnValue:
         except DomainError as error:
             apply_error(form, error)
         else:
-            login_user(user)
+            sign_in(user)
             flash("Your password is changed and you are signed in.", "success")
             return redirect(url_for("challenges.home"))
     return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
-from accounts.models import User, new_auth_stamp
+from accounts.models import User
 from accounts.passwords import (
     burn_verification_time,
     hash_password,
     password_problem,
     verify_password,
 )
+from accounts.sessions import revoke_all_sessions
 from core.db import db, utcnow
 from core.errors import NotFound, ValidationFailed
 from core.mail import send_mail
@@ -136,13 +137,13 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_password(token: str, new_password: str) -> User:
-    """Set a new password from a valid, unused reset link; signs out other sessions."""
+    """Set a new password from a valid, unused reset link; ends every session of the account."""
     user = user_for_reset_token(token)
     problem = password_problem(new_password, [user.email, user.email.split("@")[0], user.handle])
     if problem:
         raise ValidationFailed(problem, field="password")
     user.password_hash = hash_password(new_password)
-    user.auth_stamp = new_auth_stamp()
+    revoke_all_sessions(user)
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()  # the link proved control of the mailbox
     db.session.commit()

@@ -77,7 +77,6 @@ def seed_users(session: Session, sizes: Sizes) -> None:
                 "handle": f"user{i}",
                 "display_name": f"Bench User {i}",
                 "password_hash": password_hash,
-                "auth_stamp": f"{i:016x}",
                 "email_verified_at": created,
                 "is_admin": i == 0,
                 "bio": f"Benchmark account number {i}.",

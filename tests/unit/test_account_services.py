@@ -10,6 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from accounts import services
 from accounts.models import User
+from accounts.sessions import start_session, user_for_session
 from core.db import db
 from core.errors import NotFound, ValidationFailed
 from core.mail import Mail
@@ -115,14 +116,14 @@ def test_expired_verification_link_is_refused(app, mails: list[Mail]) -> None:
     assert not db.session.get(User, user.id).is_verified
 
 
-def test_password_reset_link_works_once_and_rotates_sessions(mails: list[Mail]) -> None:
+def test_password_reset_link_works_once_and_ends_every_session(mails: list[Mail]) -> None:
     user = make_user("hopper")
-    stamp = user.auth_stamp
+    session_token = start_session(user)
     services.request_password_reset("Hopper@example.org")
     token = _token(mails[-1])
     services.reset_password(token, "compiler-bug-moth-1947")
     assert services.authenticate("hopper@example.org", "compiler-bug-moth-1947") == user
-    assert db.session.get(User, user.id).auth_stamp != stamp
+    assert user_for_session(session_token) is None
     with pytest.raises(ValidationFailed, match="already been used"):
         services.reset_password(token, "another-new-password-9")
     assert services.authenticate("hopper@example.org", "compiler-bug-moth-1947") == user
