@@ -37,8 +37,13 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
         "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS"), False),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        # Limits must be counted in one place for all workers: Redis when there is one.
+        "RATELIMIT_STORAGE_URI": (
+            env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
+        ),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_ALLOW_MEMORY": _bool(env.get("RATELIMIT_ALLOW_MEMORY"), False),
         "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "20 per 10 minutes"),
         "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per 10 minutes"),
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), True),
@@ -69,6 +74,28 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
         "STORAGE_DIR": env.get("STORAGE_DIR", ""),
     }
+
+
+def per_process_limits_problem(environ: Mapping[str, str], workers: int) -> str | None:
+    """Why ``workers`` processes must not serve with these settings, or ``None``.
+
+    In-memory rate limits count per process: with N workers an attacker gets N times the
+    allowance (20 wrong passwords instead of 5). Debug mode and an explicit
+    RATELIMIT_ALLOW_MEMORY=1 are let through."""
+    settings = load_config(environ)
+    if (
+        workers <= 1
+        or not settings["RATELIMIT_ENABLED"]
+        or settings["RATELIMIT_ALLOW_MEMORY"]
+        or _bool(environ.get("FLASK_DEBUG"), False)
+        or not settings["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    ):
+        return None
+    return (
+        f"Refusing to start {workers} workers with in-memory rate limits: each worker would "
+        "count sign-in attempts on its own. Set REDIS_URL (or RATELIMIT_STORAGE_URI) to a "
+        "Redis server, or RATELIMIT_ALLOW_MEMORY=1 to accept per-worker limits."
+    )
 
 
 FIXED_SETTINGS: dict[str, Any] = {

@@ -23,6 +23,8 @@ TEST_SETTINGS = {
     "SECRET_KEY": "test-secret-key",
     "WTF_CSRF_ENABLED": False,
     "MAIL_BACKEND": "memory",
+    # Per-process counters, reset per test, whatever REDIS_URL the environment sets.
+    "RATELIMIT_STORAGE_URI": "memory://",
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     "SERVER_NAME": None,
 }

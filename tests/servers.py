@@ -36,15 +36,21 @@ class FlaskRunServer(ServerProcess):
         ]
 
 
+# Settings of the caller's environment that would change what a test server does.
+UNSET = {"REDIS_URL", "RATELIMIT_STORAGE_URI", "RATELIMIT_ALLOW_MEMORY", "MAIL_BACKEND", "BASE_URL"}
+
+
 def production_env(database_url: str, workdir: Path, **settings: str) -> dict[str, str]:
     """Production settings on the test database, plain-HTTP cookies, rate limits on."""
-    return {**server_env(database_url, workdir), "RATELIMIT_ENABLED": "1", **settings}
+    env = {k: v for k, v in server_env(database_url, workdir).items() if k not in UNSET}
+    return {**env, "RATELIMIT_ENABLED": "1", **settings}
 
 
 def debug_env(database_url: str, workdir: Path, **settings: str) -> dict[str, str]:
     """The environment ``make run`` gives ``flask run`` (debug mode), on the test database."""
-    env = {k: v for k, v in server_env(database_url, workdir).items() if k != "SECRET_KEY"}
-    return {**env, "FLASK_DEBUG": "1", "RATELIMIT_ENABLED": "1", **settings}
+    env = production_env(database_url, workdir, FLASK_DEBUG="1", **settings)
+    del env["SECRET_KEY"]
+    return env
 
 
 def gunicorn(workdir: Path, env: dict[str, str], workers: int = 1, *args: str) -> GunicornServer:
