@@ -1,4 +1,5 @@
-// OpenPrize page behaviour: time zone cookie and confirmation of destructive actions.
+// OpenPrize page behaviour: time zone cookie, confirmation of destructive actions, and focus
+// on the errors of a form sent back.
 (function () {
   "use strict";
   try {
@@ -8,6 +9,13 @@
       document.cookie = "tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
     }
   } catch (e) { /* older browsers: times stay in UTC */ }
+
+  // A form re-rendered with errors: take keyboard and screen-reader users to them, the error
+  // summary first (tabindex="-1" makes it focusable), else the first invalid field.
+  var firstError = document.querySelector("[data-error-summary], form .is-invalid");
+  if (firstError) {
+    firstError.focus();
+  }
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
