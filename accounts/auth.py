@@ -25,7 +25,8 @@ def init_login(app: Flask) -> None:
     def load_user_first() -> None:
         # Loading may refresh the session's last-seen time with a commit: do it before the
         # view has pending changes of its own, not lazily halfway through.
-        if request.endpoint != "static":
+        endpoint = request.endpoint or ""
+        if endpoint != "static" and not endpoint.endswith(".static"):
             current_user._get_current_object()
 
 

@@ -88,8 +88,6 @@ class UserSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
-
 
 class Organization(db.Model):
     __tablename__ = "organizations"

@@ -82,15 +82,12 @@ class Browser:
     def get(self, path: str) -> requests.Response:
         return self.http.get(self._url(path), timeout=10)
 
-    def submit(
-        self, form_path: str, data: dict[str, str], action: str | None = None
-    ) -> requests.Response:
-        """Open the page holding the form, then post ``data`` with its CSRF token."""
-        page = self.get(form_path)
-        match = CSRF_PATTERN.search(page.text)
-        assert match, f"no CSRF token on {form_path}"
+    def submit(self, path: str, data: dict[str, str]) -> requests.Response:
+        """Open the page holding the form, then post ``data`` to it with its CSRF token."""
+        match = CSRF_PATTERN.search(self.get(path).text)
+        assert match, f"no CSRF token on {path}"
         return self.http.post(
-            self._url(action or form_path), data={**data, "csrf_token": match.group(1)}, timeout=10
+            self._url(path), data={**data, "csrf_token": match.group(1)}, timeout=10
         )
 
     def _url(self, path: str) -> str:
