@@ -91,6 +91,16 @@ def submitted_entry_ids(challenge: Challenge) -> list[int]:
     )
 
 
+def has_assignments(challenge: Challenge) -> bool:
+    """Whether judges were ever assigned to the challenge's entries (any round, void too)."""
+    query = sa.select(
+        sa.exists().where(
+            Assignment.submission_id == Submission.id, Submission.challenge_id == challenge.id
+        )
+    )
+    return bool(db.session.scalar(query))
+
+
 def assignments_of(challenge: Challenge, round_: Round | None = None) -> list[Assignment]:
     """Every assignment of the challenge (of one round if given), void ones included, oldest
     first."""

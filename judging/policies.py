@@ -47,6 +47,17 @@ def judging_window_open(challenge: Challenge, now: datetime | None = None) -> bo
     return challenge.phase(now) == Phase.JUDGING and now < challenge.judging_ends_at
 
 
+def in_judging_window(now: datetime) -> list[sa.ColumnElement[bool]]:
+    """``judging_window_open`` as SQL conditions on ``Challenge``, for cron queries."""
+    return [
+        Challenge.published_at.is_not(None),
+        Challenge.cancelled_at.is_(None),
+        Challenge.awarded_at.is_(None),
+        Challenge.closes_at <= now,
+        Challenge.judging_ends_at > now,
+    ]
+
+
 def can_remind_judges(user: User | None, challenge: Challenge) -> bool:
     """Reminders to late judges: the sponsor's owners and managers, while judging is open."""
     return can_manage_judging(user, challenge) and judging_window_open(challenge)

@@ -22,7 +22,7 @@ from core.mail import send_mail
 from core.timefmt import is_valid_zone
 from core.urls import external_url
 from judging.models import Assignment, AssignmentState, Judge, JudgeStatus
-from judging.policies import can_manage_judging, judging_window_open
+from judging.policies import can_manage_judging, in_judging_window, judging_window_open
 
 THROTTLE = timedelta(hours=24)
 CRON_LEAD = timedelta(days=3)
@@ -167,14 +167,7 @@ def remind_due_judges(now: datetime | None = None) -> list[tuple[Challenge, int]
     now = now or utcnow()
     due = db.session.scalars(
         sa.select(Challenge)
-        .where(
-            Challenge.published_at.is_not(None),
-            Challenge.cancelled_at.is_(None),
-            Challenge.awarded_at.is_(None),
-            Challenge.closes_at <= now,
-            Challenge.judging_ends_at > now,
-            Challenge.judging_ends_at <= now + CRON_LEAD,
-        )
+        .where(*in_judging_window(now), Challenge.judging_ends_at <= now + CRON_LEAD)
         .order_by(Challenge.judging_ends_at, Challenge.id)
     ).all()
     done = []

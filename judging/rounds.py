@@ -16,7 +16,7 @@ from challenges.services import lock_challenge
 from core import audit
 from core.db import db
 from core.errors import Conflict, ValidationFailed, ensure
-from judging.assigning import active_judges, fill_round, tell_judges
+from judging.assigning import active_judges, fill_round, has_assignments, tell_judges
 from judging.calibration import calibrate
 from judging.models import (
     Assignment,
@@ -60,7 +60,7 @@ def set_rounds(
     challenge = lock_challenge(challenge.id)
     settings = ensure_settings(challenge)
     if bool(settings.screening) != screening:
-        if _has_assignments(challenge):
+        if has_assignments(challenge):
             raise Conflict(
                 "Judges are already assigned: screening can be turned on or off only before "
                 "the first assignment."
@@ -73,18 +73,6 @@ def set_rounds(
         settings.finalist_count = finalist_count
     db.session.commit()
     return settings
-
-
-def _has_assignments(challenge: Challenge) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists()
-                .where(Assignment.submission_id == Submission.id)
-                .where(Submission.challenge_id == challenge.id)
-            )
-        )
-    )
 
 
 # ---- screening -> evaluation ---------------------------------------------------------------
