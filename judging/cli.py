@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from core.text import plural
 from judging.auto_assign import assign_due_judges
 from judging.reminders import remind_due_judges, reminded_message
 
@@ -63,6 +64,6 @@ def scan_votes_command(slug: str | None) -> None:
     for challenge in challenges:
         count = scan_votes(challenge.id)
         db.session.commit()
-        click.echo(f"{challenge.slug}: {count} vote{'' if count == 1 else 's'} newly quarantined")
+        click.echo(f"{challenge.slug}: {plural(count, 'vote')} newly quarantined")
     if not challenges:
         click.echo("No challenge with community voting is running: nothing to scan.")

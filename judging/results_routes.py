@@ -18,6 +18,7 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error
+from core.text import plural
 from judging import awards, bp
 from judging.forms import DeclineAwardsForm, ResultsDecisionForm, results_form_for
 from judging.models import Assignment
@@ -169,7 +170,7 @@ def results_compute(slug: str) -> ResponseReturnValue:
             raise
         flash(error.message, "danger")
         return redirect(url_for("judging.dashboard", slug=slug) + "#results")
-    flash(f"Results computed: {snapshot.entry_count} entries ranked.", "success")
+    flash(f"Results computed: {plural(snapshot.entry_count, 'entry')} ranked.", "success")
     return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot.id))
 
 
@@ -197,7 +198,10 @@ def results_approve(slug: str, snapshot_id: int) -> ResponseReturnValue:
                 raise
             apply_error(form, error)
             return _review_page(snapshot, form=form, status=error.status)
-        flash(f"Winners approved: {len(made)} awards recorded; payouts are pending.", "success")
+        flash(
+            f"Winners approved: {plural(len(made), 'award')} recorded; payouts are pending.",
+            "success",
+        )
         return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot_id))
     return _review_page(snapshot, form=form, status=422)
 

@@ -16,6 +16,7 @@ from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
+from core.text import plural
 from judging import bp
 from judging.assigning import active_judges
 from judging.forms import AddScreenerForm, AdvanceForm, RoundsForm
@@ -160,7 +161,9 @@ def confirm_advance(slug: str, target: str) -> ResponseReturnValue:
             count = advance_to_evaluation(
                 actor=current_user, challenge=challenge, expected=expected
             )
-            message = f"The evaluation round has begun with {count} entries. Assign judges next."
+            message = (
+                f"The evaluation round has begun with {plural(count, 'entry')}. Assign judges next."
+            )
         else:
             message = advance_to_finalists(
                 actor=current_user, challenge=challenge, expected=expected
