@@ -27,10 +27,12 @@ from judging.result_inputs import is_stale
 from judging.result_models import Award, ResultRow, ResultSnapshot, SnapshotState
 from judging.results import compute_blocker, compute_results, latest_snapshot
 from judging.rubric import settings_for
+from submissions.visibility import visible_entry_ids
 
 PER_PAGE = 50
 CHOICES = 50  # a tier's select offers the top 50 candidates (plus the current pick)
 NOT_AWARDED = SelectChoice("0", "— not awarded —")
+TITLE_HIDDEN = "title hidden"
 
 
 def entry_labels(submission_ids: set[int]) -> dict[int, str]:
@@ -50,8 +52,9 @@ def _choices(
     snapshot: ResultSnapshot, current: dict[int, int]
 ) -> list[tuple[int, str, list[SelectChoice]]]:
     """(tier id, label, choices) per tier: placed tiers offer the top passing entries by rank,
-    People's Choice the top entries by community score."""
+    People's Choice the top entries by community score. Titles follow the visibility policy."""
     challenge = snapshot.challenge
+    readable = visible_entry_ids(current_user, challenge)
     settings = settings_for(challenge)
     base = sa.select(ResultRow).where(ResultRow.snapshot_id == snapshot.id)
     placed = db.session.scalars(
@@ -70,7 +73,8 @@ def _choices(
     labels = entry_labels(known | {row.submission_id for row in extra})
 
     def choice(row: ResultRow) -> SelectChoice:
-        title = row.submission.title or "Untitled entry"
+        readable_title = row.submission.title or "Untitled entry"
+        title = readable_title if row.submission_id in readable else TITLE_HIDDEN
         name = f"#{row.rank} · {labels.get(row.submission_id, '')} · {title}"
         return SelectChoice(str(row.submission_id), name)
 
@@ -145,6 +149,7 @@ def _review_page(
         latest=latest,
         rows=rows,
         labels=entry_labels({row.submission_id for row in rows.items}),
+        readable=visible_entry_ids(current_user, challenge),
         criteria=sorted(weights, key=lambda name: -weights[name]),
         passing=counts[0],
         flagged=counts[1],

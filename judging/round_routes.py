@@ -40,6 +40,7 @@ from judging.screening import (
     screening_states,
 )
 from submissions.services import get_submission
+from submissions.visibility import visible_entry_ids
 
 ADVANCE = "/challenges/<slug>/judging/advance/<any(evaluation, finalist):target>"
 
@@ -145,6 +146,7 @@ def advance(slug: str, target: str) -> ResponseReturnValue:
         settings=settings_for(challenge),
         form=AdvanceForm(data={"entries": ",".join(map(str, ids))}),
         manage=can_manage_judging(current_user, challenge),
+        readable=visible_entry_ids(current_user, challenge),
     )
 
 

@@ -169,7 +169,7 @@ class FinalistPreview:
 
     count: int | None
     rows: list[FinalistRow] = field(default_factory=list)
-    unscored: list[tuple[str, str]] = field(default_factory=list)  # (label, title)
+    unscored: list[tuple[int, str, str]] = field(default_factory=list)  # (id, label, title)
     still_open: list[tuple[str, str]] = field(default_factory=list)  # (label, judge)
     problem: str | None = None
 
@@ -291,7 +291,7 @@ def finalist_preview(challenge: Challenge) -> FinalistPreview:
             )
         )
     preview.unscored = [
-        (labels.get(s, ""), info[s][0] or "Untitled entry")
+        (s, labels.get(s, ""), info[s][0] or "Untitled entry")
         for s in entries
         if s not in fit.entry_scores
     ]

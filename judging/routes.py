@@ -21,6 +21,7 @@ from judging.models import AssignmentState
 from judging.policies import can_view_judging, rubric_is_free
 from judging.progress import Overview, overview
 from judging.rubric import MAX_CRITERIA
+from submissions.visibility import visible_entry_ids
 
 
 def _rubric_form(challenge: Challenge) -> RubricForm:
@@ -99,6 +100,7 @@ def _page(
         listing=listing,
         rubric_free=rubric_is_free(challenge),
         auto_assigned=assigned_automatically(challenge),
+        readable=visible_entry_ids(current_user, challenge),
     ), status
 
 

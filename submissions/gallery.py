@@ -175,17 +175,6 @@ def entries_of_user(user: User, viewer: User | None, limit: int = 50) -> list[Ca
     return [Card(submission, team_size) for submission, team_size in rows]
 
 
-def visible_ids(viewer: User | None, challenge: Challenge) -> set[int]:
-    """Ids of the challenge's entries whose content ``viewer`` may open (any status)."""
-    return set(
-        db.session.scalars(
-            sa.select(Submission.id)
-            .join(Challenge, Challenge.id == Submission.challenge_id)
-            .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
-        )
-    )
-
-
 def dashboard_rows(challenge: Challenge) -> tuple[list[Card], int]:
     """Every non-draft entry of the challenge (oldest first) and the number of drafts."""
     rows = db.session.execute(

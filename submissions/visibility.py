@@ -16,7 +16,7 @@ from accounts.policies import is_admin
 from challenges.models import Challenge
 from challenges.openness import SolutionVisibility
 from challenges.policies import is_sponsor_member
-from core.db import utcnow
+from core.db import db, utcnow
 from submissions.models import Submission, SubmissionStatus, TeamMember
 
 SPONSOR_SEES = (SubmissionStatus.SUBMITTED, SubmissionStatus.DISQUALIFIED)
@@ -112,3 +112,15 @@ def visible_condition(user: User | None, now: datetime | None = None) -> sa.Colu
     extra = [condition(user, now) for _, condition in _EXTRA_RULES]
     not_draft = Submission.status != SubmissionStatus.DRAFT
     return sa.or_(team, public, sponsor, *[sa.and_(not_draft, e) for e in extra])
+
+
+def visible_entry_ids(viewer: User | None, challenge: Challenge) -> set[int]:
+    """Ids of the challenge's entries whose content (title included) ``viewer`` may read, in
+    one query: what sponsor pages listing a challenge's entries check each row against."""
+    return set(
+        db.session.scalars(
+            sa.select(Submission.id)
+            .join(Challenge, Challenge.id == Submission.challenge_id)
+            .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
+        )
+    )
