@@ -200,15 +200,21 @@ def voting_refusal(submission: Submission, now: datetime | None = None) -> str |
     return None
 
 
-def sits_on_panel(user: User, challenge: Challenge) -> bool:
-    """An accepted judge, or one invited (by account or e-mail) who has not answered yet."""
-    seat = sa.or_(
+def panel_seat(user: User) -> sa.ColumnElement[bool]:
+    """``Judge`` rows that seat ``user``: accepted, or invited (by account or e-mail) and not
+    answered yet."""
+    return sa.or_(
         sa.and_(
             Judge.user_id == user.id,
             Judge.status.in_([JudgeStatus.INVITED, JudgeStatus.ACCEPTED]),
         ),
         sa.and_(Judge.email == user.email, Judge.status == JudgeStatus.INVITED),
     )
+
+
+def sits_on_panel(user: User, challenge: Challenge) -> bool:
+    """An accepted judge, or one invited (by account or e-mail) who has not answered yet."""
+    seat = panel_seat(user)
     query = sa.select(Judge.id).where(Judge.challenge_id == challenge.id, seat).limit(1)
     return db.session.scalar(query) is not None
 
