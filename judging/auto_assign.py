@@ -4,12 +4,14 @@ Nothing waits for the sponsor to press "Assign judges": the first judging page o
 the deadline (the judge's list, the sponsor's dashboard) and ``flask judging assign-due`` run
 the same balanced, conflict-free assignment as the button. It runs while the challenge has no
 assignment at all, checked again under the challenge's row lock, so two page views at the
-same moment make one set. The button stays for what comes later (judges who join after the
-deadline, later rounds).
+same moment make one set. A judge who accepts while judging runs gets the current round's
+empty slots at once (what the button would do). The button stays for the sponsor to run the
+assignment again, as for later rounds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -45,26 +47,46 @@ def _ready(challenge: Challenge, now: datetime) -> bool:
     return bool(round_entry_ids(challenge, round_)) and bool(active_judges(challenge))
 
 
-def assign_when_due(challenge: Challenge, now: datetime | None = None) -> AssignmentReport | None:
-    """Assign the first round's judges of ``challenge`` if the deadline has passed and nobody
-    has yet; returns what was done, or None. Missing pieces (no rubric, entry or active judge)
-    leave it due for a later call. Commits; judges are e-mailed after the commit."""
-    now = now or utcnow()
-    if not _ready(challenge, now):
-        return None
-    challenge = lock_challenge(challenge.id)  # a concurrent run waits here, then finds ours
-    if not _ready(challenge, now):
-        db.session.rollback()
-        return None
+def _fill_locked(
+    challenge: Challenge, wanted: Callable[[Challenge], bool], note: str = ""
+) -> AssignmentReport | None:
+    """Under the challenge's row lock (a concurrent run waits here, then sees what this one
+    did), fill the current round's empty slots as the sponsor's button does, if ``wanted``
+    still holds; ``note`` goes to the audit log. Commits; judges are e-mailed after it."""
+    challenge = lock_challenge(challenge.id)
     round_ = round_now(challenge)
     entries = round_entry_ids(challenge, round_)
     judges = active_judges(challenge)
+    if not wanted(challenge) or not entries or not judges:
+        db.session.rollback()
+        return None
     created, kept, shortfall = fill_round(challenge, round_, entries, judges, capped=True)
     report = AssignmentReport(len(created), kept, shortfall, len(entries), len(judges), round_)
-    audit.record(None, AUTO, "challenge", challenge.id, f"At the deadline: {report.message}")
+    if note:
+        audit.record(None, AUTO, "challenge", challenge.id, f"{note}: {report.message}")
     db.session.commit()
     tell_judges(created)
     return report
+
+
+def assign_when_due(challenge: Challenge, now: datetime | None = None) -> AssignmentReport | None:
+    """Assign the first round's judges of ``challenge`` if the deadline has passed and nobody
+    has yet; returns what was done, or None. Missing pieces (no rubric, entry or active judge)
+    leave it due for a later call."""
+    now = now or utcnow()
+    if not _ready(challenge, now):
+        return None
+    return _fill_locked(challenge, lambda locked: _ready(locked, now), "At the deadline")
+
+
+def assign_joined_judge(challenge: Challenge) -> AssignmentReport | None:
+    """A judge accepted a seat: while judging runs, the deadline run if it has not happened
+    yet, else the current round's empty slots go to the panel as it now stands (fair shares,
+    conflicts excluded), as if the sponsor pressed "Assign judges"."""
+    report = assign_when_due(challenge)
+    if report is not None or not judging_window_open(challenge) or not has_assignments(challenge):
+        return report
+    return _fill_locked(challenge, judging_window_open)
 
 
 def assigned_automatically(challenge: Challenge) -> bool:

@@ -74,25 +74,31 @@ def test_assigning_twice_gives_one_set_and_the_command_reports_it(app: Flask) ->
     assert _standing() == once and len(once) == 6
 
 
-def test_the_button_still_fills_slots_for_judges_who_join_later(
-    client: FlaskClient, auth: AuthActions
+def test_a_judge_who_joins_during_judging_takes_the_empty_slots_and_the_button_still_runs(
+    client: FlaskClient, auth: AuthActions, mails
 ) -> None:
     world = judging_world(entry_count=2, judge_count=1, k=2)
     [(_, report)] = assign_due_judges()
     assert (report.created, report.shortfall) == (2, 2)
-    seat_judge(world, person("latecomer"))
-    assert assign_due_judges() == []  # the deadline run happened: later runs are the sponsor's
+    latecomer = seat_judge(world, person("latecomer"))
+    assert assign_due_judges() == []  # the deadline run happened once
+    standing = _standing()
+    assert len(standing) == 4 and sum(1 for j, _ in standing if j == latecomer.id) == 2
+    assert any(m.to == latecomer.email and "Entries to review" in m.subject for m in mails)
     auth.login(world.owner.email)
+    board = client.get("/challenges/grid/judging").text
+    assert "Assign judges</button>" in board
     again = client.post("/challenges/grid/judging/assign", follow_redirects=True)
-    assert "2 new assignments; 2 kept" in again.text
-    assert len(_standing()) == 4
+    assert "0 new assignments; 4 kept. No judge slot is empty" in again.text
+    assert _standing() == standing
 
 
-def test_without_judges_it_waits_and_assigns_once_one_has_accepted() -> None:
+def test_without_judges_it_waits_and_the_first_to_accept_starts_it() -> None:
     world = judging_world(entry_count=2, judge_count=0, k=1)
     assert assign_due_judges() == []
-    seat_judge(world, person("judge1"))
-    assert [report.created for _, report in assign_due_judges()] == [2]
+    seat_judge(world, person("judge1"))  # accepting after the deadline runs it
+    assert len(_standing()) == 2
+    assert assign_due_judges() == []
 
 
 def test_concurrent_page_views_at_the_deadline_make_one_set(

@@ -137,7 +137,7 @@ def test_a_verdict_needs_a_reason_and_a_fail_needs_ten_characters() -> None:
     assert first.review is None and first.state == AssignmentState.ASSIGNED
 
 
-def test_without_an_eligible_second_screener_the_sponsor_adds_one() -> None:
+def test_a_judge_who_joins_takes_a_second_screening_nobody_eligible_could() -> None:
     world = screening_world(entries=1, judges=2, conflicts={2: "@solver1"})
     assign_screeners(actor=world.owner, challenge=world.challenge)
     judge_verdict(standing(world.entries[0], Round.SCREENING)[0], "fail")
@@ -149,14 +149,27 @@ def test_without_an_eligible_second_screener_the_sponsor_adds_one() -> None:
             submission=world.entries[0],
             judge=world.judges[1],
         )
-    late = seat_judge(world, person("late"))
-    added = add_screener(
-        actor=world.owner, challenge=world.challenge, submission=world.entries[0], judge=late
-    )
-    assert added.round == Round.SCREENING and status(world, 1) == ScreeningStatus.PENDING
+    late = seat_judge(world, person("late"))  # joining while judging runs takes the slot
+    assert standing(world.entries[0], Round.SCREENING)[-1].judge_id == late.id
+    assert status(world, 1) == ScreeningStatus.PENDING
     with pytest.raises(Conflict, match="already has its screeners"):
         add_screener(
             actor=world.owner, challenge=world.challenge, submission=world.entries[0], judge=late
+        )
+
+
+def test_the_sponsor_adds_a_screener_beyond_the_fair_share() -> None:
+    world = screening_world(entries=2, judges=2, conflicts={2: "@solver1 @solver2"})
+    report = assign_screeners(actor=world.owner, challenge=world.challenge)
+    assert (report.created, report.shortfall) == (1, 1)  # judge1's fair share is one entry
+    waiting = next(e for e in world.entries if not standing(e, Round.SCREENING))
+    added = add_screener(
+        actor=world.owner, challenge=world.challenge, submission=waiting, judge=world.judges[0]
+    )
+    assert added.round == Round.SCREENING and added.judge_id == world.judges[0].id
+    with pytest.raises(Conflict, match="already has its screeners"):
+        add_screener(
+            actor=world.owner, challenge=world.challenge, submission=waiting, judge=world.judges[0]
         )
 
 
