@@ -78,6 +78,7 @@ SUBMISSION = {
         "last_submitted_at": {"type": "string", "format": "date-time"},
         "team": {
             "type": "array",
+            "description": "Empty while blind review withholds the authors' names.",
             "items": {
                 "type": "object",
                 "properties": {
@@ -86,6 +87,10 @@ SUBMISSION = {
                     "role": {"type": "string", "enum": ["owner", "member"]},
                 },
             },
+        },
+        "authors_hidden": {
+            "type": "boolean",
+            "description": "True while the challenge is under blind review (until results).",
         },
         "license": {"type": "string", "example": "CC-BY-4.0"},
         "url": {"type": "string", "format": "uri"},

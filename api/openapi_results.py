@@ -6,11 +6,12 @@ from api.openapi_common import PAGE_PARAMETERS, PROBLEM_RESPONSE
 
 RESULT_ENTRY = {
     "type": ["object", "null"],
-    "description": "The entry; id and url are null when the public may not read it.",
+    "description": "The entry; null when the public may not read it (a sponsor-only challenge "
+    "names its winners and their prizes, not their work).",
     "properties": {
-        "id": {"type": ["integer", "null"]},
+        "id": {"type": "integer"},
         "title": {"type": "string"},
-        "url": {"type": ["string", "null"], "format": "uri"},
+        "url": {"type": "string", "format": "uri"},
     },
 }
 WINNER = {

@@ -1,8 +1,9 @@
 """Results API: a challenge's published results and the winners across challenges.
 
-Like the rest of the API it answers as the public: winners always (once published), the ranked
-table only when the challenge publishes scores, an entry's id and address only when the public
-may read that entry. Unpublished results are a 404 problem document.
+Like the rest of the API it answers as the public: winners (prize and names) always, once
+published; the ranked table only when the challenge publishes scores; an entry (id, title and
+address) only when the public may read it, else ``null``. Unpublished results are a 404
+problem document.
 """
 
 from __future__ import annotations
@@ -23,15 +24,14 @@ from judging.publication import RankedLine, Results, Winner
 NO_RESULTS = "There are no published results for this challenge."
 
 
-def _entry(submission_id: int, title: str | None, visible: bool) -> dict[str, Any] | None:
+def _entry(submission_id: int, title: str | None) -> dict[str, Any] | None:
+    """The entry for a public reader, or None when the public may not read it (no title)."""
     if title is None:
         return None
     return {
-        "id": submission_id if visible else None,
+        "id": submission_id,
         "title": title,
-        "url": url_for("submissions.show", submission_id=submission_id, _external=True)
-        if visible
-        else None,
+        "url": url_for("submissions.show", submission_id=submission_id, _external=True),
     }
 
 
@@ -47,7 +47,7 @@ def winner_document(winner: Winner) -> dict[str, Any]:
         "rank": award.rank,
         "finalist": winner.finalist,
         "status": winner.status,
-        "entry": _entry(award.submission_id, winner.title, winner.visible),
+        "entry": _entry(award.submission_id, winner.title),
         "team": [{"handle": u.handle, "display_name": u.display_name} for u in winner.team],
     }
 
@@ -63,7 +63,7 @@ def _ranked_document(line: RankedLine) -> dict[str, Any]:
         "review_count": row.review_count,
         "votes": {"up": row.votes_up, "down": row.votes_down},
         "finalist": row.finalist,
-        "entry": _entry(row.submission_id, line.title, line.title is not None),
+        "entry": _entry(row.submission_id, line.title),
     }
 
 

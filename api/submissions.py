@@ -2,7 +2,8 @@
 
 The API answers as the public (anonymous) viewer whatever cookies come with the request: it
 has no token authentication yet, and a response must never depend on a browser session that
-a shared cache could not see. Invisible entries are answered exactly like missing ones.
+a shared cache could not see. Invisible entries are answered exactly like missing ones; while
+blind review runs, entries come without their team (``authors_hidden``), as on every page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from challenges.services import get_challenge
 from core.db import db
 from submissions.gallery import latest_versions
 from submissions.models import Submission, SubmissionVersion, TeamMember
-from submissions.visibility import can_view_submission, visible_condition
+from submissions.visibility import authors_hidden_in, can_view_submission, visible_condition
 
 MAX_PAGE = 100_000
 LIST_PARAMETERS = {"page", "per_page"}
@@ -34,11 +35,13 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def submission_document(
-    submission: Submission, version: SubmissionVersion | None
+    submission: Submission, version: SubmissionVersion | None, authors_hidden: bool
 ) -> dict[str, Any]:
-    """An entry as the public reads it: the latest version's text, the team without e-mails."""
+    """An entry as the public reads it: the latest version's text, the team without e-mails
+    (none while blind review withholds the authors' names: ``authors_hidden``)."""
     shown: Any = version or submission
     challenge = submission.challenge
+    team = [] if authors_hidden else submission.members
     return {
         "id": submission.id,
         "challenge": challenge.slug,
@@ -53,8 +56,9 @@ def submission_document(
         "last_submitted_at": _iso(submission.last_submitted_at),
         "team": [
             {"handle": m.user.handle, "display_name": m.user.display_name, "role": str(m.role)}
-            for m in submission.members
+            for m in team
         ],
+        "authors_hidden": authors_hidden,
         "license": challenge.submission_license,
         "url": url_for("submissions.show", submission_id=submission.id, _external=True),
     }
@@ -75,7 +79,8 @@ def show_submission(submission_id: int) -> ResponseReturnValue:
     if submission is None or not can_view_submission(None, submission):
         abort(404, NOT_VISIBLE)
     versions = latest_versions([submission.id])
-    return submission_document(submission, versions.get(submission.id))
+    hidden = authors_hidden_in(None, submission.challenge)
+    return submission_document(submission, versions.get(submission.id), hidden)
 
 
 def _strict_int(name: str, default: int, maximum: int) -> int:
@@ -123,6 +128,7 @@ def list_submissions(slug: str) -> ResponseReturnValue:
         )
     )
     versions = latest_versions([entry.id for entry in entries])
+    hidden = authors_hidden_in(None, challenge)  # the public is on no team: one answer for all
 
     def link(number: int) -> str:
         return url_for(
@@ -130,7 +136,7 @@ def list_submissions(slug: str) -> ResponseReturnValue:
         )
 
     return {
-        "data": [submission_document(entry, versions.get(entry.id)) for entry in entries],
+        "data": [submission_document(e, versions.get(e.id), hidden) for e in entries],
         "page": page,
         "per_page": per_page,
         "total": total,

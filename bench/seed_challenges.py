@@ -107,6 +107,7 @@ def _challenge_row(i: int, org_id: int, now: datetime, rng: random.Random) -> di
     title = f"{rng.choice(ADJECTIVES)} {topic} {rng.choice(NOUNS)}".capitalize()
     phase = rng.choices(list(PHASE_WEIGHTS), weights=list(PHASE_WEIGHTS.values()))[0]
     paragraphs = [" ".join(rng.sample(SENTENCES, 3)) for _ in range(3)]
+    votes, visibility = rng.random() < 0.3, rng.choice(list(SolutionVisibility)).value
     return {
         "org_id": org_id,
         "slug": f"{'-'.join(title.lower().split())}-{i}",
@@ -122,8 +123,9 @@ def _challenge_row(i: int, org_id: int, now: datetime, rng: random.Random) -> di
         "currency": rng.choices(list(CURRENCY_WEIGHTS), weights=list(CURRENCY_WEIGHTS.values()))[0],
         "timezone": rng.choice(ZONES),
         "max_team_size": rng.randint(1, 10),
-        "community_voting": rng.random() < 0.3,
-        "solution_visibility": rng.choice(list(SolutionVisibility)).value,
+        # Voting only where the public reads entries (as the challenge form requires).
+        "community_voting": votes and visibility == SolutionVisibility.PUBLIC_ON_SUBMIT,
+        "solution_visibility": visibility,
         "submission_license": rng.choice(list(SubmissionLicense)).value,
         "ip_on_award": rng.choice(list(IpOnAward)).value,
         "judging_transparency": rng.choice(list(JudgingTransparency)).value,

@@ -108,7 +108,8 @@ def seed() -> list[Challenge]:
             org_id=orgs[org_slug].id, slug=slug, title=title, summary=summary, category=category,
             tags=tags, currency=currency, timezone="UTC", opens_at=opens, closes_at=closes,
             judging_ends_at=judging_ends, max_team_size=4 if index % 3 else 1,
-            community_voting=index % 2 == 0, solution_visibility=visibility,
+            community_voting=index % 2 == 0 and visibility == "public_on_submit",
+            solution_visibility=visibility,
             submission_license=license_, ip_on_award=ip,
             judging_transparency="scores_public" if phase == "awarded" else "scores_to_solver",
             description_md=f"## Why this matters\n\n{summary}\n\n## What we want\n\nA solution that "

@@ -18,6 +18,10 @@ from core.timefmt import is_valid_zone
 
 MAX_TIERS = 10
 MAX_TAGS = 8
+VOTING_NEEDS_PUBLIC_ENTRIES = (
+    "Community voting needs solutions the public can read while voting runs: choose “Open” "
+    "under “Who sees solutions”, or turn community voting off."
+)
 
 
 @dataclass
@@ -92,6 +96,10 @@ def validate_input(data: ChallengeInput, now: datetime) -> None:
     _choice(data.submission_license, SubmissionLicense, "submission_license", "the license")
     _choice(data.ip_on_award, IpOnAward, "ip_on_award", "IP on award")
     _choice(data.judging_transparency, JudgingTransparency, "judging_transparency", "transparency")
+    if data.community_voting and data.solution_visibility != SolutionVisibility.PUBLIC_ON_SUBMIT:
+        # The public votes on entries it reads: hidden until results (or for good), the
+        # ballot would be empty and the People's Choice a promise nobody could keep.
+        raise ValidationFailed(VOTING_NEEDS_PUBLIC_ENTRIES, field="community_voting")
     if not data.tiers:
         raise ValidationFailed("Add at least one prize.", field="tiers")
     if len(data.tiers) > MAX_TIERS:

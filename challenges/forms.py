@@ -86,7 +86,11 @@ class ChallengeForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=1, max=20)],
         description="1 means individuals only.",
     )
-    community_voting = BooleanField("Let the community vote (People's Choice)")
+    community_voting = BooleanField(
+        "Let the community vote (People's Choice)",
+        description="Only with solutions that are Open (public on submission): the public "
+        "votes on entries it can read.",
+    )
     solution_visibility = RadioField(
         "Who sees solutions", default="public_after_close", validators=[DataRequired()]
     )

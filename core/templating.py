@@ -7,6 +7,7 @@ from flask import Flask
 
 from core.markdown import render_markdown
 from core.money import format_amount
+from core.text import plural
 from core.timefmt import format_date, format_datetime, relative
 
 
@@ -23,4 +24,5 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["money"] = format_amount
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["bps_percent"] = percent_from_bps
+    app.jinja_env.filters["plural"] = plural  # {{ n|plural("entry") }} -> "1 entry"
     app.jinja_env.globals.update(policies)

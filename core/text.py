@@ -1,4 +1,4 @@
-"""Small text helpers: slugs and normalisation."""
+"""Small text helpers: slugs, normalisation and counted nouns."""
 
 import re
 import unicodedata
@@ -26,3 +26,17 @@ def check_web_url(url: str) -> str:
             "Enter an address starting with http:// or https://.", field="website"
         )
     return url
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The count with its noun in the right number: ``1 judge``, ``2 judges``, ``0 entries``.
+    ``plural_form`` covers irregular nouns and phrases with a verb (``"entry is"``,
+    ``"entries are"``); by default a consonant + y becomes "ies" and anything else takes "s"."""
+    if count == 1:
+        return f"{count} {singular}"
+    if plural_form is None:
+        if singular.endswith("y") and singular[-2:-1] not in ("a", "e", "i", "o", "u"):
+            plural_form = singular[:-1] + "ies"
+        else:
+            plural_form = singular + "s"
+    return f"{count} {plural_form}"

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from flask import g, request
 from flask_login import current_user
 
+from core.text import plural
+
 TZ_COOKIE = "tz"
 
 
@@ -88,7 +90,7 @@ def relative(value: datetime, now: datetime | None = None) -> str:
     for unit, size in units:
         if seconds >= size:
             count = int(seconds // size)
-            text = f"{count} {unit}{'' if count == 1 else 's'}"
+            text = plural(count, unit)
             break
     else:
         text = "less than a minute"

@@ -14,6 +14,7 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
 from core.mail import send_mail
+from core.text import plural
 from core.urls import external_url
 from judging.coi import describe, forbidden_pairs
 from judging.labels import entry_labels, fair_limit, plan_gaps
@@ -45,14 +46,15 @@ class AssignmentReport:
     @property
     def message(self) -> str:
         noun = "screener" if self.round == Round.SCREENING else "judge"
-        text = f"{self.created} new assignments; {self.kept} kept."
+        text = f"{plural(self.created, 'new assignment')}; {self.kept} kept."
         if self.shortfall:
+            slots = plural(self.shortfall, f"{noun} slot stays", f"{noun} slots stay")
             text += (
-                f" {self.shortfall} {noun} slots stay empty: there are not enough judges free of "
-                "conflicts. Invite more judges and assign again."
+                f" {slots} empty: there are not enough judges free of conflicts. Invite more "
+                "judges and assign again."
             )
         else:
-            text += f" Every one of the {self.entries} entries has its {noun}s."
+            text += f" No {noun} slot is empty ({plural(self.entries, 'entry')} assigned)."
         return text
 
 
@@ -89,6 +91,16 @@ def submitted_entry_ids(challenge: Challenge) -> list[int]:
             .order_by(Submission.id)
         )
     )
+
+
+def has_assignments(challenge: Challenge) -> bool:
+    """Whether judges were ever assigned to the challenge's entries (any round, void too)."""
+    query = sa.select(
+        sa.exists().where(
+            Assignment.submission_id == Submission.id, Submission.challenge_id == challenge.id
+        )
+    )
+    return bool(db.session.scalar(query))
 
 
 def assignments_of(challenge: Challenge, round_: Round | None = None) -> list[Assignment]:
@@ -340,6 +352,7 @@ def tell_judges(created: list[Assignment]) -> None:
         send_mail(
             judge.email,
             f"Entries to review: {judge.challenge.title}",
-            f"You have {per_judge[judge.id]} new entries to review for “{judge.challenge.title}”.\n"
+            f"You have {plural(per_judge[judge.id], 'new entry', 'new entries')} to review for "
+            f"“{judge.challenge.title}”.\n"
             f"Judging ends {judge.challenge.judging_ends_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
         )

@@ -1,16 +1,30 @@
-"""Judging commands for cron: reminders to late judges, the scan of community votes."""
+"""Judging commands for cron: assignment at the deadline, reminders to late judges, the scan
+of community votes."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
 
+from core.text import plural
+from judging.auto_assign import assign_due_judges
 from judging.reminders import remind_due_judges, reminded_message
 
 
 @click.group("judging", help="Judging chores for cron or a queue worker.")
 def judging_cli() -> None:
     pass
+
+
+@judging_cli.command("assign-due")
+@with_appcontext
+def assign_due() -> None:
+    """Assign judges of challenges whose deadline passed with nobody assigned yet (idempotent)."""
+    done = assign_due_judges()
+    for challenge, report in done:
+        click.echo(f"{challenge.slug}: {report.message}")
+    if not done:
+        click.echo("No challenge waits for its judges: nothing to assign.")
 
 
 @judging_cli.command("remind")
@@ -50,6 +64,6 @@ def scan_votes_command(slug: str | None) -> None:
     for challenge in challenges:
         count = scan_votes(challenge.id)
         db.session.commit()
-        click.echo(f"{challenge.slug}: {count} vote{'' if count == 1 else 's'} newly quarantined")
+        click.echo(f"{challenge.slug}: {plural(count, 'vote')} newly quarantined")
     if not challenges:
         click.echo("No challenge with community voting is running: nothing to scan.")

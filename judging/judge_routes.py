@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.forms import apply_error
 from judging import bp, services
 from judging.access import judges_blind_to
+from judging.auto_assign import assign_for_judge
 from judging.forms import (
     AcceptJudgingForm,
     ConflictForm,
@@ -40,6 +41,7 @@ from submissions.services import latest_version
 @bp.get("/judging")
 @login_required
 def my_assignments() -> ResponseReturnValue:
+    assign_for_judge(current_user.id)  # the deadline may have passed since the last visit
     return render_template(
         "judging/index.html",
         work=my_judging(current_user),

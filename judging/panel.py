@@ -14,6 +14,7 @@ from core.mail import send_mail
 from core.text import normalize_email
 from core.urls import external_url
 from judging.assigning import refill_slots, tell_judges
+from judging.auto_assign import assign_joined_judge
 from judging.models import Assignment, AssignmentState, Judge, JudgeStatus
 from judging.policies import can_manage_judging, can_respond_to_invitation
 
@@ -88,7 +89,8 @@ def accept_judging(
     attest: bool,
 ) -> Judge:
     """Take the seat: record declared conflicts (people as handles or e-mails, organizations)
-    and the attestation that there are no others. No entry is shown before this."""
+    and the attestation that there are no others. No entry is shown before this. While
+    judging runs, the judge gets assignments at once (``assign_joined_judge``)."""
     _check_response(actor, judge)
     if not attest:
         raise ValidationFailed(
@@ -110,6 +112,7 @@ def accept_judging(
         judge.declared_conflicts = conflicts_text
         judge.conflict_orgs = orgs
     db.session.commit()
+    assign_joined_judge(judge.challenge)  # judging may be under way: take empty slots now
     return judge
 
 

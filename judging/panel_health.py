@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
+from core.text import plural
 from judging.calibration import DEFAULT_LAMBDA, Review, calibrate
 from judging.models import Assignment, AssignmentState, Judge, ReviewScore, Round
 from judging.models import Review as ReviewRow
@@ -279,7 +280,7 @@ def bias_chart(judges: Sequence[JudgeHealth], chart_id: str = "bias-chart") -> M
     cid = escape(chart_id)
     flagged = sum(1 for judge in rows if judge.flags)
     desc = (
-        f"Estimated bias of {len(rows)} judges in points on the 0–100 review score, "
+        f"Estimated bias of {plural(len(rows), 'judge')} in points on the 0–100 review score, "
         f"from −{scale:g} to +{scale:g}. Bars right of the zero line: the judge scores higher "
         "than the panel; left: lower. "
         + (f"{flagged} flagged judges are drawn in red." if flagged else "No judge is flagged.")

@@ -47,6 +47,17 @@ def judging_window_open(challenge: Challenge, now: datetime | None = None) -> bo
     return challenge.phase(now) == Phase.JUDGING and now < challenge.judging_ends_at
 
 
+def in_judging_window(now: datetime) -> list[sa.ColumnElement[bool]]:
+    """``judging_window_open`` as SQL conditions on ``Challenge``, for cron queries."""
+    return [
+        Challenge.published_at.is_not(None),
+        Challenge.cancelled_at.is_(None),
+        Challenge.awarded_at.is_(None),
+        Challenge.closes_at <= now,
+        Challenge.judging_ends_at > now,
+    ]
+
+
 def can_remind_judges(user: User | None, challenge: Challenge) -> bool:
     """Reminders to late judges: the sponsor's owners and managers, while judging is open."""
     return can_manage_judging(user, challenge) and judging_window_open(challenge)
@@ -189,15 +200,21 @@ def voting_refusal(submission: Submission, now: datetime | None = None) -> str |
     return None
 
 
-def sits_on_panel(user: User, challenge: Challenge) -> bool:
-    """An accepted judge, or one invited (by account or e-mail) who has not answered yet."""
-    seat = sa.or_(
+def panel_seat(user: User) -> sa.ColumnElement[bool]:
+    """``Judge`` rows that seat ``user``: accepted, or invited (by account or e-mail) and not
+    answered yet."""
+    return sa.or_(
         sa.and_(
             Judge.user_id == user.id,
             Judge.status.in_([JudgeStatus.INVITED, JudgeStatus.ACCEPTED]),
         ),
         sa.and_(Judge.email == user.email, Judge.status == JudgeStatus.INVITED),
     )
+
+
+def sits_on_panel(user: User, challenge: Challenge) -> bool:
+    """An accepted judge, or one invited (by account or e-mail) who has not answered yet."""
+    seat = panel_seat(user)
     query = sa.select(Judge.id).where(Judge.challenge_id == challenge.id, seat).limit(1)
     return db.session.scalar(query) is not None
 

@@ -1,9 +1,9 @@
 """Published results as pages and the API read them: the decision, winners, the ranked table.
 
 Read-only. Results count as published once the sponsor's decision set ``awarded_at`` and the
-latest decided snapshot is approved or declined. What is public beyond the winners follows
-the challenge's ``judging_transparency``; whether an entry's title links to its solution
-follows ``submissions.visibility`` for the viewer.
+latest decided snapshot is approved or declined. Winners (prize and names) are public; what
+is public beyond them follows the challenge's ``judging_transparency``; whether an entry's
+title shows, with a link to its solution, follows ``submissions.visibility`` for the viewer.
 """
 
 from __future__ import annotations
@@ -56,12 +56,13 @@ def award_status(award: Award) -> str:
 
 @dataclass(frozen=True)
 class Winner:
-    """One award as the public sees it; ``visible`` says whether the title may link to the
-    solution for this viewer (the title of a winning entry is public in any case)."""
+    """One award as ``viewer`` sees it: the prize and the winners' names always; the entry's
+    title (and link) only when ``visible``, i.e. when the viewer may read the entry under the
+    visibility policy, so a sponsor-only challenge names its winners, never their work."""
 
     award: Award
     tier: PrizeTier
-    title: str
+    title: str | None  # None unless ``visible``
     visible: bool
     finalist: bool
     team: list[User] = field(default_factory=list)
@@ -90,7 +91,8 @@ def _visible_flag(viewer: User | None) -> sa.ColumnElement[int]:
 
 
 def winners_by_challenge(challenge_ids: list[int], viewer: User | None) -> dict[int, list[Winner]]:
-    """Every challenge's awards by prize place, with titles and teams: two queries in all."""
+    """Every challenge's awards by prize place, with teams and, where ``viewer`` may read the
+    entry, titles: two queries in all. Pages and the API build their winners here."""
     if not challenge_ids:
         return {}
     version, on_version, title = _latest_title()
@@ -117,7 +119,7 @@ def winners_by_challenge(challenge_ids: list[int], viewer: User | None) -> dict[
             Winner(
                 award=award,
                 tier=tier,
-                title=entry_title or "Untitled entry",
+                title=(entry_title or "Untitled entry") if visible else None,
                 visible=bool(visible),
                 finalist=bool(finalist),
                 team=teams.get(award.submission_id, []),

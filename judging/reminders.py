@@ -19,10 +19,11 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
 from core.mail import send_mail
+from core.text import plural
 from core.timefmt import is_valid_zone
 from core.urls import external_url
 from judging.models import Assignment, AssignmentState, Judge, JudgeStatus
-from judging.policies import can_manage_judging, judging_window_open
+from judging.policies import can_manage_judging, in_judging_window, judging_window_open
 
 THROTTLE = timedelta(hours=24)
 CRON_LEAD = timedelta(days=3)
@@ -117,7 +118,7 @@ def _send(challenge: Challenge, claimed: Claimed) -> None:
     link = external_url("judging.my_assignments")
     deadline = challenge.judging_ends_at
     for judge_id, email, count in claimed:
-        entries = "1 entry" if count == 1 else f"{count} entries"
+        entries = plural(count, "entry")
         send_mail(
             email,
             f"Reminder: {entries} to review for “{challenge.title}”",
@@ -148,7 +149,7 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
     claimed = _claim(challenge, now)
     if claimed:
         audit.record(
-            actor.id, "judging.remind", "challenge", challenge.id, f"{len(claimed)} judges"
+            actor.id, "judging.remind", "challenge", challenge.id, plural(len(claimed), "judge")
         )
     db.session.commit()
     _send(challenge, claimed)
@@ -158,7 +159,7 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
 def reminded_message(count: int) -> str:
     if not count:
         return "Nobody to remind: every judge is done or was reminded in the last 24 hours."
-    return f"Reminded {count} judge{'' if count == 1 else 's'}."
+    return f"Reminded {plural(count, 'judge')}."
 
 
 def remind_due_judges(now: datetime | None = None) -> list[tuple[Challenge, int]]:
@@ -167,14 +168,7 @@ def remind_due_judges(now: datetime | None = None) -> list[tuple[Challenge, int]
     now = now or utcnow()
     due = db.session.scalars(
         sa.select(Challenge)
-        .where(
-            Challenge.published_at.is_not(None),
-            Challenge.cancelled_at.is_(None),
-            Challenge.awarded_at.is_(None),
-            Challenge.closes_at <= now,
-            Challenge.judging_ends_at > now,
-            Challenge.judging_ends_at <= now + CRON_LEAD,
-        )
+        .where(*in_judging_window(now), Challenge.judging_ends_at <= now + CRON_LEAD)
         .order_by(Challenge.judging_ends_at, Challenge.id)
     ).all()
     done = []

@@ -16,6 +16,7 @@ from challenges.services import lock_challenge
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
+from core.text import plural
 from judging.calibration import (  # the Schur complement calibrate() solves, reused per criterion
     DEFAULT_LAMBDA,
     Calibration,
@@ -328,7 +329,8 @@ def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
         "results.computed",
         "result_snapshot",
         snapshot.id,
-        f"{len(outcome.rows)} entries ranked from {outcome.review_count} reviews",
+        f"{plural(len(outcome.rows), 'entry')} ranked from "
+        f"{plural(outcome.review_count, 'review')}",
     )
     db.session.commit()
     return snapshot

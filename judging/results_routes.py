@@ -18,6 +18,7 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error
+from core.text import plural
 from judging import awards, bp
 from judging.forms import DeclineAwardsForm, ResultsDecisionForm, results_form_for
 from judging.models import Assignment
@@ -26,10 +27,12 @@ from judging.result_inputs import is_stale
 from judging.result_models import Award, ResultRow, ResultSnapshot, SnapshotState
 from judging.results import compute_blocker, compute_results, latest_snapshot
 from judging.rubric import settings_for
+from submissions.visibility import visible_entry_ids
 
 PER_PAGE = 50
 CHOICES = 50  # a tier's select offers the top 50 candidates (plus the current pick)
 NOT_AWARDED = SelectChoice("0", "— not awarded —")
+TITLE_HIDDEN = "title hidden"
 
 
 def entry_labels(submission_ids: set[int]) -> dict[int, str]:
@@ -49,8 +52,9 @@ def _choices(
     snapshot: ResultSnapshot, current: dict[int, int]
 ) -> list[tuple[int, str, list[SelectChoice]]]:
     """(tier id, label, choices) per tier: placed tiers offer the top passing entries by rank,
-    People's Choice the top entries by community score."""
+    People's Choice the top entries by community score. Titles follow the visibility policy."""
     challenge = snapshot.challenge
+    readable = visible_entry_ids(current_user, challenge)
     settings = settings_for(challenge)
     base = sa.select(ResultRow).where(ResultRow.snapshot_id == snapshot.id)
     placed = db.session.scalars(
@@ -69,7 +73,8 @@ def _choices(
     labels = entry_labels(known | {row.submission_id for row in extra})
 
     def choice(row: ResultRow) -> SelectChoice:
-        title = row.submission.title or "Untitled entry"
+        readable_title = row.submission.title or "Untitled entry"
+        title = readable_title if row.submission_id in readable else TITLE_HIDDEN
         name = f"#{row.rank} · {labels.get(row.submission_id, '')} · {title}"
         return SelectChoice(str(row.submission_id), name)
 
@@ -144,6 +149,7 @@ def _review_page(
         latest=latest,
         rows=rows,
         labels=entry_labels({row.submission_id for row in rows.items}),
+        readable=visible_entry_ids(current_user, challenge),
         criteria=sorted(weights, key=lambda name: -weights[name]),
         passing=counts[0],
         flagged=counts[1],
@@ -169,7 +175,7 @@ def results_compute(slug: str) -> ResponseReturnValue:
             raise
         flash(error.message, "danger")
         return redirect(url_for("judging.dashboard", slug=slug) + "#results")
-    flash(f"Results computed: {snapshot.entry_count} entries ranked.", "success")
+    flash(f"Results computed: {plural(snapshot.entry_count, 'entry')} ranked.", "success")
     return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot.id))
 
 
@@ -197,7 +203,10 @@ def results_approve(slug: str, snapshot_id: int) -> ResponseReturnValue:
                 raise
             apply_error(form, error)
             return _review_page(snapshot, form=form, status=error.status)
-        flash(f"Winners approved: {len(made)} awards recorded; payouts are pending.", "success")
+        flash(
+            f"Winners approved: {plural(len(made), 'award')} recorded; payouts are pending.",
+            "success",
+        )
         return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot_id))
     return _review_page(snapshot, form=form, status=422)
 

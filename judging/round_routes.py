@@ -16,6 +16,7 @@ from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
+from core.text import plural
 from judging import bp
 from judging.assigning import active_judges
 from judging.forms import AddScreenerForm, AdvanceForm, RoundsForm
@@ -39,6 +40,7 @@ from judging.screening import (
     screening_states,
 )
 from submissions.services import get_submission
+from submissions.visibility import visible_entry_ids
 
 ADVANCE = "/challenges/<slug>/judging/advance/<any(evaluation, finalist):target>"
 
@@ -144,6 +146,7 @@ def advance(slug: str, target: str) -> ResponseReturnValue:
         settings=settings_for(challenge),
         form=AdvanceForm(data={"entries": ",".join(map(str, ids))}),
         manage=can_manage_judging(current_user, challenge),
+        readable=visible_entry_ids(current_user, challenge),
     )
 
 
@@ -160,7 +163,9 @@ def confirm_advance(slug: str, target: str) -> ResponseReturnValue:
             count = advance_to_evaluation(
                 actor=current_user, challenge=challenge, expected=expected
             )
-            message = f"The evaluation round has begun with {count} entries. Assign judges next."
+            message = (
+                f"The evaluation round has begun with {plural(count, 'entry')}. Assign judges next."
+            )
         else:
             message = advance_to_finalists(
                 actor=current_user, challenge=challenge, expected=expected

@@ -16,7 +16,8 @@ from challenges.services import lock_challenge
 from core import audit
 from core.db import db
 from core.errors import Conflict, ValidationFailed, ensure
-from judging.assigning import active_judges, fill_round, tell_judges
+from core.text import plural
+from judging.assigning import active_judges, fill_round, has_assignments, tell_judges
 from judging.calibration import calibrate
 from judging.models import (
     Assignment,
@@ -60,7 +61,7 @@ def set_rounds(
     challenge = lock_challenge(challenge.id)
     settings = ensure_settings(challenge)
     if bool(settings.screening) != screening:
-        if _has_assignments(challenge):
+        if has_assignments(challenge):
             raise Conflict(
                 "Judges are already assigned: screening can be turned on or off only before "
                 "the first assignment."
@@ -73,18 +74,6 @@ def set_rounds(
         settings.finalist_count = finalist_count
     db.session.commit()
     return settings
-
-
-def _has_assignments(challenge: Challenge) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(
-                sa.exists()
-                .where(Assignment.submission_id == Submission.id)
-                .where(Submission.challenge_id == challenge.id)
-            )
-        )
-    )
 
 
 # ---- screening -> evaluation ---------------------------------------------------------------
@@ -114,7 +103,8 @@ def evaluation_preview(challenge: Challenge) -> EvaluationPreview:
         problem = CLOSED
     elif pending:
         problem = (
-            f"{len(pending)} entries are still being screened (no verdict yet, or a fail waiting "
+            f"{plural(len(pending), 'entry is', 'entries are')} still being screened (no verdict "
+            "yet, or a fail waiting "
             "for its second screener): every entry needs a decision before evaluation starts."
         )
     elif not admitted:
@@ -151,7 +141,7 @@ def advance_to_evaluation(
         "judging.advance_to_evaluation",
         "challenge",
         challenge.id,
-        f"{len(ids)} entries in, {len(preview.out)} out after screening.",
+        f"{plural(len(ids), 'entry')} in, {len(preview.out)} out after screening.",
     )
     db.session.commit()
     return len(ids)
@@ -179,7 +169,7 @@ class FinalistPreview:
 
     count: int | None
     rows: list[FinalistRow] = field(default_factory=list)
-    unscored: list[tuple[str, str]] = field(default_factory=list)  # (label, title)
+    unscored: list[tuple[int, str, str]] = field(default_factory=list)  # (id, label, title)
     still_open: list[tuple[str, str]] = field(default_factory=list)  # (label, judge)
     problem: str | None = None
 
@@ -301,7 +291,7 @@ def finalist_preview(challenge: Challenge) -> FinalistPreview:
             )
         )
     preview.unscored = [
-        (labels.get(s, ""), info[s][0] or "Untitled entry")
+        (s, labels.get(s, ""), info[s][0] or "Untitled entry")
         for s in entries
         if s not in fit.entry_scores
     ]
@@ -321,13 +311,14 @@ def _finalist_problem(challenge: Challenge, preview: FinalistPreview) -> str | N
         return "Set the number of finalists first (Rounds, on the judging dashboard)."
     if preview.still_open:
         return (
-            f"{len(preview.still_open)} evaluation reviews are still open: every evaluation "
+            f"{plural(len(preview.still_open), 'evaluation review is', 'evaluation reviews are')} "
+            "still open: every evaluation "
             "assignment must be submitted (or withdrawn) before finalists are chosen."
         )
     if preview.count > len(preview.rows):
         return (
-            f"Only {len(preview.rows)} entries have evaluation scores: choose at most "
-            f"{len(preview.rows)} finalists."
+            f"Only {plural(len(preview.rows), 'entry has', 'entries have')} evaluation scores: "
+            f"choose at most {plural(len(preview.rows), 'finalist')}."
         )
     return None
 
@@ -342,8 +333,8 @@ class FinalistReport:
     @property
     def message(self) -> str:
         text = (
-            f"The finalist round has begun: {self.finalists} finalists, {self.created} "
-            f"assignments for {self.judges} judges."
+            f"The finalist round has begun: {plural(self.finalists, 'finalist')}, "
+            f"{plural(self.created, 'assignment')} for {plural(self.judges, 'judge')}."
         )
         if self.thin:
             text += (

@@ -15,11 +15,13 @@ from core.errors import DomainError
 from core.forms import apply_error
 from judging import bp, services
 from judging.assigning import active_judges, get_assignment
+from judging.auto_assign import assign_when_due, assigned_automatically
 from judging.forms import ConflictForm, InviteJudgeForm, RubricForm, SwapForm
 from judging.models import AssignmentState
 from judging.policies import can_view_judging, rubric_is_free
 from judging.progress import Overview, overview
 from judging.rubric import MAX_CRITERIA
+from submissions.visibility import visible_entry_ids
 
 
 def _rubric_form(challenge: Challenge) -> RubricForm:
@@ -97,13 +99,18 @@ def _page(
         overview=data,
         listing=listing,
         rubric_free=rubric_is_free(challenge),
+        auto_assigned=assigned_automatically(challenge),
+        readable=visible_entry_ids(current_user, challenge),
     ), status
 
 
 @bp.get("/challenges/<slug>/judging")
 @login_required
 def dashboard(slug: str) -> ResponseReturnValue:
-    return _page(get_challenge(slug))
+    challenge = get_challenge(slug)
+    if can_view_judging(current_user, challenge):
+        assign_when_due(challenge)  # the deadline may have passed since the last visit
+    return _page(challenge)
 
 
 @bp.post("/challenges/<slug>/judging/rubric")

@@ -16,6 +16,7 @@ from accounts.models import User
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.text import plural
 from judging import community
 from judging.policies import VOTE_REFUSALS, vote_refusal, voting_refusal
 from judging.vote_models import Vote, VoteEvent, counted_votes
@@ -86,7 +87,7 @@ def _refuse(reason: str) -> None:
         raise (PermissionDenied if reason == "sign_in" else NotFound)(VOTE_REFUSALS[reason])
     if reason == "too_new":
         days = current_app.config.get("VOTER_MIN_AGE_DAYS", 7)
-        raise Conflict(f"Accounts can vote {days} days after sign-up.")
+        raise Conflict(f"Accounts can vote {plural(days, 'day')} after sign-up.")
     raise Conflict(VOTE_REFUSALS[reason] + ".")
 
 

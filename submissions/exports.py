@@ -3,7 +3,7 @@
 Exports hold entry content, so they follow the visibility policy: only after the deadline
 (at once when the profile is public on submit), only for owners, managers and admins, and
 only the entries the actor may see (submitted and disqualified ones, never drafts or
-withdrawn entries).
+withdrawn entries). A sponsor member who sits on a blind panel gets them without names.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from submissions.models import (
     TeamMember,
 )
 from submissions.policies import can_manage_entries
-from submissions.visibility import SPONSOR_SEES, visible_condition
+from submissions.visibility import SPONSOR_SEES, authors_hidden_in, visible_condition
 
 CSV_HEADER = [
     "id",
@@ -112,6 +112,7 @@ def entries_csv(*, actor: User, challenge: Challenge) -> str:
     _check(actor, challenge)
     entries = _entries(actor, challenge)
     versions = latest_versions([entry.id for entry in entries])
+    hidden = authors_hidden_in(actor, challenge)  # a sponsor member on the blind panel
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
@@ -123,8 +124,8 @@ def entries_csv(*, actor: User, challenge: Challenge) -> str:
                 entry.id,
                 version.title if version else entry.title,
                 entry.status,
-                entry.owner.handle,
-                ";".join(member.user.handle for member in entry.members),
+                "" if hidden else entry.owner.handle,
+                "" if hidden else ";".join(member.user.handle for member in entry.members),
                 ";".join(f"{member.share_bp / 100:.2f}" for member in entry.members),
                 entry.current_version,
                 _iso(entry.first_submitted_at),
@@ -150,11 +151,13 @@ def safe_member_name(name: str, taken: set[str], fallback: str = "file") -> str:
     return candidate
 
 
-def _entry_markdown(entry: Submission, version: SubmissionVersion | None) -> str:
+def _entry_markdown(entry: Submission, version: SubmissionVersion | None, hidden: bool) -> str:
     shown = version or entry
     team = ", ".join(
         f"{m.user.display_name} (@{m.user.handle}, {m.share_bp / 100:.2f}%)" for m in entry.members
     )
+    if hidden:
+        team = f"{len(entry.members)} (names shown with the results: blind review)"
     lines = [
         f"# {shown.title or 'Untitled entry'}",
         "",
@@ -202,13 +205,14 @@ def entries_zip(*, actor: User, challenge: Challenge) -> tuple[IO[bytes], int]:
     _check(actor, challenge)
     entries = _entries(actor, challenge)
     versions = latest_versions([entry.id for entry in entries], with_attachments=True)
+    hidden = authors_hidden_in(actor, challenge)
     spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entry in entries:
             version = versions.get(entry.id)
             title = (version.title if version else entry.title) or "untitled"
             folder = f"{entry.id}-{slugify(title, max_length=40)}"
-            text = _entry_markdown(entry, version)
+            text = _entry_markdown(entry, version, hidden)
             files = _write_attachments(archive, folder, version.attachments if version else [])
             if files:
                 text += "\n## Attachments\n\n" + "\n".join(files) + "\n"

@@ -18,7 +18,7 @@ from challenges.models import Challenge
 from challenges.openness import SubmissionLicense
 from core.db import db
 from submissions.models import Submission, SubmissionStatus, SubmissionVersion, TeamMember
-from submissions.visibility import visible_condition
+from submissions.visibility import authors_hidden_condition, visible_condition
 
 MAX_QUERY = 200
 
@@ -32,10 +32,12 @@ class GalleryFilters:
 
 @dataclass(frozen=True)
 class Card:
-    """One entry as a list shows it; ``team_size`` comes from the same query as the entry."""
+    """One entry as a list shows it; ``team_size`` and ``authors_hidden`` (blind review: no
+    names for this viewer) come from the same query as the entry."""
 
     submission: Submission
     team_size: int
+    authors_hidden: bool = False
 
 
 def clean_filters(args: Any) -> GalleryFilters:
@@ -105,10 +107,12 @@ def _conditions(viewer: User | None, filters: GalleryFilters) -> list[sa.ColumnE
     return conditions
 
 
-def card_query(*conditions: sa.ColumnElement[bool]) -> sa.Select:
-    """Entries with their team size, challenge and owner, all in one query."""
+def card_query(viewer: User | None, *conditions: sa.ColumnElement[bool]) -> sa.Select:
+    """Entries with their team size, whether ``viewer`` may see their authors, challenge and
+    owner, all in one query."""
+    hidden = sa.case((authors_hidden_condition(viewer), True), else_=False)
     return (
-        sa.select(Submission, _team_size().label("team_size"))
+        sa.select(Submission, _team_size().label("team_size"), hidden.label("authors_hidden"))
         .join(Challenge, Challenge.id == Submission.challenge_id)
         .where(*conditions)
         .options(contains_eager(Submission.challenge), joinedload(Submission.owner))
@@ -123,9 +127,9 @@ class CardPagination(Pagination):
     """Offset pagination of ``Card`` rows: one count query and one page query."""
 
     def _query_items(self) -> list[Card]:
-        query = card_query(*self._query_args["conditions"])
+        query = card_query(self._query_args["viewer"], *self._query_args["conditions"])
         rows = db.session.execute(query.offset(self._query_offset).limit(self.per_page)).all()
-        return [Card(submission, team_size) for submission, team_size in rows]
+        return [Card(*row) for row in rows]
 
     def _query_count(self) -> int:
         # Counting every public entry costs a scan of all of them; past COUNT_CAP the page says
@@ -145,7 +149,11 @@ def gallery(
 ) -> CardPagination:
     """The /solutions page: submitted entries the viewer may see, newest first."""
     return CardPagination(
-        page=page, per_page=per_page, error_out=False, conditions=_conditions(viewer, filters)
+        page=page,
+        per_page=per_page,
+        error_out=False,
+        viewer=viewer,
+        conditions=_conditions(viewer, filters),
     )
 
 
@@ -167,23 +175,16 @@ def challenge_choices(viewer: User | None, limit: int = 200) -> list[tuple[str, 
 
 
 def entries_of_user(user: User, viewer: User | None, limit: int = 50) -> list[Card]:
-    """``user``'s submitted entries (as owner or teammate) that ``viewer`` may see."""
+    """``user``'s submitted entries (as owner or teammate) that ``viewer`` may see, except those
+    whose authors blind review hides from ``viewer``: a profile listing them would name them."""
     member_of = sa.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
-    conditions = _conditions(viewer, GalleryFilters())
-    query = card_query(*conditions, Submission.id.in_(member_of)).limit(limit)
-    rows = db.session.execute(query).all()
-    return [Card(submission, team_size) for submission, team_size in rows]
-
-
-def visible_ids(viewer: User | None, challenge: Challenge) -> set[int]:
-    """Ids of the challenge's entries whose content ``viewer`` may open (any status)."""
-    return set(
-        db.session.scalars(
-            sa.select(Submission.id)
-            .join(Challenge, Challenge.id == Submission.challenge_id)
-            .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
-        )
-    )
+    conditions = [
+        *_conditions(viewer, GalleryFilters()),
+        Submission.id.in_(member_of),
+        sa.not_(authors_hidden_condition(viewer)),
+    ]
+    rows = db.session.execute(card_query(viewer, *conditions).limit(limit)).all()
+    return [Card(*row) for row in rows]
 
 
 def dashboard_rows(challenge: Challenge) -> tuple[list[Card], int]:

@@ -17,7 +17,7 @@ from submissions import bp, exports, gallery, moderation, services
 from submissions.forms import ReasonForm
 from submissions.models import Submission
 from submissions.policies import can_manage_entries
-from submissions.visibility import can_view_submission
+from submissions.visibility import can_view_submission, visible_entry_ids
 
 
 def _managed(slug: str) -> Challenge:
@@ -43,7 +43,7 @@ def manage(slug: str) -> ResponseReturnValue:
         challenge=challenge,
         rows=rows,
         drafts=drafts,
-        readable=gallery.visible_ids(current_user, challenge),
+        readable=visible_entry_ids(current_user, challenge),
         exports_open=exports.exports_open(challenge),
     )
 

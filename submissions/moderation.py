@@ -15,6 +15,7 @@ from core.urls import external_url
 from submissions.models import Report, Submission, SubmissionStatus, TeamMember
 from submissions.policies import can_disqualify, can_report
 from submissions.services import lock_submission, recount_entrants
+from submissions.visibility import sponsor_can_view
 
 MIN_REASON, MAX_REASON = 10, 2000
 DISQUALIFY, REQUALIFY = "submission.disqualify", "submission.requalify"
@@ -105,12 +106,14 @@ def report_submission(*, actor: User, submission: Submission, reason: str) -> Re
     db.session.add(report)
     db.session.commit()
     challenge = submission.challenge
+    # The sponsor reads the title only where the visibility policy lets it read the entry.
+    named = f" “{submission.title or 'Untitled'}”" if sponsor_can_view(submission, utcnow()) else ""
     for email in _sponsor_emails(submission):
         send_mail(
             email,
             f"Entry {submission.id} in {challenge.title} was reported",
-            f"{actor.display_name} (@{actor.handle}) reported entry {submission.id} "
-            f"“{submission.title or 'Untitled'}”:\n\n{reason}\n\n"
+            f"{actor.display_name} (@{actor.handle}) reported entry {submission.id}{named}:"
+            f"\n\n{reason}\n\n"
             f"Read the entry and, if the rules were broken, disqualify it:\n{_link(submission)}\n",
         )
     return report

@@ -8,7 +8,7 @@ from challenges.models import Challenge, Phase
 from challenges.policies import SPONSOR_ROLES, is_sponsor_member
 from core.db import utcnow
 from submissions.models import Submission, SubmissionStatus
-from submissions.visibility import can_view_submission, is_team_member
+from submissions.visibility import authors_hidden, can_view_submission, is_team_member
 
 
 def _signed_in(user: User | None) -> bool:
@@ -98,4 +98,5 @@ TEMPLATE_POLICIES = {
     "can_disqualify": can_disqualify,
     "can_manage_entries": can_manage_entries,
     "can_view_submission": can_view_submission,
+    "authors_hidden": authors_hidden,
 }

@@ -16,7 +16,7 @@ from accounts.policies import is_admin
 from challenges.models import Challenge
 from challenges.openness import SolutionVisibility
 from challenges.policies import is_sponsor_member
-from core.db import utcnow
+from core.db import db, utcnow
 from submissions.models import Submission, SubmissionStatus, TeamMember
 
 SPONSOR_SEES = (SubmissionStatus.SUBMITTED, SubmissionStatus.DISQUALIFIED)
@@ -27,9 +27,22 @@ ViewerCondition = Callable[[User, datetime], sa.ColumnElement[bool]]
 _EXTRA_RULES: list[tuple[ViewerPredicate, ViewerCondition]] = []
 
 
+# (predicate, sql condition) pairs that withhold authors' names, e.g. judging's blind review:
+# the predicate says whether ``user`` may not learn who wrote the challenge's entries now; the
+# condition says the same over ``Challenge`` (for lists that select ``Submission`` joined to it).
+NamesPredicate = Callable[[User | None, Challenge], bool]
+NamesCondition = Callable[[User | None], sa.ColumnElement[bool]]
+_NAME_RULES: list[tuple[NamesPredicate, NamesCondition]] = []
+
+
 def register_viewer_rule(predicate: ViewerPredicate, condition: ViewerCondition) -> None:
     if (predicate, condition) not in _EXTRA_RULES:
         _EXTRA_RULES.append((predicate, condition))
+
+
+def register_names_rule(predicate: NamesPredicate, condition: NamesCondition) -> None:
+    if (predicate, condition) not in _NAME_RULES:
+        _NAME_RULES.append((predicate, condition))
 
 
 def _signed_in(user: User | None) -> bool:
@@ -112,3 +125,44 @@ def visible_condition(user: User | None, now: datetime | None = None) -> sa.Colu
     extra = [condition(user, now) for _, condition in _EXTRA_RULES]
     not_draft = Submission.status != SubmissionStatus.DRAFT
     return sa.or_(team, public, sponsor, *[sa.and_(not_draft, e) for e in extra])
+
+
+def visible_entry_ids(viewer: User | None, challenge: Challenge) -> set[int]:
+    """Ids of the challenge's entries whose content (title included) ``viewer`` may read, in
+    one query: what sponsor pages listing a challenge's entries check each row against."""
+    return set(
+        db.session.scalars(
+            sa.select(Submission.id)
+            .join(Challenge, Challenge.id == Submission.challenge_id)
+            .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
+        )
+    )
+
+
+def authors_hidden_in(user: User | None, challenge: Challenge) -> bool:
+    """Whether ``user`` may not learn who wrote the challenge's entries now (names, handles,
+    team), as registered rules say (blind review); never for platform admins. The entry's own
+    team is exempt too: ask ``authors_hidden`` about one entry."""
+    if is_admin(user):
+        return False
+    return any(predicate(user, challenge) for predicate, _ in _NAME_RULES)
+
+
+def authors_hidden(user: User | None, submission: Submission) -> bool:
+    """Whether pages must show ``submission`` to ``user`` without its authors' names, handles
+    and team: the rules of ``authors_hidden_in``, except for the entry's own team."""
+    return not is_team_member(user, submission) and authors_hidden_in(user, submission.challenge)
+
+
+def authors_hidden_condition(user: User | None) -> sa.ColumnElement[bool]:
+    """``authors_hidden`` as SQL, for queries that select ``Submission`` joined to
+    ``Challenge``."""
+    if is_admin(user) or not _NAME_RULES:
+        return sa.false()
+    hidden = sa.or_(*[condition(user) for _, condition in _NAME_RULES])
+    if not _signed_in(user):
+        return hidden
+    team = Submission.id.in_(
+        sa.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)
+    )
+    return sa.and_(sa.not_(team), hidden)

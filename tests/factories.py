@@ -141,3 +141,15 @@ def make_challenge(
     db.session.add(challenge)
     db.session.commit()
     return challenge
+
+
+def without_blind_review(challenge: Challenge) -> None:
+    """Switch blind review off (it is on by default), so pages name the authors of entries."""
+    from judging.models import JudgingSettings
+
+    settings = db.session.get(JudgingSettings, challenge.id)
+    if settings is None:
+        settings = JudgingSettings(challenge_id=challenge.id)
+        db.session.add(settings)
+    settings.blind_review = False
+    db.session.commit()

@@ -111,9 +111,10 @@ def test_the_ranking_hides_entries_the_public_may_not_read_even_for_the_sponsor(
     auth.login("owner@example.org")
     body = client.get(URL).get_json()
     assert [row["entry"] for row in body["ranking"]["data"]] == [None, None, None]
-    assert "Entry 3" not in str(body)
-    winner = body["winners"][0]["entry"]
-    assert winner == {"id": None, "title": "Entry 1", "url": None}
+    assert "Entry 1" not in str(body) and "Entry 3" not in str(body)
+    winner = body["winners"][0]
+    assert winner["entry"] is None and winner["prize"]["label"] == "First prize"
+    assert [member["handle"] for member in winner["team"]] == ["solver1", "mate1"]
 
 
 @pytest.mark.parametrize(

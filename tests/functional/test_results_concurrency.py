@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -14,6 +11,7 @@ from accounts.models import User
 from core.db import db
 from judging.result_models import Award
 from judging.results import compute_results
+from tests.concurrency import race_on_challenge
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
 from tests.functional.test_results_decision import URL, all_awards, computed, picks_for, tiers_of
@@ -64,48 +62,8 @@ def test_concurrent_approvals_make_exactly_one_set_of_awards(
     for client, email in zip(clients, (example.world.owner.email, manager.email), strict=True):
         assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
     url = f"{URL}/{snapshot.id}/approve"
-    holder = None
-    if database_url.startswith("postgresql"):  # hold the challenge row so both requests queue on it
-        holder = db.engine.connect()
-        holder.execute(
-            sa.text("SELECT id FROM challenges WHERE id = :id FOR UPDATE"),
-            {"id": example.challenge.id},
-        )
-    statuses: list[int] = []
-    start = threading.Barrier(2)
-
-    def approve(client: FlaskClient) -> None:
-        start.wait()
-        statuses.append(client.post(url, data=data).status_code)
-
-    threads = [threading.Thread(target=approve, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    try:
-        if holder is not None:
-            _wait_for_lock_waiters(2)
-    finally:
-        if holder is not None:
-            holder.rollback()
-            holder.close()
-        for thread in threads:
-            thread.join(60)
-    assert not any(thread.is_alive() for thread in threads)
+    calls = [lambda c=c: c.post(url, data=data).status_code for c in clients]
+    statuses = race_on_challenge(database_url, example.challenge.id, calls)
     assert sorted(statuses) == [302, 409]
     db.session.expire_all()
     assert len(all_awards()) == 2
-
-
-def _wait_for_lock_waiters(count: int) -> None:
-    """Until ``count`` sessions of this database wait on a lock (best effort: 30 s at most).
-
-    Each poll opens its own transaction: within one, pg_stat_activity is a frozen snapshot."""
-    query = sa.text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    for _ in range(600):
-        with db.engine.connect() as probe:
-            if probe.execute(query).scalar() >= count:
-                return
-        time.sleep(0.05)

@@ -93,19 +93,20 @@ def test_unknown_challenges_have_no_results_page(client: FlaskClient) -> None:
     assert client.get("/challenges/nowhere/results").status_code == 404
 
 
-def test_a_sponsor_only_winner_is_named_but_its_solution_links_only_for_those_who_may_read_it(
+def test_a_sponsor_only_winner_is_named_but_its_solution_shows_only_to_those_who_may_read_it(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     world = judged_world(visibility="sponsor_only")
     publish(world)
     entry = world.entries[0]
     html = client.get(RESULTS).text
-    assert "Entry 1" in html and 'href="/u/solver1"' in html
-    assert f'href="/submissions/{entry.id}"' not in html
+    assert "First prize" in html and 'href="/u/solver1"' in html
+    assert "Entry 1" not in html and f'href="/submissions/{entry.id}"' not in html
     assert "not public under this challenge's openness profile" in html
     assert client.get(f"/submissions/{entry.id}").status_code == 404
     auth.login("owner@example.org")
-    assert f'href="/submissions/{entry.id}"' in client.get(RESULTS).text
+    sponsor = client.get(RESULTS).text
+    assert "Entry 1" in sponsor and f'href="/submissions/{entry.id}"' in sponsor
 
 
 def test_the_sponsors_change_to_the_computed_order_is_published_with_its_reason(

@@ -17,7 +17,13 @@ from submissions import services, visibility
 from submissions.gallery import like_pattern
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.conftest import AuthActions
-from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.factories import (
+    add_member,
+    make_challenge,
+    make_org,
+    make_user,
+    without_blind_review,
+)
 from tests.queries import count_queries
 
 
@@ -133,6 +139,7 @@ def test_cards_show_challenge_team_license_versions_and_time(
     client: FlaskClient, org: Organization
 ) -> None:
     challenge = make_challenge(org, title="Cheap Storage", visibility="public_on_submit")
+    without_blind_review(challenge)  # names on cards (see test_blind_review.py)
     owner = make_user("owner", display_name="Olga Owner")
     team_entry = submit(challenge, title="Team entry", teammates=[make_user(), make_user()])
     solo = submit(challenge, owner, title="Solo entry")
@@ -239,14 +246,13 @@ def test_profile_lists_the_users_entries_the_viewer_may_read(
     client: FlaskClient, auth: AuthActions, org: Organization
 ) -> None:
     solver = make_user("solver")
-    submit(make_challenge(org, visibility="public_on_submit"), solver, title="Open entry")
+    open_, joined = (make_challenge(org, visibility="public_on_submit") for _ in range(2))
+    for challenge in (open_, joined):
+        without_blind_review(challenge)  # blind review keeps entries off authors' profiles
+    submit(open_, solver, title="Open entry")
     submit(make_challenge(org, visibility="sponsor_only"), solver, title="Private entry")
     teammate = make_user("teammate")
-    submit(
-        make_challenge(org, visibility="public_on_submit"),
-        title="Joined entry",
-        teammates=[solver, teammate],
-    )
+    submit(joined, title="Joined entry", teammates=[solver, teammate])
     public = client.get("/u/solver").get_data(as_text=True)
     assert "Open entry" in public and "Joined entry" in public
     assert "Private entry" not in public

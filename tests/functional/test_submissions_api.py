@@ -13,7 +13,13 @@ from core.db import db, utcnow
 from submissions import services
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.conftest import AuthActions
-from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.factories import (
+    add_member,
+    make_challenge,
+    make_org,
+    make_user,
+    without_blind_review,
+)
 
 
 def submit(
@@ -44,6 +50,7 @@ def entries() -> dict[str, Submission]:
     org = make_org("Helios", owner=make_user("owner"), slug="helios")
     add_member(org, make_user("member"), OrgRole.MEMBER)
     open_ = make_challenge(org, slug="open", visibility="public_on_submit")
+    without_blind_review(open_)  # the team is named (see test_blind_review.py)
     closed = make_challenge(org, slug="closed", visibility="public_after_close")
     private = make_challenge(org, slug="private", visibility="sponsor_only")
     solver = make_user("solver", display_name="Sol Solver")

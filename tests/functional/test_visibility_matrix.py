@@ -25,6 +25,7 @@ from submissions.models import Attachment, Submission, TeamMember, TeamRole
 from submissions.visibility import can_view_submission, visible_condition
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.results_support import freeze
 
 VIEWERS = ["anonymous", "solver", "owner", "teammate", "sponsor_member", "sponsor_manager", "admin"]
 ALWAYS = {"owner", "teammate", "admin"}
@@ -162,3 +163,36 @@ def test_withdrawn_and_disqualified_entries_are_hidden_from_the_public(status: s
     db.session.commit()
     assert not can_view_submission(None, submission)
     assert can_view_submission(owner, submission)
+
+
+# What the public learns about a winner (decision in README, "Openness"): the prize (tier,
+# amount, payout status) and the winners' names always; the entry's title and link only for
+# viewers who may read the entry, so a sponsor-only challenge names its winners, not their work.
+# Scores follow judging_transparency; the title follows solution visibility alone.
+WINNER_PAGES = ["/winners", "/challenges/c/results", "/challenges/c"]
+WINNER_API = ["/api/v1/winners", "/api/v1/challenges/c/results"]
+PROFILES = ["public_on_submit", "public_after_close", "sponsor_only"]
+
+
+@pytest.mark.parametrize("transparency", ["scores_public", "private"])
+@pytest.mark.parametrize("visibility", PROFILES)
+def test_who_learns_a_winning_entrys_title(
+    client: FlaskClient, auth: AuthActions, visibility: str, transparency: str
+) -> None:
+    submission, people = _world(visibility, "awarded")
+    submission.challenge.judging_transparency = transparency
+    db.session.commit()
+    freeze(submission.challenge, [submission])
+    allowed = EXPECTED[(visibility, "awarded")]
+    for viewer, user in people.items():
+        auth.logout()
+        if user is not None:
+            assert auth.login(user.email).status_code == 302
+        for url in WINNER_PAGES:
+            page = client.get(url).text
+            assert "First prize" in page and 'href="/u/owner"' in page, (viewer, url)
+            assert ("Heat battery" in page) is (viewer in allowed), (viewer, url)
+        for url in WINNER_API:  # the API answers as the public, whatever the cookies
+            body = client.get(url).text
+            assert "First prize" in body and '"handle": "owner"' in body.replace('":"', '": "')
+            assert ("Heat battery" in body) is ("anonymous" in allowed), (viewer, url)

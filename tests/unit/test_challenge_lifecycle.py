@@ -37,7 +37,7 @@ def _input(**changes: object) -> ChallengeInput:
         closes_at=now + 30 * DAY,
         judging_ends_at=now + 60 * DAY,
         max_team_size=3,
-        community_voting=True,
+        community_voting=False,
         solution_visibility="public_after_close",
         submission_license="CC-BY-4.0",
         ip_on_award="solver_retains",

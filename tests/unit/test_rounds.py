@@ -78,7 +78,8 @@ def test_a_finalist_round_needs_at_least_two_finalists_and_only_the_sponsor_sets
 def test_each_entry_gets_one_conflict_free_screener_balanced_over_the_panel() -> None:
     world = screening_world(entries=4, judges=3, conflicts={1: "@solver1", 2: "@solver1"})
     report = assign_screeners(actor=world.owner, challenge=world.challenge)
-    assert (report.created, report.shortfall) == (4, 0) and "screeners" in report.message
+    assert (report.created, report.shortfall) == (4, 0)
+    assert "No screener slot is empty" in report.message
     rows = db.session.scalars(sa.select(Assignment)).all()
     assert {row.round for row in rows} == {Round.SCREENING}
     assert [len(standing(e, Round.SCREENING)) for e in world.entries] == [1, 1, 1, 1]
@@ -136,7 +137,7 @@ def test_a_verdict_needs_a_reason_and_a_fail_needs_ten_characters() -> None:
     assert first.review is None and first.state == AssignmentState.ASSIGNED
 
 
-def test_without_an_eligible_second_screener_the_sponsor_adds_one() -> None:
+def test_a_judge_who_joins_takes_a_second_screening_nobody_eligible_could() -> None:
     world = screening_world(entries=1, judges=2, conflicts={2: "@solver1"})
     assign_screeners(actor=world.owner, challenge=world.challenge)
     judge_verdict(standing(world.entries[0], Round.SCREENING)[0], "fail")
@@ -148,14 +149,27 @@ def test_without_an_eligible_second_screener_the_sponsor_adds_one() -> None:
             submission=world.entries[0],
             judge=world.judges[1],
         )
-    late = seat_judge(world, person("late"))
-    added = add_screener(
-        actor=world.owner, challenge=world.challenge, submission=world.entries[0], judge=late
-    )
-    assert added.round == Round.SCREENING and status(world, 1) == ScreeningStatus.PENDING
+    late = seat_judge(world, person("late"))  # joining while judging runs takes the slot
+    assert standing(world.entries[0], Round.SCREENING)[-1].judge_id == late.id
+    assert status(world, 1) == ScreeningStatus.PENDING
     with pytest.raises(Conflict, match="already has its screeners"):
         add_screener(
             actor=world.owner, challenge=world.challenge, submission=world.entries[0], judge=late
+        )
+
+
+def test_the_sponsor_adds_a_screener_beyond_the_fair_share() -> None:
+    world = screening_world(entries=2, judges=2, conflicts={2: "@solver1 @solver2"})
+    report = assign_screeners(actor=world.owner, challenge=world.challenge)
+    assert (report.created, report.shortfall) == (1, 1)  # judge1's fair share is one entry
+    waiting = next(e for e in world.entries if not standing(e, Round.SCREENING))
+    added = add_screener(
+        actor=world.owner, challenge=world.challenge, submission=waiting, judge=world.judges[0]
+    )
+    assert added.round == Round.SCREENING and added.judge_id == world.judges[0].id
+    with pytest.raises(Conflict, match="already has its screeners"):
+        add_screener(
+            actor=world.owner, challenge=world.challenge, submission=waiting, judge=world.judges[0]
         )
 
 

@@ -1,0 +1,115 @@
+"""Every sponsor surface follows the entry page's visibility policy: before the deadline of a
+public-after-close or sponsor-only challenge the sponsor sees that entries exist, never their
+titles; after the deadline it reads them everywhere."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from accounts.models import User
+from core.db import db
+from judging.result_models import SnapshotState
+from judging.rounds import set_rounds
+from tests.conftest import AuthActions
+from tests.factories import make_user
+from tests.results_support import freeze
+from tests.unit.test_judging_support import (
+    World,
+    move,
+    person,
+    seat_judge,
+    sponsor_world,
+    submit_entry,
+)
+
+SECRET = "Secret Sauce Battery"
+HIDDEN = ["public_after_close", "sponsor_only"]
+JUDGING = "/challenges/grid/judging"
+# (url, screening on?) for the sponsor pages that list the round's entries.
+PAGES = [
+    (JUDGING, False),  # the assignments table
+    (JUDGING, True),  # the screening table of the rounds panel
+    (f"{JUDGING}/advance/evaluation", True),
+    (f"{JUDGING}/advance/finalist", False),  # entries without evaluation scores
+    ("/challenges/grid/manage", False),
+    ("/solutions?challenge=grid", False),
+]
+
+
+def _world(visibility: str, *, screening: bool) -> World:
+    """A Helios challenge, open, with one submitted entry titled SECRET and a seated judge."""
+    world = sponsor_world(k=1)
+    world.challenge.solution_visibility = visibility
+    db.session.commit()
+    set_rounds(actor=world.owner, challenge=world.challenge, screening=screening, finalist_count=2)
+    world.entries.append(submit_entry(world.challenge, person("solver1"), title=SECRET))
+    seat_judge(world, person("judge1"))
+    return world
+
+
+def _sponsors() -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.handle.in_(["owner", "manager"]))))
+
+
+@pytest.mark.parametrize("visibility", HIDDEN)
+@pytest.mark.parametrize(("url", "screening"), PAGES)
+def test_sponsor_pages_hide_titles_until_the_deadline_and_show_them_after(
+    client: FlaskClient, auth: AuthActions, visibility: str, url: str, screening: bool
+) -> None:
+    world = _world(visibility, screening=screening)
+    for sponsor in _sponsors():
+        auth.logout()
+        auth.login(sponsor.email)
+        page = client.get(url)
+        assert page.status_code == 200, (sponsor.handle, url)
+        assert SECRET not in page.text, (sponsor.handle, url)
+    move(world.challenge, "judging")
+    for sponsor in _sponsors():
+        auth.logout()
+        auth.login(sponsor.email)
+        assert SECRET in client.get(url).text, (sponsor.handle, url)
+
+
+@pytest.mark.parametrize("visibility", HIDDEN)
+@pytest.mark.parametrize("export", ["entries.csv", "entries.zip"])
+def test_exports_hold_no_title_before_the_deadline(
+    client: FlaskClient, auth: AuthActions, visibility: str, export: str
+) -> None:
+    world = _world(visibility, screening=False)
+    auth.login(world.owner.email)
+    before = client.get(f"/challenges/grid/manage/{export}")
+    assert before.status_code == 403 and SECRET.encode() not in before.data
+    move(world.challenge, "judging")
+    after = client.get(f"/challenges/grid/manage/{export}")
+    assert after.status_code == 200
+    assert SECRET in after.text if export.endswith("csv") else b"secret-sauce" in after.data.lower()
+
+
+@pytest.mark.parametrize("visibility", HIDDEN)
+def test_the_report_mail_to_the_sponsor_names_no_hidden_title(
+    client: FlaskClient, auth: AuthActions, mails, visibility: str
+) -> None:
+    world = _world(visibility, screening=False)
+    entry = world.entries[0]
+    auth.login(make_user("root", admin=True).email)  # the platform team reads every entry
+    reason = {"reason": "Copied from a 2019 paper, word for word."}
+    assert client.post(f"/submissions/{entry.id}/report", data=reason).status_code == 302
+    to_sponsor = [mail for mail in mails if "was reported" in mail.subject]
+    assert to_sponsor and all(SECRET not in mail.body for mail in to_sponsor)
+    assert all(f"/submissions/{entry.id}" in mail.body for mail in to_sponsor)
+
+
+@pytest.mark.parametrize("visibility", HIDDEN)
+def test_the_results_decision_page_names_entries_once_the_sponsor_may_read_them(
+    client: FlaskClient, auth: AuthActions, visibility: str
+) -> None:
+    world = _world(visibility, screening=False)
+    move(world.challenge, "judging")
+    snapshot = freeze(world.challenge, world.entries, state=SnapshotState.COMPUTED).snapshot
+    for sponsor in _sponsors():
+        auth.logout()
+        auth.login(sponsor.email)
+        page = client.get(f"{JUDGING}/results/{snapshot.id}").text
+        assert SECRET in page and "Title hidden" not in page, sponsor.handle
