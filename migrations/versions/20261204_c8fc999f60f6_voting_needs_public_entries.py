@@ -8,7 +8,7 @@ given by rank. A challenge whose People's Choice was actually awarded keeps its 
 Data only; the downgrade leaves the data as it is (the old combination is not restored).
 
 Revision ID: c8fc999f60f6
-Revises: 72fb3c2f9e2d
+Revises: 5e3a9c1d7b42
 Create Date: 2026-12-04 09:00:00.000000
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c8fc999f60f6'
-down_revision = '72fb3c2f9e2d'
+down_revision = '5e3a9c1d7b42'
 branch_labels = None
 depends_on = None
 
