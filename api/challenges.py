@@ -13,8 +13,7 @@ from challenges.openness import SolutionVisibility
 from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse
 from challenges.services import get_challenge
 from core.money import exponent
-
-MAX_PER_PAGE = 100
+from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
 
 
 def _iso(value: Any) -> str | None:
@@ -78,15 +77,6 @@ def _choice(name: str, allowed: set[str]) -> str:
     return value
 
 
-def _positive_int(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"{name} must be a whole number from 1 to {maximum}.")
-    return int(raw)
-
-
 @bp.get("/challenges")
 def list_challenges() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
@@ -103,8 +93,8 @@ def list_challenges() -> ResponseReturnValue:
         visibility=_choice("openness", {str(v) for v in SolutionVisibility}),
         sort=_choice("sort", set(SORTS)) or ("relevance" if q else "closing"),
     )
-    page = _positive_int("page", 1, 100_000)
-    per_page = _positive_int("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
+    page = strict_int_arg("page", 1, MAX_PAGE)
+    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
     pagination = browse(filters, page=page, per_page=per_page)
     args = {k: v for k, v in request.args.items() if k not in {"page"}}
 

@@ -15,6 +15,7 @@ from challenges.policies import can_view_challenge
 from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse, browse_query
 from challenges.services import get_challenge
 from core.db import db
+from core.paging import page_arg, redirect_past_end
 
 
 def filters_from_args() -> BrowseFilters:
@@ -42,8 +43,9 @@ def home() -> ResponseReturnValue:
 @bp.get("/challenges")
 def index() -> ResponseReturnValue:
     filters = filters_from_args()
-    page = request.args.get("page", 1, type=int)
-    pagination = browse(filters, page=max(page, 1), per_page=current_app.config["PER_PAGE"])
+    pagination = browse(filters, page=page_arg(), per_page=current_app.config["PER_PAGE"])
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template(
         "challenges/index.html",
         pagination=pagination,
