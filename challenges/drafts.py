@@ -14,7 +14,7 @@ from challenges.openness import (
 )
 from core.errors import ValidationFailed
 from core.money import CURRENCIES
-from core.timefmt import is_valid_zone
+from core.timefmt import is_valid_zone, window_error
 
 MAX_TIERS = 10
 MAX_TAGS = 8
@@ -86,6 +86,9 @@ def validate_input(data: ChallengeInput, now: datetime) -> None:
         raise ValidationFailed(
             "Judging must end after the challenge closes.", field="judging_ends_at"
         )
+    for name in ("opens_at", "closes_at", "judging_ends_at"):
+        if message := window_error(getattr(data, name), now):
+            raise ValidationFailed(message, field=name)
     if not 1 <= data.max_team_size <= 20:
         raise ValidationFailed("Teams may have 1 to 20 members.", field="max_team_size")
     _choice(data.solution_visibility, SolutionVisibility, "solution_visibility", "visibility")
