@@ -83,7 +83,9 @@ def list_challenges() -> ResponseReturnValue:
     if len(q) > 200:
         abort(400, "q must be at most 200 characters.")
     min_prize = request.args.get("min_prize")
-    if min_prize is not None and (not min_prize.isdigit() or len(min_prize) > 11):
+    if min_prize is not None and not (
+        min_prize.isascii() and min_prize.isdigit() and len(min_prize) <= 11
+    ):
         abort(400, "min_prize must be a whole number of major currency units.")
     filters = BrowseFilters(
         q=q,

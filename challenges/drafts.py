@@ -13,7 +13,7 @@ from challenges.openness import (
     SubmissionLicense,
 )
 from core.errors import ValidationFailed
-from core.money import CURRENCIES
+from core.money import CURRENCIES, max_purse, too_large_message
 from core.timefmt import is_valid_zone, window_error
 
 MAX_TIERS = 10
@@ -99,6 +99,8 @@ def validate_input(data: ChallengeInput, now: datetime) -> None:
         raise ValidationFailed("Add at least one prize.", field="tiers")
     if len(data.tiers) > MAX_TIERS:
         raise ValidationFailed(f"Use at most {MAX_TIERS} prizes.", field="tiers")
+    if data.purse_amount > max_purse(data.currency):
+        raise ValidationFailed(too_large_message(data.currency), field="tiers")
     for tier in data.tiers:
         if tier.amount <= 0:
             raise ValidationFailed("Every prize must be greater than zero.", field="tiers")

@@ -26,7 +26,9 @@ def filters_from_args() -> BrowseFilters:
         q=args.get("q", "").strip()[:200],
         phase=args.get("status", "") if args.get("status") in set(PUBLIC_PHASES) else "",
         category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-        min_prize=int(min_prize) if min_prize.isdigit() and len(min_prize) < 12 else None,
+        min_prize=int(min_prize)
+        if min_prize.isascii() and min_prize.isdigit() and len(min_prize) < 12
+        else None,
         visibility=args.get("openness", "")
         if args.get("openness") in set(SolutionVisibility)
         else "",
