@@ -10,10 +10,10 @@ from flask.typing import ResponseReturnValue
 from api import bp
 from challenges.models import CATEGORIES, Challenge
 from challenges.openness import SolutionVisibility
-from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse
+from challenges.search import MAX_MIN_PRIZE, PUBLIC_PHASES, SORTS, BrowseFilters, browse
 from challenges.services import get_challenge
 from core.money import exponent
-from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
+from core.paging import MAX_PAGE, MAX_PER_PAGE, parse_bounded, strict_int_arg
 
 
 def _iso(value: Any) -> str | None:
@@ -82,16 +82,14 @@ def list_challenges() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
     if len(q) > 200:
         abort(400, "q must be at most 200 characters.")
-    min_prize = request.args.get("min_prize")
-    if min_prize is not None and not (
-        min_prize.isascii() and min_prize.isdigit() and len(min_prize) <= 11
-    ):
-        abort(400, "min_prize must be a whole number of major currency units.")
+    min_prize = parse_bounded(request.args.get("min_prize", "0"), MAX_MIN_PRIZE, minimum=0)
+    if min_prize is None:
+        abort(400, f"min_prize must be a whole number from 0 to {MAX_MIN_PRIZE}.")
     filters = BrowseFilters(
         q=q,
         phase=_choice("status", {str(p) for p in PUBLIC_PHASES}),
         category=_choice("category", set(CATEGORIES)),
-        min_prize=int(min_prize) if min_prize else None,
+        min_prize=min_prize or None,
         visibility=_choice("openness", {str(v) for v in SolutionVisibility}),
         sort=_choice("sort", set(SORTS)) or ("relevance" if q else "closing"),
     )

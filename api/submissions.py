@@ -20,6 +20,7 @@ from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
 from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
+from core.urls import as_uri
 from submissions.gallery import latest_versions
 from submissions.models import Submission, SubmissionVersion, TeamMember
 from submissions.visibility import can_view_submission, visible_condition
@@ -44,7 +45,7 @@ def submission_document(
         "title": shown.title,
         "summary": shown.summary,
         "body_md": shown.body_md,
-        "links": [link for link in shown.links.splitlines() if link.strip()],
+        "links": [as_uri(link.strip()) for link in shown.links.splitlines() if link.strip()],
         "status": str(submission.status),
         "version": submission.current_version,
         "content_hash": version.content_hash if version else None,

@@ -12,10 +12,17 @@ from challenges.forms import AnswerForm, QuestionForm, UpdateForm
 from challenges.models import CATEGORIES, Challenge, Phase, RulesChange
 from challenges.openness import SolutionVisibility
 from challenges.policies import can_view_challenge
-from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse, browse_query
+from challenges.search import (
+    MAX_MIN_PRIZE,
+    PUBLIC_PHASES,
+    SORTS,
+    BrowseFilters,
+    browse,
+    browse_query,
+)
 from challenges.services import get_challenge
 from core.db import db
-from core.paging import page_arg, redirect_past_end
+from core.paging import page_arg, parse_bounded, redirect_past_end
 
 
 def filters_from_args() -> BrowseFilters:
@@ -26,9 +33,7 @@ def filters_from_args() -> BrowseFilters:
         q=args.get("q", "").strip()[:200],
         phase=args.get("status", "") if args.get("status") in set(PUBLIC_PHASES) else "",
         category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-        min_prize=int(min_prize)
-        if min_prize.isascii() and min_prize.isdigit() and len(min_prize) < 12
-        else None,
+        min_prize=parse_bounded(min_prize, MAX_MIN_PRIZE, minimum=0) or None,
         visibility=args.get("openness", "")
         if args.get("openness") in set(SolutionVisibility)
         else "",

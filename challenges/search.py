@@ -19,6 +19,9 @@ SORTS = {
     "newest": "Newest",
     "purse": "Largest purse",
 }
+# The largest min_prize filter (major units): above any purse, and times 10**places it stays
+# far inside a 64-bit integer.
+MAX_MIN_PRIZE = 10**11 - 1
 PUBLIC_PHASES = [Phase.UPCOMING, Phase.OPEN, Phase.JUDGING, Phase.AWARDED, Phase.CANCELLED]
 _WORD = re.compile(r"\w+", re.UNICODE)
 # The PostgreSQL expression matches the GIN index created in the migration, word for word.

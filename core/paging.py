@@ -10,13 +10,13 @@ MAX_PAGE = 100_000  # keeps every offset (page x per_page) far inside a database
 MAX_PER_PAGE = 100
 
 
-def parse_bounded(raw: str | None, maximum: int) -> int | None:
-    """``raw`` as a whole number from 1 to ``maximum`` (ASCII digits only), else None."""
+def parse_bounded(raw: str | None, maximum: int, minimum: int = 1) -> int | None:
+    """``raw`` as a whole number from ``minimum`` to ``maximum`` (ASCII digits), else None."""
     digits = _digits(raw)
     if digits is None or len(digits) > len(str(maximum)):
         return None
     value = int(digits or "0")
-    return value if 1 <= value <= maximum else None
+    return value if minimum <= value <= maximum else None
 
 
 def _digits(raw: str | None) -> str | None:

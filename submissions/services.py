@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -122,13 +123,24 @@ def _clean(text: EntryText) -> EntryText:
     if len(links) > MAX_LINKS:
         raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
     for link in links:
-        if not link.lower().startswith(("https://", "http://")):
-            raise ValidationFailed(
-                f"Links must start with http:// or https:// ({link[:60]}).", field="links"
-            )
+        if message := _link_problem(link):
+            raise ValidationFailed(f"{message} ({link[:60]}).", field="links")
     return EntryText(
         text.title.strip(), text.summary.strip(), text.body_md.strip(), "\n".join(links)
     )
+
+
+def _link_problem(link: str) -> str | None:
+    """Why ``link`` is not a web address that a browser (and the API's URIs) can use."""
+    if not link.lower().startswith(("https://", "http://")):
+        return "Links must start with http:// or https://"
+    if any(char.isspace() or not char.isprintable() for char in link):
+        return "Links cannot contain spaces or invisible characters"
+    try:
+        host = urlsplit(link).hostname
+    except ValueError:
+        host = None
+    return None if host else "This link has no valid host name"
 
 
 def live_attachments(submission: Submission) -> list[Attachment]:

@@ -210,6 +210,25 @@ def test_links_must_be_web_addresses(entry) -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("https://example.org/my report.pdf", "spaces"),
+        ("https://exa mple.org/", "spaces"),
+        ("https://example.org/\u200bhidden", "invisible"),
+        ("https:///path-only", "no valid host"),
+        ("http://[::1/", "no valid host"),
+    ],
+)
+def test_links_must_be_usable_addresses(entry, link: str, message: str) -> None:
+    submission, _ = entry
+    bad = services.EntryText("T", "S", "B", f"https://example.org/ok\n{link}")
+    with pytest.raises(ValidationFailed, match=message):
+        services.save_entry(
+            actor=submission.owner, submission=submission, text=bad, base_version=0, submit=False
+        )
+
+
 def test_withdraw_and_reinstate_until_the_deadline(entry) -> None:
     submission, challenge = entry
     services.save_entry(
