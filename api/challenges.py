@@ -8,6 +8,7 @@ from flask import abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from api import bp
+from challenges.drafts import MAX_TAG_LENGTH, normalize_tags
 from challenges.models import CATEGORIES, Challenge
 from challenges.openness import SolutionVisibility
 from challenges.search import MAX_MIN_PRIZE, PUBLIC_PHASES, SORTS, BrowseFilters, browse
@@ -85,8 +86,12 @@ def list_challenges() -> ResponseReturnValue:
     min_prize = parse_bounded(request.args.get("min_prize", "0"), MAX_MIN_PRIZE, minimum=0)
     if min_prize is None:
         abort(400, f"min_prize must be a whole number from 0 to {MAX_MIN_PRIZE}.")
+    tag = request.args.get("tag", "")
+    if len(tag) > MAX_TAG_LENGTH:
+        abort(400, f"tag must be at most {MAX_TAG_LENGTH} characters.")
     filters = BrowseFilters(
         q=q,
+        tag=next(iter(normalize_tags(tag)), ""),
         phase=_choice("status", {str(p) for p in PUBLIC_PHASES}),
         category=_choice("category", set(CATEGORIES)),
         min_prize=min_prize or None,

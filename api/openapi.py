@@ -4,6 +4,7 @@ from typing import Any
 
 from api.openapi_common import PAGE_PARAMETERS, PROBLEM_RESPONSE
 from api.openapi_results import RESULTS_PATHS
+from challenges.drafts import MAX_TAG_LENGTH
 from challenges.models import CATEGORIES
 from challenges.search import MAX_MIN_PRIZE
 from core.inputs import MAX_ID
@@ -192,6 +193,11 @@ def openapi_document() -> dict[str, Any]:
                             },
                         ),
                         _query("category", "Category", {"type": "string", "enum": CATEGORIES}),
+                        _query(
+                            "tag",
+                            "Only challenges with this tag (case and extra spaces ignored)",
+                            {"type": "string", "maxLength": MAX_TAG_LENGTH},
+                        ),
                         _query(
                             "min_prize",
                             "Minimum purse in major units",

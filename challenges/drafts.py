@@ -18,6 +18,7 @@ from core.timefmt import is_valid_zone, window_error
 
 MAX_TIERS = 10
 MAX_TAGS = 8
+MAX_TAG_LENGTH = 30
 
 
 @dataclass
@@ -57,7 +58,7 @@ class ChallengeInput:
 def normalize_tags(text: str) -> list[str]:
     tags: list[str] = []
     for raw in text.split(","):
-        tag = " ".join(raw.strip().lower().split())[:30]
+        tag = " ".join(raw.strip().lower().split())[:MAX_TAG_LENGTH]
         if tag and tag not in tags:
             tags.append(tag)
     return tags

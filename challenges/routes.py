@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from challenges import bp, community
+from challenges.drafts import normalize_tags
 from challenges.feeds import atom_feed
 from challenges.forms import AnswerForm, QuestionForm, UpdateForm
 from challenges.models import CATEGORIES, Challenge, Phase, RulesChange
@@ -38,6 +39,7 @@ def filters_from_args() -> BrowseFilters:
         if args.get("openness") in set(SolutionVisibility)
         else "",
         sort=sort if sort in SORTS else "relevance",
+        tag=next(iter(normalize_tags(args.get("tag", ""))), ""),
     )
 
 
