@@ -7,6 +7,7 @@ from accounts.policies import is_admin, org_role
 from challenges.models import Challenge, Phase, ReviewState
 
 SPONSOR_ROLES = {OrgRole.OWNER, OrgRole.MANAGER}
+ASKING_PHASES = {Phase.UPCOMING, Phase.OPEN}
 
 
 def _signed_in(user: User | None) -> bool:
@@ -66,7 +67,7 @@ def can_ask_question(user: User | None, challenge: Challenge) -> bool:
     """Entrants and the public ask; the sponsor answers (and posts updates) instead."""
     return (
         _signed_in(user)
-        and challenge.phase() in {Phase.UPCOMING, Phase.OPEN}
+        and challenge.phase() in ASKING_PHASES
         and not is_sponsor_member(user, challenge)
     )
 

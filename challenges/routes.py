@@ -67,7 +67,13 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/challenges/<slug>")
 def show(slug: str) -> ResponseReturnValue:
-    challenge = get_challenge(slug)
+    return render_challenge_page(get_challenge(slug))
+
+
+def render_challenge_page(
+    challenge: Challenge, *, question_form: QuestionForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The challenge page; a refused question comes back in its form, with the message."""
     if not can_view_challenge(current_user, challenge):
         abort(404)
     changes = db.session.scalars(
@@ -83,11 +89,11 @@ def show(slug: str) -> ResponseReturnValue:
         updates=community.updates_for(challenge),
         rules_changes=changes,
         following=community.is_following(current_user, challenge),
-        question_form=QuestionForm(),
+        question_form=question_form or QuestionForm(),
         answer_form=AnswerForm(),
         update_form=UpdateForm(),
         funding_state=request.args.get("funding"),
-    )
+    ), status
 
 
 @bp.get("/feeds/challenges.atom")

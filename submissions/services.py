@@ -29,6 +29,7 @@ from submissions.policies import (
     can_reinstate,
     can_withdraw,
 )
+from submissions.visibility import is_team_member
 
 MAX_LINKS = 10
 
@@ -169,12 +170,17 @@ def lock_submission(submission: Submission) -> Submission:
 def _check_can_write(actor: User, submission: Submission, base_version: int) -> None:
     if not can_edit_submission(actor, submission):
         db.session.rollback()  # release the row lock before the error page renders
+    closes_at = submission.challenge.closes_at
+    if utcnow() >= closes_at and is_team_member(actor, submission):
+        # The team's own late save: a conflict the form shows with the text kept, not a 403.
+        raise Conflict(
+            f"The deadline for entries passed at {closes_at:%d %b %Y, %H:%M} UTC, so this save "
+            "was not recorded. Your text is kept below: copy it if you want to keep it."
+        )
     ensure(
         can_edit_submission(actor, submission),
         "Entries can be changed by their team before the deadline.",
     )
-    if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: this entry can no longer change.")
     if needs_reacceptance(submission):
         raise Conflict(
             "The rules changed since you accepted them. Accept the new rules to continue."

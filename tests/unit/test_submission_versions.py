@@ -164,7 +164,7 @@ def test_deadline_is_enforced_to_the_second(entry) -> None:
             actor=submission.owner, submission=submission, text=TEXT, base_version=0, submit=True
         )
     late = services.EntryText("Late", TEXT.summary, TEXT.body_md, "")
-    with frozen_time(challenge.closes_at), pytest.raises(PermissionDenied):
+    with frozen_time(challenge.closes_at), pytest.raises(Conflict, match="deadline for entries"):
         services.save_entry(
             actor=submission.owner, submission=submission, text=late, base_version=1, submit=False
         )
