@@ -29,6 +29,11 @@ def can_view_challenge(user: User | None, challenge: Challenge) -> bool:
     return is_sponsor_member(user, challenge) or is_admin(user)
 
 
+def is_sponsor_manager(user: User | None, challenge: Challenge) -> bool:
+    """An owner or manager of the sponsor: who edits the challenge while it may change."""
+    return org_role(user, challenge.organization) in SPONSOR_ROLES
+
+
 def can_edit_challenge(user: User | None, challenge: Challenge) -> bool:
     if challenge.cancelled_at is not None or challenge.awarded_at is not None:
         return False

@@ -62,3 +62,21 @@ def test_a_question_asked_after_the_deadline_keeps_the_text_and_says_why(
     assert response.status_code == 409
     assert "Questions close with the challenge" in response.text
     assert question in response.text
+
+
+def test_a_challenge_edit_sent_after_cancellation_keeps_the_text_and_says_why(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    from tests.functional.test_challenge_pages import FORM
+
+    owner = make_user("owner")
+    challenge = make_challenge(make_org("Helios", owner=owner), slug="grid", published=False)
+    auth.login(owner.email)
+    assert client.get("/challenges/grid/edit").status_code == 200  # the form is open...
+    challenge.cancelled_at = challenge.created_at  # ...when a co-owner cancels the challenge
+    db.session.commit()
+    typed = {**FORM, "description_md": "A carefully rewritten problem statement."}
+    response = client.post("/challenges/grid/edit", data=typed)
+    assert response.status_code == 409
+    assert "was cancelled" in response.text and "copy" in response.text
+    assert "A carefully rewritten problem statement." in response.text
