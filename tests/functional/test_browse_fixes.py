@@ -96,3 +96,17 @@ def test_tags_on_cards_and_the_challenge_page_link_to_the_filter(client: FlaskCl
     html = client.get("/challenges?tag=grid").text
     assert 'href="/challenges?tag=grid&amp;page=2"' not in html  # one page only
     assert 'name="tag" value="grid"' in html  # the search form keeps the tag
+
+
+def test_the_review_queue_words_deadlines_like_the_challenge_page(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    org = make_org("Helios", owner=make_user("owner"))
+    make_challenge(org, title="Future One", published=False, review_state="in_review")
+    make_challenge(
+        org, title="Past One", published=False, review_state="in_review", phase="judging"
+    )
+    auth.login(make_user("root", admin=True).email)
+    html = " ".join(re.sub(r"<[^>]+>", " ", client.get("/admin/reviews").text).split())
+    assert "In review, not yet published · closes in" in html
+    assert "deadline passed" in html and "move it before publishing" in html
