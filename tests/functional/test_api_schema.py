@@ -62,7 +62,10 @@ def test_schemathesis_finds_no_failure_with_all_checks(live_api: str, tmp_path: 
         "--no-color",
         f"--report-dir={tmp_path}",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)  # noqa: S603
+    # Run from tmp_path: schemathesis keeps a cache folder in its working directory.
+    result = subprocess.run(  # noqa: S603
+        command, capture_output=True, text=True, timeout=900, check=False, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout[-12_000:] + result.stderr[-2_000:]
     assert "No issues found" in result.stdout or " passed" in result.stdout
 
