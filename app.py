@@ -15,6 +15,7 @@ from core.config import DEFAULT_SECRET_KEY, FIXED_SETTINGS, load_config
 from core.db import db
 from core.errors import register_error_handlers
 from core.extensions import bootstrap, csrf, limiter, migrate
+from core.inputs import register_input_guards
 from core.logs import configure_logging
 from core.security import register_security_headers
 from core.templating import register_template_helpers
@@ -27,6 +28,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     app.config.update(overrides or {})
     _apply_defaults(app)
+    register_input_guards(app)  # the id converter must exist before blueprints add rules
     configure_logging(app)
 
     db.init_app(app)

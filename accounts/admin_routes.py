@@ -11,6 +11,7 @@ from accounts import admin_bp as bp
 from accounts.models import Organization, User
 from accounts.policies import can_view_admin
 from core.db import db
+from core.paging import page_arg, redirect_past_end
 
 
 def _like(q: str) -> str:
@@ -27,7 +28,7 @@ def index() -> ResponseReturnValue:
     tab = request.args.get("tab", "users")
     if tab not in {"users", "orgs"}:
         tab = "users"
-    page = request.args.get("page", 1, type=int)
+    page = page_arg()
     per_page = current_app.config["PER_PAGE"]
     if tab == "users":
         query = sa.select(User).order_by(User.created_at.desc(), User.id.desc())
@@ -51,4 +52,6 @@ def index() -> ResponseReturnValue:
                 )
             )
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template("admin/index.html", tab=tab, q=q, pagination=pagination)

@@ -1,6 +1,5 @@
 """Forms for accounts, organizations and the admin search."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from accounts.models import OrgRole
+from core.forms import FlaskForm
 from core.timefmt import all_zones
 
 HANDLE_RULE = Regexp(

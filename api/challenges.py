@@ -8,13 +8,13 @@ from flask import abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 from api import bp
+from challenges.drafts import MAX_TAG_LENGTH, normalize_tags
 from challenges.models import CATEGORIES, Challenge
 from challenges.openness import SolutionVisibility
-from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse
+from challenges.search import MAX_MIN_PRIZE, PUBLIC_PHASES, SORTS, BrowseFilters, browse
 from challenges.services import get_challenge
 from core.money import exponent
-
-MAX_PER_PAGE = 100
+from core.paging import MAX_PAGE, MAX_PER_PAGE, parse_bounded, strict_int_arg
 
 
 def _iso(value: Any) -> str | None:
@@ -78,33 +78,28 @@ def _choice(name: str, allowed: set[str]) -> str:
     return value
 
 
-def _positive_int(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-        abort(400, f"{name} must be a whole number from 1 to {maximum}.")
-    return int(raw)
-
-
 @bp.get("/challenges")
 def list_challenges() -> ResponseReturnValue:
     q = request.args.get("q", "").strip()
     if len(q) > 200:
         abort(400, "q must be at most 200 characters.")
-    min_prize = request.args.get("min_prize")
-    if min_prize is not None and (not min_prize.isdigit() or len(min_prize) > 11):
-        abort(400, "min_prize must be a whole number of major currency units.")
+    min_prize = parse_bounded(request.args.get("min_prize", "0"), MAX_MIN_PRIZE, minimum=0)
+    if min_prize is None:
+        abort(400, f"min_prize must be a whole number from 0 to {MAX_MIN_PRIZE}.")
+    tag = request.args.get("tag", "")
+    if len(tag) > MAX_TAG_LENGTH:
+        abort(400, f"tag must be at most {MAX_TAG_LENGTH} characters.")
     filters = BrowseFilters(
         q=q,
+        tag=next(iter(normalize_tags(tag)), ""),
         phase=_choice("status", {str(p) for p in PUBLIC_PHASES}),
         category=_choice("category", set(CATEGORIES)),
-        min_prize=int(min_prize) if min_prize else None,
+        min_prize=min_prize or None,
         visibility=_choice("openness", {str(v) for v in SolutionVisibility}),
         sort=_choice("sort", set(SORTS)) or ("relevance" if q else "closing"),
     )
-    page = _positive_int("page", 1, 100_000)
-    per_page = _positive_int("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
+    page = strict_int_arg("page", 1, MAX_PAGE)
+    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
     pagination = browse(filters, page=page, per_page=per_page)
     args = {k: v for k, v in request.args.items() if k not in {"page"}}
 

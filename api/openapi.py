@@ -4,6 +4,10 @@ from typing import Any
 
 from api.openapi_common import PAGE_PARAMETERS, PROBLEM_RESPONSE
 from api.openapi_results import RESULTS_PATHS
+from challenges.drafts import MAX_TAG_LENGTH
+from challenges.models import CATEGORIES
+from challenges.search import MAX_MIN_PRIZE
+from core.inputs import MAX_ID
 
 MONEY = {
     "type": "object",
@@ -136,7 +140,12 @@ SUBMISSION_PATHS = {
         "get": {
             "summary": "One entry, if the public may read it (otherwise 404, as if missing)",
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                }
             ],
             "responses": {
                 "200": {
@@ -145,6 +154,7 @@ SUBMISSION_PATHS = {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Submission"}}
                     },
                 },
+                "400": PROBLEM_RESPONSE,
                 "404": PROBLEM_RESPONSE,
             },
         }
@@ -169,7 +179,9 @@ def openapi_document() -> dict[str, Any]:
             "title": "OpenPrize API",
             "version": "1",
             "description": "Read access to public challenges, results and solutions. Errors are "
-            "RFC 9457 problem documents.",
+            "RFC 9457 problem documents: a parameter outside its documented range, or a NUL "
+            "character anywhere in the address, is a 400; an unknown address a 404; a method "
+            "other than GET (or HEAD, OPTIONS) a 405 whose Allow header lists the methods.",
         },
         "paths": {
             "/api/v1/challenges": {
@@ -185,11 +197,16 @@ def openapi_document() -> dict[str, Any]:
                                 "enum": ["upcoming", "open", "judging", "awarded", "cancelled"],
                             },
                         ),
-                        _query("category", "Category", {"type": "string"}),
+                        _query("category", "Category", {"type": "string", "enum": CATEGORIES}),
+                        _query(
+                            "tag",
+                            "Only challenges with this tag (case and extra spaces ignored)",
+                            {"type": "string", "maxLength": MAX_TAG_LENGTH},
+                        ),
                         _query(
                             "min_prize",
                             "Minimum purse in major units",
-                            {"type": "integer", "minimum": 0},
+                            {"type": "integer", "minimum": 0, "maximum": MAX_MIN_PRIZE},
                         ),
                         _query(
                             "openness",
@@ -204,12 +221,7 @@ def openapi_document() -> dict[str, Any]:
                             "Order",
                             {"type": "string", "enum": ["closing", "newest", "purse", "relevance"]},
                         ),
-                        _query("page", "Page number", {"type": "integer", "minimum": 1}),
-                        _query(
-                            "per_page",
-                            "Items per page",
-                            {"type": "integer", "minimum": 1, "maximum": 100},
-                        ),
+                        *PAGE_PARAMETERS,
                     ],
                     "responses": {
                         "200": {
@@ -258,6 +270,7 @@ def openapi_document() -> dict[str, Any]:
                                 }
                             },
                         },
+                        "400": PROBLEM_RESPONSE,
                         "404": PROBLEM_RESPONSE,
                     },
                 }

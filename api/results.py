@@ -14,10 +14,11 @@ from flask import abort, current_app, url_for
 from flask.typing import ResponseReturnValue
 
 from api import bp
-from api.challenges import MAX_PER_PAGE, _iso, _money
-from api.submissions import MAX_PAGE, _check_parameters, _strict_int
+from api.challenges import _iso, _money
+from api.submissions import _check_parameters
 from challenges.models import Challenge
 from challenges.services import get_challenge
+from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
 from judging import publication
 from judging.publication import RankedLine, Results, Winner
 
@@ -123,8 +124,8 @@ def results_document(data: Results, page: int, per_page: int) -> dict[str, Any]:
 
 def _page_parameters() -> tuple[int, int]:
     _check_parameters()
-    page = _strict_int("page", 1, MAX_PAGE)
-    per_page = _strict_int("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
+    page = strict_int_arg("page", 1, MAX_PAGE)
+    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
     return page, per_page
 
 

@@ -1,6 +1,6 @@
-"""API routes: the OpenAPI document; domain endpoints arrive with their issues."""
+"""API routes: the OpenAPI document (unknown addresses are answered by core.errors)."""
 
-from flask import abort, jsonify
+from flask import jsonify
 from flask.typing import ResponseReturnValue
 
 from api import bp
@@ -10,8 +10,3 @@ from api.openapi import openapi_document
 @bp.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
-
-
-@bp.route("/<path:unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def not_found(unknown: str) -> ResponseReturnValue:
-    abort(404, "No API endpoint at this address. See /api/v1/openapi.json.")

@@ -17,15 +17,15 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import joinedload, selectinload
 
 from api import bp
-from api.challenges import MAX_PER_PAGE
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
+from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
+from core.urls import as_uri
 from submissions.gallery import latest_versions
 from submissions.models import Submission, SubmissionVersion, TeamMember
 from submissions.visibility import authors_hidden_in, can_view_submission, visible_condition
 
-MAX_PAGE = 100_000
 LIST_PARAMETERS = {"page", "per_page"}
 NOT_VISIBLE = "There is no visible submission at this address."
 
@@ -48,7 +48,7 @@ def submission_document(
         "title": shown.title,
         "summary": shown.summary,
         "body_md": shown.body_md,
-        "links": [link for link in shown.links.splitlines() if link.strip()],
+        "links": [as_uri(link.strip()) for link in shown.links.splitlines() if link.strip()],
         "status": str(submission.status),
         "version": submission.current_version,
         "content_hash": version.content_hash if version else None,
@@ -83,15 +83,6 @@ def show_submission(submission_id: int) -> ResponseReturnValue:
     return submission_document(submission, versions.get(submission.id), hidden)
 
 
-def _strict_int(name: str, default: int, maximum: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or len(raw) > 7 or not 1 <= int(raw) <= maximum:
-        abort(400, f"{name} must be a whole number from 1 to {maximum}.")
-    return int(raw)
-
-
 def _check_parameters() -> None:
     unknown = sorted(set(request.args) - LIST_PARAMETERS)
     if unknown:
@@ -105,8 +96,8 @@ def _check_parameters() -> None:
 def list_submissions(slug: str) -> ResponseReturnValue:
     """Visible entries of a published challenge, oldest first (new entries append at the end)."""
     _check_parameters()
-    page = _strict_int("page", 1, MAX_PAGE)
-    per_page = _strict_int("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
+    page = strict_int_arg("page", 1, MAX_PAGE)
+    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
     challenge = get_challenge(slug)
     if challenge.published_at is None:
         abort(404, "There is no published challenge at this address.")

@@ -8,10 +8,12 @@ from accounts.models import User
 from challenges.models import Challenge, ChallengeUpdate, Follow, Question
 from challenges.notifications import notify_followers
 from challenges.policies import (
+    ASKING_PHASES,
     can_answer_question,
     can_ask_question,
     can_follow,
     can_post_update,
+    is_sponsor_member,
 )
 from core.db import db, utcnow
 from core.errors import Conflict, ValidationFailed, ensure
@@ -30,6 +32,13 @@ def _text(value: str, field: str, what: str) -> str:
 
 def ask_question(*, actor: User, challenge: Challenge, body: str) -> Question:
     """A signed-in user asks publicly; the asker follows the challenge to hear the answer."""
+    closed = challenge.published_at is not None and challenge.phase() not in ASKING_PHASES
+    if closed and not is_sponsor_member(actor, challenge):
+        raise Conflict(
+            "Questions close with the challenge, and this one is no longer open, so your "
+            "question was not posted. It is kept below: copy it if you want to keep it.",
+            field="body",
+        )
     ensure(can_ask_question(actor, challenge), "Questions are open while the challenge is.")
     question = Question(
         challenge_id=challenge.id, asker_id=actor.id, body=_text(body, "body", "question")

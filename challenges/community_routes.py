@@ -10,8 +10,11 @@ from accounts.forms import ConfirmForm
 from challenges import bp, community
 from challenges.forms import AnswerForm, QuestionForm, UpdateForm
 from challenges.models import Question
+from challenges.routes import render_challenge_page
 from challenges.services import get_challenge
 from core.db import db
+from core.errors import DomainError
+from core.forms import apply_error
 
 
 def _anchor(slug: str, fragment: str) -> str:
@@ -26,7 +29,13 @@ def ask(slug: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash("Write your question (up to 5,000 characters).", "danger")
         return redirect(_anchor(slug, "questions"))
-    community.ask_question(actor=current_user, challenge=challenge, body=form.body.data)
+    try:
+        community.ask_question(actor=current_user, challenge=challenge, body=form.body.data)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        apply_error(form, error)
+        return render_challenge_page(challenge, question_form=form, status=error.status)
     flash("Your question is posted. You will get an e-mail when it is answered.", "success")
     return redirect(_anchor(slug, "questions"))
 

@@ -13,11 +13,12 @@ from challenges.openness import (
     SubmissionLicense,
 )
 from core.errors import ValidationFailed
-from core.money import CURRENCIES
-from core.timefmt import is_valid_zone
+from core.money import CURRENCIES, max_purse, too_large_message
+from core.timefmt import is_valid_zone, window_error
 
 MAX_TIERS = 10
 MAX_TAGS = 8
+MAX_TAG_LENGTH = 30
 VOTING_NEEDS_PUBLIC_ENTRIES = (
     "Community voting needs solutions the public can read while voting runs: choose “Open” "
     "under “Who sees solutions”, or turn community voting off."
@@ -61,7 +62,7 @@ class ChallengeInput:
 def normalize_tags(text: str) -> list[str]:
     tags: list[str] = []
     for raw in text.split(","):
-        tag = " ".join(raw.strip().lower().split())[:30]
+        tag = " ".join(raw.strip().lower().split())[:MAX_TAG_LENGTH]
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -90,6 +91,9 @@ def validate_input(data: ChallengeInput, now: datetime) -> None:
         raise ValidationFailed(
             "Judging must end after the challenge closes.", field="judging_ends_at"
         )
+    for name in ("opens_at", "closes_at", "judging_ends_at"):
+        if message := window_error(getattr(data, name), now):
+            raise ValidationFailed(message, field=name)
     if not 1 <= data.max_team_size <= 20:
         raise ValidationFailed("Teams may have 1 to 20 members.", field="max_team_size")
     _choice(data.solution_visibility, SolutionVisibility, "solution_visibility", "visibility")
@@ -104,6 +108,8 @@ def validate_input(data: ChallengeInput, now: datetime) -> None:
         raise ValidationFailed("Add at least one prize.", field="tiers")
     if len(data.tiers) > MAX_TIERS:
         raise ValidationFailed(f"Use at most {MAX_TIERS} prizes.", field="tiers")
+    if data.purse_amount > max_purse(data.currency):
+        raise ValidationFailed(too_large_message(data.currency), field="tiers")
     for tier in data.tiers:
         if tier.amount <= 0:
             raise ValidationFailed("Every prize must be greater than zero.", field="tiers")

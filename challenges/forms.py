@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from challenges.drafts import MAX_TIERS, ChallengeInput, TierInput, normalize_tags
 from challenges.models import CATEGORIES, Challenge
 from challenges.openness import DIMENSIONS, EXPLANATIONS
+from core.forms import FlaskForm
 from core.money import CURRENCIES, input_value, parse_amount
 from core.timefmt import all_zones, local_to_utc, utc_to_local
 

@@ -139,6 +139,10 @@ class Challenge(db.Model):
         return max(self.purse_amount - self.funded_amount, 0)
 
     @property
+    def deadline_passed(self) -> bool:
+        return utcnow() >= self.closes_at
+
+    @property
     def tag_list(self) -> list[str]:
         return [tag for tag in self.tags.split(",") if tag]
 

@@ -7,6 +7,7 @@ from accounts.policies import is_admin, org_role
 from challenges.models import Challenge, Phase, ReviewState
 
 SPONSOR_ROLES = {OrgRole.OWNER, OrgRole.MANAGER}
+ASKING_PHASES = {Phase.UPCOMING, Phase.OPEN}
 
 
 def _signed_in(user: User | None) -> bool:
@@ -26,6 +27,11 @@ def can_view_challenge(user: User | None, challenge: Challenge) -> bool:
     if challenge.published_at is not None:
         return True
     return is_sponsor_member(user, challenge) or is_admin(user)
+
+
+def is_sponsor_manager(user: User | None, challenge: Challenge) -> bool:
+    """An owner or manager of the sponsor: who edits the challenge while it may change."""
+    return org_role(user, challenge.organization) in SPONSOR_ROLES
 
 
 def can_edit_challenge(user: User | None, challenge: Challenge) -> bool:
@@ -66,7 +72,7 @@ def can_ask_question(user: User | None, challenge: Challenge) -> bool:
     """Entrants and the public ask; the sponsor answers (and posts updates) instead."""
     return (
         _signed_in(user)
-        and challenge.phase() in {Phase.UPCOMING, Phase.OPEN}
+        and challenge.phase() in ASKING_PHASES
         and not is_sponsor_member(user, challenge)
     )
 

@@ -7,14 +7,23 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from challenges import bp, community
+from challenges.drafts import normalize_tags
 from challenges.feeds import atom_feed
 from challenges.forms import AnswerForm, QuestionForm, UpdateForm
 from challenges.models import CATEGORIES, Challenge, Phase, RulesChange
 from challenges.openness import SolutionVisibility
 from challenges.policies import can_view_challenge
-from challenges.search import PUBLIC_PHASES, SORTS, BrowseFilters, browse, browse_query
+from challenges.search import (
+    MAX_MIN_PRIZE,
+    PUBLIC_PHASES,
+    SORTS,
+    BrowseFilters,
+    browse,
+    browse_query,
+)
 from challenges.services import get_challenge
 from core.db import db
+from core.paging import page_arg, parse_bounded, redirect_past_end
 
 
 def filters_from_args() -> BrowseFilters:
@@ -25,11 +34,12 @@ def filters_from_args() -> BrowseFilters:
         q=args.get("q", "").strip()[:200],
         phase=args.get("status", "") if args.get("status") in set(PUBLIC_PHASES) else "",
         category=args.get("category", "") if args.get("category") in CATEGORIES else "",
-        min_prize=int(min_prize) if min_prize.isdigit() and len(min_prize) < 12 else None,
+        min_prize=parse_bounded(min_prize, MAX_MIN_PRIZE, minimum=0) or None,
         visibility=args.get("openness", "")
         if args.get("openness") in set(SolutionVisibility)
         else "",
         sort=sort if sort in SORTS else "relevance",
+        tag=next(iter(normalize_tags(args.get("tag", ""))), ""),
     )
 
 
@@ -42,8 +52,9 @@ def home() -> ResponseReturnValue:
 @bp.get("/challenges")
 def index() -> ResponseReturnValue:
     filters = filters_from_args()
-    page = request.args.get("page", 1, type=int)
-    pagination = browse(filters, page=max(page, 1), per_page=current_app.config["PER_PAGE"])
+    pagination = browse(filters, page=page_arg(), per_page=current_app.config["PER_PAGE"])
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template(
         "challenges/index.html",
         pagination=pagination,
@@ -56,7 +67,13 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/challenges/<slug>")
 def show(slug: str) -> ResponseReturnValue:
-    challenge = get_challenge(slug)
+    return render_challenge_page(get_challenge(slug))
+
+
+def render_challenge_page(
+    challenge: Challenge, *, question_form: QuestionForm | None = None, status: int = 200
+) -> ResponseReturnValue:
+    """The challenge page; a refused question comes back in its form, with the message."""
     if not can_view_challenge(current_user, challenge):
         abort(404)
     changes = db.session.scalars(
@@ -72,11 +89,11 @@ def show(slug: str) -> ResponseReturnValue:
         updates=community.updates_for(challenge),
         rules_changes=changes,
         following=community.is_following(current_user, challenge),
-        question_form=QuestionForm(),
+        question_form=question_form or QuestionForm(),
         answer_form=AnswerForm(),
         update_form=UpdateForm(),
         funding_state=request.args.get("funding"),
-    )
+    ), status
 
 
 @bp.get("/feeds/challenges.atom")

@@ -1,4 +1,8 @@
-"""Browsing and full-text search of published challenges (SQLite FTS5 or PostgreSQL tsvector)."""
+"""Browsing and full-text search of published challenges (SQLite FTS5 or PostgreSQL tsvector).
+
+The search structures (migrations d72cacec9d0f) index title, summary, problem, tags and the
+sponsor's name, kept current by database triggers.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +23,11 @@ SORTS = {
     "newest": "Newest",
     "purse": "Largest purse",
 }
+# The largest min_prize filter (major units): above any purse, and times 10**places it stays
+# far inside a 64-bit integer.
+MAX_MIN_PRIZE = 10**11 - 1
 PUBLIC_PHASES = [Phase.UPCOMING, Phase.OPEN, Phase.JUDGING, Phase.AWARDED, Phase.CANCELLED]
 _WORD = re.compile(r"\w+", re.UNICODE)
-# The PostgreSQL expression matches the GIN index created in the migration, word for word.
-PG_DOCUMENT = (
-    "to_tsvector('english', coalesce(challenges.title, '') || ' ' || "
-    "coalesce(challenges.summary, '') || ' ' || coalesce(challenges.description_md, '') || ' ' || "
-    "coalesce(challenges.tags, ''))"
-)
 
 
 @dataclass
@@ -38,6 +39,7 @@ class BrowseFilters:
     visibility: str = ""
     org_id: int | None = None
     sort: str = "closing"
+    tag: str = ""  # one tag as normalize_tags writes it: lower case, single spaces
 
 
 def _phase_condition(phase: str) -> sa.ColumnElement[bool]:
@@ -62,6 +64,13 @@ def _min_prize_condition(min_prize: int) -> sa.ColumnElement[bool]:
             for places, codes in by_exponent.items()
         ]
     )
+
+
+def _tag_condition(tag: str) -> sa.ColumnElement[bool]:
+    """Challenges whose comma-separated tags include ``tag`` exactly (not as a part)."""
+    escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    listed = sa.literal(",").concat(Challenge.tags).concat(",")
+    return listed.like(f"%,{escaped},%", escape="\\")
 
 
 def fts_query(text: str) -> str:
@@ -101,6 +110,8 @@ def _filtered(filters: BrowseFilters) -> tuple[sa.Select, sa.ColumnElement | Non
         query = query.where(Challenge.org_id == filters.org_id)
     if filters.min_prize:
         query = query.where(_min_prize_condition(filters.min_prize))
+    if filters.tag:
+        query = query.where(_tag_condition(filters.tag))
     if filters.q.strip():
         return _search(query, filters.q.strip(), db.session.get_bind().dialect.name)
     return query, None

@@ -24,6 +24,7 @@ from challenges.policies import (
     can_edit_challenge,
     can_review_challenge,
     can_submit_for_review,
+    is_sponsor_manager,
 )
 from challenges.signals import challenge_cancelled
 from core.db import db, utcnow
@@ -97,6 +98,7 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
     changes to rules, eligibility, deadlines, team size or prizes need a change note; they raise
     ``rules_version``, are logged, and followers are told.
     """
+    _refuse_edit_after_the_end(actor, challenge)
     ensure(can_edit_challenge(actor, challenge), "You cannot edit this challenge.")
     now = utcnow()
     validate_input(data, now)
@@ -138,6 +140,23 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
             f"The sponsor changed the {', '.join(changed)}.\n\n{data.change_note.strip()}",
         )
     return challenge
+
+
+def _refuse_edit_after_the_end(actor: User, challenge: Challenge) -> None:
+    """The sponsor's edit of a challenge cancelled or decided meanwhile (another tab, a
+    co-owner): a conflict the form shows with the text kept, rather than a bare 403."""
+    if not is_sponsor_manager(actor, challenge):
+        return
+    if challenge.cancelled_at is not None:
+        what = "was cancelled"
+    elif challenge.awarded_at is not None:
+        what = "has its results decided"
+    else:
+        return
+    raise Conflict(
+        f"This challenge {what} since you opened the form, so it can no longer be edited and "
+        "nothing was saved. Your text is kept below: copy it if you want to keep it."
+    )
 
 
 def _apply_fields(challenge: Challenge, data: ChallengeInput, names: tuple[str, ...]) -> None:

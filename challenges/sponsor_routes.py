@@ -12,7 +12,12 @@ from accounts.policies import can_view_admin
 from challenges import bp, services
 from challenges.forms import CancelForm, ChallengeForm, ReviewForm, form_data_for, form_to_input
 from challenges.models import Challenge
-from challenges.policies import can_cancel_challenge, can_create_challenge, can_edit_challenge
+from challenges.policies import (
+    can_cancel_challenge,
+    can_create_challenge,
+    can_edit_challenge,
+    is_sponsor_manager,
+)
 from core.errors import DomainError
 from core.forms import apply_error
 from core.timefmt import viewer_zone
@@ -29,9 +34,12 @@ def _sponsor_orgs() -> list:
 def _render_form(
     form: ChallengeForm, challenge: Challenge | None, orgs: list, org=None
 ) -> ResponseReturnValue:
+    # A conflict (the challenge ended meanwhile) is a 409; any other message a 422.
+    conflict = getattr(form, "conflict", False)
+    invalid = form.errors or any(row.form.errors for row in form.tiers)
     return render_template(
         "challenges/form.html", form=form, challenge=challenge, orgs=orgs, org=org
-    ), 422 if form.errors or any(row.form.errors for row in form.tiers) else 200
+    ), 409 if conflict else (422 if invalid else 200)
 
 
 def _save(form: ChallengeForm, save) -> Challenge | None:
@@ -45,6 +53,7 @@ def _save(form: ChallengeForm, save) -> Challenge | None:
     except DomainError as error:
         if error.status == 403:
             raise
+        form.conflict = error.status == 409
         if error.field in {"tiers"}:
             form.form_errors.append(error.message)
         else:
@@ -82,7 +91,10 @@ def new() -> ResponseReturnValue:
 @login_required
 def edit(slug: str) -> ResponseReturnValue:
     challenge = services.get_challenge(slug)
-    if not can_edit_challenge(current_user, challenge):
+    # A sponsor's POST to a challenge that ended meanwhile reaches the service, which says why
+    # (the form keeps the text); anyone else gets a 403 either way.
+    sponsor_post = request.method == "POST" and is_sponsor_manager(current_user, challenge)
+    if not (can_edit_challenge(current_user, challenge) or sponsor_post):
         abort(403)
     form = (
         ChallengeForm(data=form_data_for(challenge)) if request.method == "GET" else ChallengeForm()

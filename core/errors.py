@@ -62,6 +62,11 @@ ERROR_TITLES = {
 }
 
 
+# Routing answers unknown API addresses and wrong methods itself (404, or 405 with Allow): no
+# catch-all route, which would turn every wrong method into a 404 and claim every method in Allow.
+API_NOT_FOUND = "No API endpoint at this address. See /api/v1/openapi.json."
+
+
 def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
@@ -93,6 +98,8 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         detail = error.description or ERROR_TITLES.get(error.code, "")
+        if error.code == 404 and request.url_rule is None and wants_problem_json():
+            detail = API_NOT_FOUND
         if error.code == 429:
             detail = "Too many attempts. Please wait a few minutes and try again."
         rendered, status = _render(error.code, detail)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 # code -> (symbol, number of decimals); the short list sponsors may choose from.
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -14,32 +15,52 @@ CURRENCIES: dict[str, tuple[str, int]] = {
     "CHF": ("CHF ", 2),
     "JPY": ("¥", 0),
 }
-MAX_AMOUNT_MINOR = 10**12  # 10 billion major units: far above any prize, far below 2**63
+# The largest purse a challenge may offer (all its prizes together), in major units: far above
+# any real prize, and a typo such as one zero too many stays visible as an error.
+MAX_PURSE_MAJOR = {"JPY": 10_000_000_000}
+DEFAULT_MAX_PURSE_MAJOR = 100_000_000
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+PLAIN_DIGITS = "Enter an amount in plain digits, such as 25000 or 25,000.50."
 
 
 def exponent(currency: str) -> int:
     return CURRENCIES[currency.upper()][1]
 
 
+def max_purse(currency: str) -> int:
+    """The most a challenge's prizes may add up to, in minor units of ``currency``."""
+    major = MAX_PURSE_MAJOR.get(currency.upper(), DEFAULT_MAX_PURSE_MAJOR)
+    return major * 10 ** exponent(currency)
+
+
+def too_large_message(currency: str) -> str:
+    return f"A challenge's prizes total at most {format_amount(max_purse(currency), currency)}."
+
+
 def parse_amount(text: str, currency: str) -> int:
-    """``"50,000.50"`` in USD -> ``5000050``; raises ``ValueError`` with a readable message."""
-    cleaned = (text or "").strip().replace(",", "").replace("_", "").replace(" ", "")
+    """``"50,000.50"`` in USD -> ``5000050``; raises ``ValueError`` with a readable message.
+
+    Only ASCII digits, with an optional decimal point and thousands separators (commas or
+    spaces): no exponent ("1e9"), no other scripts' digits, no signs.
+    """
+    cleaned = (text or "").strip().replace(",", "").replace(" ", "")
     for symbol, _ in CURRENCIES.values():
         cleaned = cleaned.removeprefix(symbol.strip())
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as error:
-        raise ValueError("Enter an amount such as 25000 or 25000.50.") from error
-    if not value.is_finite():
+    if cleaned.startswith("-") and _PLAIN.fullmatch(cleaned[1:]):
+        raise ValueError("Amounts must be greater than zero.")
+    if not cleaned:
         raise ValueError("Enter an amount such as 25000 or 25000.50.")
+    if not cleaned.isascii() or not _PLAIN.fullmatch(cleaned):
+        raise ValueError(PLAIN_DIGITS)
+    value = Decimal(cleaned)
     places = exponent(currency)
     minor = value.scaleb(places)
     if minor != minor.to_integral_value():
         raise ValueError(f"{currency} amounts have at most {places} decimal places.")
     if minor <= 0:
         raise ValueError("Amounts must be greater than zero.")
-    if minor > MAX_AMOUNT_MINOR:
-        raise ValueError("That amount is too large.")
+    if minor > max_purse(currency):
+        raise ValueError(too_large_message(currency))
     return int(minor)
 
 

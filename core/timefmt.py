@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -12,6 +12,10 @@ from flask_login import current_user
 from core.text import plural
 
 TZ_COOKIE = "tz"
+# Dates people may enter: far enough back for a challenge that already opened, far enough ahead
+# for any real deadline, and far from the ends of ``datetime`` (where zone arithmetic overflows).
+WINDOW_PAST = timedelta(days=366)
+WINDOW_FUTURE = timedelta(days=10 * 366)
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +42,17 @@ def viewer_zone() -> ZoneInfo:
     return zone
 
 
+def window_error(value: datetime, now: datetime) -> str | None:
+    """Why ``value`` (aware) is not a date people may enter, or None when it is."""
+    earliest, latest = now - WINDOW_PAST, now + WINDOW_FUTURE
+    if earliest <= value <= latest:
+        return None
+    return (
+        f"Choose a date between {earliest:%d %b %Y} and {latest:%d %b %Y} (at most a year "
+        "back and ten years ahead)."
+    )
+
+
 def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
     """``21 Nov 2026, 22:00 CET (Europe/Berlin)``-style text in the viewer's zone."""
     if value is None:
@@ -45,14 +60,19 @@ def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str
     zone = viewer_zone()
     local = to_viewer_zone(value)
     label = local.tzname() or zone.key
-    suffix = label if zone.key in {"UTC", label} else f"{label} ({zone.key})"
+    suffix = label if local.tzinfo is UTC or zone.key in {"UTC", label} else f"{label} ({zone.key})"
     return f"{local.strftime(fmt)} {suffix}"
 
 
 def to_viewer_zone(value: datetime) -> datetime:
+    """``value`` in the viewer's zone; in UTC when that would leave the years ``datetime`` holds
+    (a stored year 1 or 9999 must not break a page)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(viewer_zone())
+    try:
+        return value.astimezone(viewer_zone())
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def format_date(value: datetime | None) -> str:
@@ -63,15 +83,21 @@ def local_to_utc(naive: datetime, zone_name: str) -> datetime:
     """A wall-clock time entered in ``zone_name`` as aware UTC (DST gaps resolve forward)."""
     zone = ZoneInfo(zone_name)
     aware = naive.replace(tzinfo=zone)
-    round_trip = aware.astimezone(UTC).astimezone(zone)
-    if round_trip.replace(tzinfo=None) != naive:  # inside a DST gap: take the later offset
-        aware = naive.replace(tzinfo=zone, fold=1)
-    return aware.astimezone(UTC)
+    try:
+        round_trip = aware.astimezone(UTC).astimezone(zone)
+        if round_trip.replace(tzinfo=None) != naive:  # inside a DST gap: take the later offset
+            aware = naive.replace(tzinfo=zone, fold=1)
+        return aware.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999: the nearest UTC instant, which window_error refuses
+        return naive.replace(tzinfo=UTC)
 
 
 def utc_to_local(value: datetime, zone_name: str) -> datetime:
     """Aware UTC to naive wall-clock time in ``zone_name`` (for editing forms)."""
-    return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+    try:
+        return value.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
+    except OverflowError:
+        return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def relative(value: datetime, now: datetime | None = None) -> str:

@@ -1,8 +1,13 @@
-"""Absolute URLs for links in e-mails, inside or outside a request."""
+"""Absolute URLs for links in e-mails, inside or outside a request; user links as URIs."""
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app, has_request_context, url_for
+from werkzeug.urls import iri_to_uri
+
+# RFC 3986 reserved characters and "%" (already-encoded text stays as it is).
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~"
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -11,6 +16,17 @@ def external_url(endpoint: str, **values: Any) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
         return url_for(endpoint, _external=True, **values)
+
+
+def as_uri(link: str) -> str:
+    """A link a person typed as a valid URI: non-ASCII percent-encoded (the host in IDNA), and
+    whatever else a URI may not hold (spaces, quotes, braces) percent-encoded too."""
+    try:
+        uri = iri_to_uri(link)
+    except ValueError:  # an unparsable host such as "[::1": keep it all as one encoded host
+        scheme, _, rest = link.partition("://")
+        return f"{scheme}://{quote(rest, safe='')}"
+    return quote(uri, safe=_URI_SAFE)
 
 
 def safe_next_url(target: str | None) -> str | None:

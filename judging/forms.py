@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from core.forms import FlaskForm
 from judging.models import (
     MAX_COMMUNITY_WEIGHT,
     MAX_K,

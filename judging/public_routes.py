@@ -4,22 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from accounts.policies import is_admin
 from challenges.policies import can_view_challenge, is_sponsor_member
 from challenges.services import get_challenge
+from core.paging import page_arg, redirect_past_end
 from judging import bp, publication
 from judging.feedback import entry_results
 
-MAX_PAGE = 100_000  # keeps the offset within a database integer
 NO_RESULTS = "There are no published results at this address."
-
-
-def _page() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
 
 
 @bp.get("/challenges/<slug>/results")
@@ -34,7 +30,9 @@ def results(slug: str) -> ResponseReturnValue:
         return render_template("judging/results.html", challenge=challenge, results=None)
     ranked, columns = None, []
     if data.scores_public:  # otherwise the public sees the winners only
-        ranked = publication.ranked_page(data.snapshot, current_user, _page())
+        ranked = publication.ranked_page(data.snapshot, current_user, page_arg())
+        if (past_end := redirect_past_end(ranked)) is not None:
+            return past_end
         columns = publication.criterion_columns(challenge, ranked.items)
     return render_template(
         "judging/results.html", challenge=challenge, results=data, ranked=ranked, columns=columns
@@ -43,9 +41,10 @@ def results(slug: str) -> ResponseReturnValue:
 
 @bp.get("/winners")
 def winners() -> ResponseReturnValue:
-    return render_template(
-        "judging/winners.html", pagination=publication.winners_page(current_user, _page())
-    )
+    pagination = publication.winners_page(current_user, page_arg())
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
+    return render_template("judging/winners.html", pagination=pagination)
 
 
 # Jinja globals this module offers templates; judging/templating.py merges them.

@@ -18,6 +18,7 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error
+from core.paging import page_arg, redirect_past_end
 from core.text import plural
 from judging import awards, bp
 from judging.forms import DeclineAwardsForm, ResultsDecisionForm, results_form_for
@@ -125,16 +126,17 @@ def _review_page(
     open_ = open_ and latest.id == snapshot.id and challenge.awarded_at is None
     stale = open_ and is_stale(snapshot)
     decide = open_ and not stale and can_decide_results(current_user, challenge)
-    page = max(request.args.get("page", 1, type=int), 1)
     rows = db.paginate(
         sa.select(ResultRow)
         .where(ResultRow.snapshot_id == snapshot.id)
         .order_by(ResultRow.rank)
         .options(sa.orm.joinedload(ResultRow.submission)),
-        page=page,
+        page=page_arg(),
         per_page=PER_PAGE,
         error_out=False,
     )
+    if (past_end := redirect_past_end(rows)) is not None:
+        return past_end
     counts = db.session.execute(
         sa.select(
             sa.func.count().filter(ResultRow.passes.is_(True)),

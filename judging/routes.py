@@ -13,6 +13,7 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error
+from core.paging import page_arg, redirect_past_end
 from judging import bp, services
 from judging.assigning import active_judges, get_assignment
 from judging.auto_assign import assign_when_due, assigned_automatically
@@ -52,7 +53,7 @@ def _rubric_form(challenge: Challenge) -> RubricForm:
 def _listing() -> dict[str, int | None]:
     """The dashboard's page and filter of entries from the query string, as ``url_for``
     arguments (defaults left out)."""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     return {
         "page": page if page > 1 else None,
         "open": 1 if request.args.get("open") == "1" else None,
@@ -86,6 +87,8 @@ def _page(
         abort(403, "The judging dashboard is for the sponsor's owners and managers.")
     listing = _listing()
     data = overview(challenge, listing["page"] or 1, open_only=bool(listing["open"]))
+    if (past_end := redirect_past_end(data.pages)) is not None:
+        return past_end
     return render_template(
         "judging/dashboard.html",
         challenge=challenge,

@@ -7,12 +7,12 @@ import logging
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
 from core.db import db
 from core.errors import DomainError
+from core.forms import FlaskForm
 from payments import bp, connect
 from payments.connect_models import COUNTRIES, ConnectedAccount, PayoutState
 from payments.gateway import gateway

@@ -10,6 +10,7 @@ from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
+from core.paging import page_arg, redirect_past_end
 from payments import bp, ledger, payout_admin
 from payments.payout_admin import FILTER_WORDS, PayoutFilter
 from payments.policies import can_manage_payouts, can_view_ledger
@@ -23,10 +24,12 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
         abort(403)
     pagination = db.paginate(
         ledger.entries_query(challenge),
-        page=request.args.get("page", 1, type=int),
+        page=page_arg(),
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template(
         "payments/ledger.html",
         challenge=challenge,
@@ -50,9 +53,9 @@ def admin_payouts() -> ResponseReturnValue:
         which = PayoutFilter(request.args.get("status", first))
     except ValueError:
         which = PayoutFilter.FAILED
-    pagination = payout_admin.page_of_payouts(
-        which, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
-    )
+    pagination = payout_admin.page_of_payouts(which, page_arg(), current_app.config["PER_PAGE"])
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template(
         "payments/admin_payouts.html",
         which=which,

@@ -16,13 +16,13 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from accounts.forms import ConfirmForm
 from core.db import db
 from core.errors import DomainError
+from core.forms import FlaskForm
 from core.storage import storage
 from submissions import attachments, bp, services
 from submissions.models import Attachment, Submission, SubmissionStatus

@@ -1,8 +1,9 @@
 """Forms for entering a challenge and writing an entry."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from core.forms import FlaskForm
 
 
 class EnterForm(FlaskForm):

@@ -7,18 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from challenges.openness import SubmissionLicense
+from core.paging import page_arg, redirect_past_end
 from submissions import bp, gallery
-
-MAX_PAGE = 100_000  # keeps the offset within a database integer
 
 
 @bp.get("/solutions")
 def solutions() -> ResponseReturnValue:
     filters = gallery.clean_filters(request.args)
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
     pagination = gallery.gallery(
-        current_user, filters, page=page, per_page=current_app.config["PER_PAGE"]
+        current_user, filters, page=page_arg(), per_page=current_app.config["PER_PAGE"]
     )
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
     return render_template(
         "submissions/solutions.html",
         count_cap=gallery.COUNT_CAP,

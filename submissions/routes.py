@@ -84,6 +84,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
     form = EntryForm(obj=submission)
     if not form.is_submitted():
         form.base_version.data = submission.current_version
+    status = 200
     if form.validate_on_submit():
         text = services.EntryText(
             title=form.title.data or "",
@@ -104,6 +105,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
                 raise
             db.session.rollback()
             apply_error(form, error)
+            status = error.status
         else:
             if version is None:
                 flash(
@@ -128,7 +130,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
         attachments=services.live_attachments(submission),
         needs_reacceptance=services.needs_reacceptance(submission),
         confirm_form=ConfirmForm(),
-    ), 409 if any("another tab" in e for e in form.form_errors) else (422 if form.errors else 200)
+    ), status if status != 200 else (422 if form.errors else 200)
 
 
 @bp.get("/submissions/<int:submission_id>/versions/<int:number>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -28,6 +29,7 @@ from submissions.policies import (
     can_reinstate,
     can_withdraw,
 )
+from submissions.visibility import is_team_member
 
 MAX_LINKS = 10
 
@@ -122,13 +124,24 @@ def _clean(text: EntryText) -> EntryText:
     if len(links) > MAX_LINKS:
         raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
     for link in links:
-        if not link.lower().startswith(("https://", "http://")):
-            raise ValidationFailed(
-                f"Links must start with http:// or https:// ({link[:60]}).", field="links"
-            )
+        if message := _link_problem(link):
+            raise ValidationFailed(f"{message} ({link[:60]}).", field="links")
     return EntryText(
         text.title.strip(), text.summary.strip(), text.body_md.strip(), "\n".join(links)
     )
+
+
+def _link_problem(link: str) -> str | None:
+    """Why ``link`` is not a web address that a browser (and the API's URIs) can use."""
+    if not link.lower().startswith(("https://", "http://")):
+        return "Links must start with http:// or https://"
+    if any(char.isspace() or not char.isprintable() for char in link):
+        return "Links cannot contain spaces or invisible characters"
+    try:
+        host = urlsplit(link).hostname
+    except ValueError:
+        host = None
+    return None if host else "This link has no valid host name"
 
 
 def live_attachments(submission: Submission) -> list[Attachment]:
@@ -157,12 +170,17 @@ def lock_submission(submission: Submission) -> Submission:
 def _check_can_write(actor: User, submission: Submission, base_version: int) -> None:
     if not can_edit_submission(actor, submission):
         db.session.rollback()  # release the row lock before the error page renders
+    closes_at = submission.challenge.closes_at
+    if utcnow() >= closes_at and is_team_member(actor, submission):
+        # The team's own late save: a conflict the form shows with the text kept, not a 403.
+        raise Conflict(
+            f"The deadline for entries passed at {closes_at:%d %b %Y, %H:%M} UTC, so this save "
+            "was not recorded. Your text is kept below: copy it if you want to keep it."
+        )
     ensure(
         can_edit_submission(actor, submission),
         "Entries can be changed by their team before the deadline.",
     )
-    if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: this entry can no longer change.")
     if needs_reacceptance(submission):
         raise Conflict(
             "The rules changed since you accepted them. Accept the new rules to continue."

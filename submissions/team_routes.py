@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -19,6 +18,7 @@ from accounts.models import User
 from core.db import db
 from core.errors import DomainError, ValidationFailed
 from core.extensions import limiter
+from core.forms import FlaskForm
 from submissions import bp, lineage, services, teams
 from submissions.models import InviteStatus, Submission, TeamInvite, TeamMember, TeamRole
 from submissions.visibility import can_view_submission, is_team_member

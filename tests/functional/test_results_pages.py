@@ -174,7 +174,8 @@ def test_the_ranked_table_shows_fifty_entries_per_page(client: FlaskClient) -> N
     second = client.get(RESULTS + "?page=2").text
     assert second.count("<tr>") == 10 + 1
     assert "Filler 50<" in second and "Filler 59<" in second and "Filler 49<" not in second
-    assert client.get(RESULTS + "?page=9").status_code == 200  # past the end: an empty page
+    past_end = client.get(RESULTS + "?page=9")  # past the end: the last page, saying why
+    assert past_end.status_code == 302 and past_end.headers["Location"] == RESULTS + "?page=2"
 
 
 def test_results_queries_do_not_grow_with_ranked_rows(web_app: Flask, client: FlaskClient) -> None:

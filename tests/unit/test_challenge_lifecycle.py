@@ -319,5 +319,9 @@ def test_cancelled_or_awarded_challenges_cannot_be_edited(sponsor) -> None:
     owner, org = sponsor
     for phase in ("cancelled", "awarded"):
         challenge = make_challenge(org, phase=phase)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Conflict, match="can no longer be edited"):
             services.update_challenge(actor=owner, challenge=challenge, data=_same_as(challenge))
+        with pytest.raises(PermissionDenied):
+            services.update_challenge(
+                actor=make_user(f"stranger-{phase}"), challenge=challenge, data=_same_as(challenge)
+            )

@@ -30,12 +30,28 @@ def test_amounts_parse_to_exact_minor_units(text: str, currency: str, minor: int
         ("", "Enter an amount"),
         ("NaN", "Enter an amount"),
         ("Infinity", "Enter an amount"),
-        ("1e30", "too large"),
+        ("1e30", "plain digits"),
+        ("1e9", "plain digits"),
+        ("1E3", "plain digits"),
+        ("\uff11\uff10\uff10\uff10", "plain digits"),  # full-width 1000
+        ("\u0665\u0660", "plain digits"),  # Arabic-Indic 50
+        ("0x10", "plain digits"),
+        ("1.", "plain digits"),
+        (".5", "plain digits"),
+        ("1 000 000 000 000", r"at most \$100,000,000"),
+        ("100000000.01", r"at most \$100,000,000"),
     ],
 )
 def test_bad_amounts_are_refused_with_a_reason(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_amount(text, "USD")
+
+
+def test_the_largest_prize_is_the_per_challenge_maximum() -> None:
+    assert parse_amount("100,000,000", "USD") == 10_000_000_000
+    assert parse_amount("10,000,000,000", "JPY") == 10_000_000_000
+    with pytest.raises(ValueError, match="at most ¥10,000,000,000"):
+        parse_amount("10,000,000,001", "JPY")
 
 
 def test_yen_has_no_decimals() -> None:

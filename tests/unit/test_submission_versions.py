@@ -164,7 +164,7 @@ def test_deadline_is_enforced_to_the_second(entry) -> None:
             actor=submission.owner, submission=submission, text=TEXT, base_version=0, submit=True
         )
     late = services.EntryText("Late", TEXT.summary, TEXT.body_md, "")
-    with frozen_time(challenge.closes_at), pytest.raises(PermissionDenied):
+    with frozen_time(challenge.closes_at), pytest.raises(Conflict, match="deadline for entries"):
         services.save_entry(
             actor=submission.owner, submission=submission, text=late, base_version=1, submit=False
         )
@@ -205,6 +205,25 @@ def test_links_must_be_web_addresses(entry) -> None:
     submission, _ = entry
     bad = services.EntryText("T", "S", "B", "javascript:alert(1)")
     with pytest.raises(ValidationFailed, match="http"):
+        services.save_entry(
+            actor=submission.owner, submission=submission, text=bad, base_version=0, submit=False
+        )
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        ("https://example.org/my report.pdf", "spaces"),
+        ("https://exa mple.org/", "spaces"),
+        ("https://example.org/\u200bhidden", "invisible"),
+        ("https:///path-only", "no valid host"),
+        ("http://[::1/", "no valid host"),
+    ],
+)
+def test_links_must_be_usable_addresses(entry, link: str, message: str) -> None:
+    submission, _ = entry
+    bad = services.EntryText("T", "S", "B", f"https://example.org/ok\n{link}")
+    with pytest.raises(ValidationFailed, match=message):
         services.save_entry(
             actor=submission.owner, submission=submission, text=bad, base_version=0, submit=False
         )
