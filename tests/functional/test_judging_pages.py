@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
@@ -179,3 +180,16 @@ def test_the_entry_page_does_not_name_the_team_to_a_blind_judge(
     page = client.get(f"/submissions/{assignment.submission_id}")
     assert page.status_code == 200 and "Entry 1" in page.text
     assert "solver1" not in page.text.lower()
+
+
+@pytest.mark.parametrize("score", ["nan", "NaN", "inf", "-Infinity", "1e400"])
+def test_a_passing_score_that_is_not_a_number_is_refused_on_the_form(
+    client: FlaskClient, auth: AuthActions, score: str
+) -> None:
+    owner = make_user("owner")
+    make_challenge(make_org("Helios", owner=owner, slug="helios"), slug="grid", phase="upcoming")
+    auth.login(owner.email)
+    data = {**_criterion_rows([("Impact", "3")]), "k": "2", "passing_score": score, "save": "1"}
+    refused = client.post("/challenges/grid/judging/rubric", data=data)
+    assert refused.status_code == 422 and "Number must be between 0 and 100." in refused.text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Criterion)) == 0

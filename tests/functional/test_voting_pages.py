@@ -249,6 +249,24 @@ def test_the_sponsor_saves_people_s_choice_settings_and_bad_weights_are_refused(
     assert f'<option selected value="{tier.id}">' in page
 
 
+@pytest.mark.parametrize("weight", ["nan", "inf", "1e400"])
+def test_a_community_weight_that_is_not_a_number_is_refused(
+    client: FlaskClient, auth: AuthActions, weight: str
+) -> None:
+    world = voting_world()
+    tier = world.challenge.prize_tiers[1]
+    auth.login(world.owner.email)
+    refused = client.post(
+        "/challenges/grid/judging/community",
+        data={"peoples_choice_tier": str(tier.id), "community_weight": weight},
+        follow_redirects=True,
+    )
+    assert refused.status_code == 200 and "between 0 and 0.3" in refused.text
+    db.session.expire_all()
+    kept = db.session.get(JudgingSettings, world.challenge.id)
+    assert (kept.peoples_choice_tier_id, kept.community_weight) == (None, 0)
+
+
 def test_platform_admins_see_the_community_settings_read_only(
     client: FlaskClient, auth: AuthActions
 ) -> None:
