@@ -97,8 +97,24 @@ def decline(judge_id: int) -> ResponseReturnValue:
     return redirect(url_for("judging.my_assignments"))
 
 
+def _refused(
+    assignment: Assignment, form: ReviewForm | ScreeningForm, error: DomainError
+) -> ResponseReturnValue:
+    """A refused save (often judging closing while the judge typed) shows the form again with
+    the text kept and the reason, never a bare error page."""
+    db.session.rollback()
+    if error.status in (403, 409):
+        error.message += " Your text is kept below: copy it if you want to keep it."
+    apply_error(form, error)
+    return _review_page(assignment, form, error.status, keep_form=True)
+
+
 def _review_page(
-    assignment: Assignment, form: ReviewForm | ScreeningForm, status: int = 200
+    assignment: Assignment,
+    form: ReviewForm | ScreeningForm,
+    status: int = 200,
+    *,
+    keep_form: bool = False,
 ) -> ResponseReturnValue:
     submission = assignment.submission
     review = assignment.review
@@ -114,7 +130,8 @@ def _review_page(
         criteria=services.criteria_of(submission.challenge),
         review=review,
         submitted=submitted,
-        editable=not submitted and current and judging_window_open(submission.challenge),
+        editable=keep_form
+        or (not submitted and current and judging_window_open(submission.challenge)),
         round_over=not current,
         screening=assignment.round == Round.SCREENING,
         form=form,
@@ -156,11 +173,7 @@ def review(assignment_id: int) -> ResponseReturnValue:
             submit=bool(form.submit_review.data),
         )
     except DomainError as error:
-        if error.status in (403, 409):
-            raise
-        db.session.rollback()
-        apply_error(form, error)
-        return _review_page(assignment, form, 422)
+        return _refused(assignment, form, error)
     flash("Review submitted." if form.submit_review.data else "Draft saved.", "success")
     return redirect(url_for("judging.review", assignment_id=assignment.id))
 
@@ -177,11 +190,7 @@ def _screen(assignment: Assignment) -> ResponseReturnValue:
             reason=form.reason.data or "",
         )
     except DomainError as error:
-        if error.status in (403, 409):
-            raise
-        db.session.rollback()
-        apply_error(form, error)
-        return _review_page(assignment, form, 422)
+        return _refused(assignment, form, error)
     flash("Verdict submitted.", "success")
     return redirect(url_for("judging.review", assignment_id=assignment.id))
 

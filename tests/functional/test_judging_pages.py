@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from core.db import db
+from core.db import db, frozen_time
 from judging.models import Assignment, Criterion, Judge, JudgeStatus, JudgingSettings
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_challenge, make_org, make_user
@@ -193,3 +194,25 @@ def test_a_passing_score_that_is_not_a_number_is_refused_on_the_form(
     refused = client.post("/challenges/grid/judging/rubric", data=data)
     assert refused.status_code == 422 and "Number must be between 0 and 100." in refused.text
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Criterion)) == 0
+
+
+def test_a_review_sent_after_judging_closed_keeps_the_typed_text_and_says_why(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    world = judging_world(entry_count=1, judge_count=1, k=1)
+    auth.login(world.owner.email)
+    client.post("/challenges/grid/judging/assign")
+    assignment = db.session.scalars(sa.select(Assignment)).one()
+    auth.logout()
+    auth.login(assignment.judge.email)
+    url = f"/judging/assignments/{assignment.id}"
+    feedback = "A careful model; the field trial needs a second site."
+    late = world.challenge.judging_ends_at + timedelta(seconds=1)
+    with frozen_time(late):
+        refused = client.post(
+            url, data=_review_data(assignment, FULL, feedback_to_solver=feedback, submit_review="1")
+        )
+    assert refused.status_code == 409
+    assert "Judging closed at" in refused.text and "copy it" in refused.text
+    assert feedback in refused.text
+    assert db.session.scalars(sa.select(Assignment)).one().review is None
