@@ -391,7 +391,7 @@ def test_the_cron_command_reminds_where_judging_ends_within_three_days(
     world.challenge.judging_ends_at = utcnow() + 2 * DAY
     db.session.commit()
     result = runner.invoke(args=["judging", "remind"])
-    assert result.output.strip() == "grid: Reminded 2 judges."
+    assert result.stdout.strip() == "grid: Reminded 2 judges."
     assert len(mails) == 2
     result = runner.invoke(args=["judging", "remind"])
     assert "grid: Nobody to remind" in result.output and len(mails) == 2
