@@ -17,6 +17,7 @@ from payments.gateway_types import (
     SignatureInvalid,
     TransferResult,
     _as_dict,
+    _refund,
     _transfer,
     connect_account_state,
 )
@@ -185,10 +186,7 @@ class PaymentGateway:
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
-        data = _as_dict(refund)
-        return RefundResult(
-            id=data["id"], status=data.get("status", ""), amount=int(data["amount"])
-        )
+        return _refund(refund)
 
     def create_connected_account(
         self,
@@ -271,14 +269,27 @@ class PaymentGateway:
 
     def find_transfer(self, *, transfer_group: str, payout_id: int) -> TransferResult | None:
         """The transfer of ``transfer_group`` whose ``metadata.payout_id`` is ``payout_id``."""
+        found = self._find(
+            self.client.v1.transfers, {"transfer_group": transfer_group}, "payout_id", payout_id
+        )
+        return None if found is None else _transfer(found)
+
+    def find_refund(self, *, payment_intent: str, refund_id: int) -> RefundResult | None:
+        """The refund of ``payment_intent`` whose ``metadata.refund_id`` is ``refund_id``."""
+        found = self._find(
+            self.client.v1.refunds, {"payment_intent": payment_intent}, "refund_id", refund_id
+        )
+        return None if found is None else _refund(found)
+
+    @staticmethod
+    def _find(service: Any, params: dict[str, Any], name: str, value: int) -> dict[str, Any] | None:
+        """The listed object whose ``metadata[name]`` is ``value``, whatever key created it."""
         try:
-            page = self.client.v1.transfers.list(
-                params={"transfer_group": transfer_group, "limit": 100}
-            )
-            for transfer in page.auto_paging_iter():
-                data = _as_dict(transfer)
-                if str((data.get("metadata") or {}).get("payout_id")) == str(payout_id):
-                    return _transfer(data)
+            page = service.list(params={**params, "limit": 100})
+            for obj in page.auto_paging_iter():
+                data = _as_dict(obj)
+                if str((data.get("metadata") or {}).get(name)) == str(value):
+                    return data
         except stripe.StripeError as error:
             raise _translate(error) from error
         return None

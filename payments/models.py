@@ -112,6 +112,11 @@ class Refund(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    # Stripe replays a key's first answer, a 5xx included: a refund whose key has failed for
+    # longer than PAYOUTS_RECONCILE_AFTER and of which Stripe holds nothing moves on to a new
+    # key (``refund:<id>:a2``…); ``key_started_at`` is when the current key came into use.
+    key_attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    key_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -119,12 +124,19 @@ class Refund(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("key_attempt >= 1", name="key_attempt_positive"),
         enum_check("status", RefundStatus, "status_valid"),
     )
 
     @property
     def idempotency_key(self) -> str:
-        return f"refund:{self.id}"
+        return attempt_key(f"refund:{self.id}", self.key_attempt or 1)
+
+
+def attempt_key(base: str, attempt: int) -> str:
+    """A row's idempotency key for its ``attempt``; the first keeps the plain key (rows made
+    before attempts existed used it)."""
+    return base if attempt == 1 else f"{base}:a{attempt}"
 
 
 class StripeEvent(db.Model):

@@ -197,7 +197,7 @@ def on_charge_refunded(charge: dict[str, Any]) -> str:
                 LedgerKind.REFUNDED,
                 purse_part,
                 funding.currency,
-                f"{refund.idempotency_key}:purse",
+                f"refund:{refund.id}:purse",
                 "Purse refunded to the sponsor",
             )
             ledger.record(
@@ -205,7 +205,7 @@ def on_charge_refunded(charge: dict[str, Any]) -> str:
                 LedgerKind.FEE_REFUNDED,
                 refund.amount - purse_part,
                 funding.currency,
-                f"{refund.idempotency_key}:fee",
+                f"refund:{refund.id}:fee",
                 "Platform fee refunded",
             )
     complete_if_refunded(funding.challenge_id)  # a confirmed remainder settles the challenge
