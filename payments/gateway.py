@@ -355,8 +355,9 @@ def _in_process_delivery(app: Flask) -> Any:
     """Deliver simulator events through the app's real webhook endpoints.
 
     Each delivery runs in its own thread so it gets its own app context and database session,
-    exactly as a request from Stripe would; the caller waits for it, as Stripe's order of
-    events (webhook before or after the API response) is then deterministic for tests.
+    exactly as a request from Stripe would; the caller waits for it (and for the work the
+    webhook left for after its response), as Stripe's order of events (webhook before or
+    after the API response) is then deterministic for tests.
     """
     paths = {
         "platform": "/payments/webhooks/stripe",
@@ -373,6 +374,7 @@ def _in_process_delivery(app: Flask) -> Any:
                 headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
             )
             outcome["status"] = response.status_code
+            response.close()  # the response is "sent": what the webhook deferred runs now
 
         thread = threading.Thread(target=post, name="stripe-sim-webhook")
         thread.start()

@@ -13,6 +13,7 @@ from core import audit
 from core.db import db
 from core.errors import Conflict, NotFound, ensure
 from payments.connect_models import ConnectedAccount
+from payments.inline import settle_after
 from payments.payout_models import Payout, PayoutStatus
 from payments.payouts import PayoutRun, run_payouts
 from payments.policies import can_manage_payouts
@@ -113,13 +114,16 @@ def _payout(payout_id: int, *, lock: bool = False) -> Payout:
 
 
 def retry_payout(*, actor: User, payout_id: int) -> PayoutRun:
-    """Run the worker now for the payout's challenge (what cron does, sooner)."""
+    """Run the worker now for the payout's challenge (what cron does, sooner); with
+    PAYOUTS_INLINE, settle what it paid, as the app does after paying."""
     ensure(can_manage_payouts(actor), "Only platform admins can retry payouts.")
     payout = _payout(payout_id)
     challenge_id = payout.challenge_id
     audit.record(actor.id, "payouts.retry", "payout", payout.id)
     db.session.commit()
-    return run_payouts(challenge_id)
+    run = run_payouts(challenge_id)
+    settle_after(run)
+    return run
 
 
 def reissue_payout(*, actor: User, payout_id: int) -> Payout:

@@ -33,7 +33,7 @@ from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
 from payments.models import Funding, LedgerKind, attempt_key
 from payments.payout_models import Payout, PayoutStatus
-from payments.settlement import payout_paid
+from payments.payout_notices import announce_paid
 
 logger = logging.getLogger("openprize.payments")
 # Stripe keeps idempotency keys for at least 24 hours: a processing row older than this is
@@ -51,11 +51,14 @@ class PayoutRun:
     unknown: int = 0  # Stripe's answer unknown: still processing, retried next run
     skipped: int = 0  # claimed by another worker, or already settled
     outcomes: list[str] = field(default_factory=list)
+    paid_challenges: set[int] = field(default_factory=set)  # where a payout was paid
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, challenge_id: int | None = None) -> None:
         self.outcomes.append(outcome)
         if outcome in ("paid", "already paid"):
             self.paid += 1
+            if challenge_id is not None:
+                self.paid_challenges.add(challenge_id)
         elif outcome == "failed":
             self.failed += 1
         elif outcome == "unknown":
@@ -199,7 +202,9 @@ def record_transfer(payout_id: int, transfer: TransferResult) -> str:
         transfer.id,
         f"Payout {payout.id} to user {payout.user_id}",
     )
-    after_commit(partial(payout_paid, payout.id))  # tell the payee; settle if it was the last
+    # Only the payee hears of it here; settling is the paying worker's (or cron's) next step,
+    # never this caller's, which may be the transfer.created webhook.
+    after_commit(partial(announce_paid, payout.id))
     return "paid"
 
 
@@ -253,13 +258,14 @@ def _same_key_window() -> timedelta:
     return min(KEY_WINDOW, timedelta(seconds=current_app.config["PAYOUTS_RECONCILE_AFTER"]))
 
 
-def run_payouts(challenge_id: int | None = None) -> PayoutRun:
+def run_payouts(challenge_id: int | None = None, user_id: int | None = None) -> PayoutRun:
     """Pay every pending, unfrozen payout whose recipient can receive transfers, and retry
-    processing ones (same key) whose key is younger than PAYOUTS_RECONCILE_AFTER."""
+    processing ones (same key) whose key is younger than PAYOUTS_RECONCILE_AFTER; only the
+    challenge's or the user's when given. Pays only: settling is ``settle_challenge``'s."""
     summary = PayoutRun()
     now = utcnow()
     query = (
-        sa.select(Payout.id, Payout.status, Payout.user_id, Payout.attempts)
+        sa.select(Payout.id, Payout.status, Payout.user_id, Payout.attempts, Payout.challenge_id)
         .where(
             Payout.frozen.is_(False),
             sa.or_(
@@ -274,11 +280,13 @@ def run_payouts(challenge_id: int | None = None) -> PayoutRun:
     )
     if challenge_id is not None:
         query = query.where(Payout.challenge_id == challenge_id)
+    if user_id is not None:
+        query = query.where(Payout.user_id == user_id)
     rows = db.session.execute(query).all()
     db.session.commit()
-    for payout_id, status, user_id, attempts in rows:
+    for payout_id, status, payee_id, attempts, payout_challenge in rows:
         if status == PayoutStatus.PENDING:
-            destination = _ready_account(user_id)
+            destination = _ready_account(payee_id)
             if destination is None:
                 summary.waiting += 1
                 continue
@@ -288,7 +296,7 @@ def run_payouts(challenge_id: int | None = None) -> PayoutRun:
             claimed = _claim(payout_id, destination)
         else:
             claimed = _claim_retry(payout_id, attempts)
-        summary.add(execute_payout(payout_id) if claimed else "skipped")
+        summary.add(execute_payout(payout_id) if claimed else "skipped", payout_challenge)
     return summary
 
 
@@ -322,10 +330,10 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
             continue
         if found is None:
             claimed = _next_key(payout_id, attempts + 1, key_attempt)
-            summary.add(execute_payout(payout_id) if claimed else "skipped")
+            summary.add(execute_payout(payout_id) if claimed else "skipped", challenge_id)
             continue
         outcome = record_transfer(payout_id, found)
         db.session.commit()
         run_after_commit()
-        summary.add(outcome)
+        summary.add(outcome, challenge_id)
     return summary
