@@ -125,6 +125,9 @@ class StripeSimulator:
     def complete_onboarding(self, account_id: str) -> None:
         self._act(controls.complete_onboarding, account_id)
 
+    def request_information(self, account_id: str, fields: list[str]) -> None:
+        self._act(controls.request_information, account_id, list(fields))
+
     def deauthorize(self, account_id: str) -> None:
         self._act(controls.deauthorize, account_id)
 

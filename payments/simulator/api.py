@@ -56,6 +56,7 @@ CONTROLS = frozenset(
         "complete_checkout",
         "expire_checkout",
         "complete_onboarding",
+        "request_information",
         "deauthorize",
         "fail_next",
         "create_dispute",

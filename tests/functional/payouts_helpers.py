@@ -144,11 +144,12 @@ def approve(example: Example) -> list[Award]:
     )
 
 
-def onboard(user_id: int, *, complete: bool = True, start_payouts: bool = True) -> str:
+def onboard(user_id: int, *, complete: bool = True, start_payouts: bool = False) -> str:
     """A Connect account for the user at the simulator, recorded as the onboarding page does;
-    ``complete`` finishes onboarding (the ``account.updated`` webhook activates transfers and,
-    with PAYOUTS_INLINE, pays what the user is owed). ``start_payouts=False`` keeps
-    PAYOUTS_INLINE off while that webhook is applied, so the test's own worker run pays."""
+    ``complete`` finishes onboarding (the ``account.updated`` webhook activates transfers).
+    The app would then pay what the user is owed (PAYOUTS_INLINE); as a builder, this keeps
+    PAYOUTS_INLINE off while that webhook is applied, so the test's own worker run pays,
+    unless ``start_payouts``. ``tests/functional/test_onboarding_pays.py`` tests that path."""
     state = gateway().create_connected_account(
         country="US", email=f"user{user_id}@example.com", idempotency_key=f"test-acct:{user_id}"
     )

@@ -50,7 +50,7 @@ def _approved_then_onboarded() -> int:
     example = funded_world()
     approve(example)
     for user_id in sorted({p.user_id for p in payouts(example.challenge.id)}):
-        onboard(user_id, start_payouts=False)
+        onboard(user_id)
     assert {p.status for p in payouts()} == {PayoutStatus.PENDING}
     return example.challenge.id
 
@@ -81,9 +81,9 @@ def test_the_transfer_webhook_records_the_last_payout_but_calls_stripe_for_nothi
     example = funded_world()
     approve(example)
     first, last = payouts(example.challenge.id)
-    onboard(first.user_id, start_payouts=False)
+    onboard(first.user_id)
     assert run_payouts().paid == 1
-    onboard(last.user_id, start_payouts=False)
+    onboard(last.user_id)
     held = HeldDeliveries()
 
     def crash(payout_id: int, transfer: object) -> str:
@@ -126,7 +126,7 @@ def test_a_payout_whose_key_is_still_running_at_stripe_stays_processing_then_pay
     example = funded_world()
     approve(example)
     first, _ = payouts(example.challenge.id)
-    onboard(first.user_id, start_payouts=False)
+    onboard(first.user_id)
     stall = simulator().stall_next("POST", "/v1/transfers")
     thread, outcomes = _in_thread(site, run_payouts)  # a worker whose call Stripe is still on
     assert stall.reached.wait(timeout=60), "the first worker never reached Stripe"
@@ -152,7 +152,7 @@ def test_a_refund_whose_key_is_still_running_at_stripe_stays_pending_then_succee
     example = funded_world()
     approve(example)
     for user_id in sorted({p.user_id for p in payouts(example.challenge.id)}):
-        onboard(user_id, start_payouts=False)
+        onboard(user_id)
     assert run_payouts().paid == 2
     challenge_id = example.challenge.id
     stall = simulator().stall_next("POST", "/v1/refunds")

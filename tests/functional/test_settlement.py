@@ -54,7 +54,7 @@ def site(request: pytest.FixtureRequest, app: Flask, make_app: MakeApp) -> Itera
 def _onboard_winners(challenge_id: int) -> None:
     """Ready, not yet paid: the tests' own ``_pay_inline`` pays them."""
     for user_id in sorted({p.user_id for p in payouts(challenge_id)}):
-        onboard(user_id, start_payouts=False)
+        onboard(user_id)
 
 
 def _pay_inline(challenge_id: int) -> PayoutRun:
