@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -21,6 +22,7 @@ from payments.gateway_types import (
     _transfer,
     connect_account_state,
 )
+from payments.install import install_id
 
 EXTENSION_KEY = "payments.gateway"
 
@@ -69,7 +71,9 @@ class _SimulatorHTTPClient(stripe.HTTPClient):
 
 
 class PaymentGateway:
-    """Every Stripe call the app makes, with idempotency keys supplied by the caller."""
+    """Every Stripe call the app makes, with idempotency keys supplied by the caller; each is
+    sent as ``<install id>:<key>`` (``key_prefix``), so installs sharing a Stripe account, or a
+    database made again, never replay each other's answers."""
 
     def __init__(
         self,
@@ -78,11 +82,23 @@ class PaymentGateway:
         webhook_secret: str,
         connect_webhook_secret: str,
         simulator: Any = None,
+        key_prefix: Callable[[], str] | None = None,
     ) -> None:
         self.client = client
         self.webhook_secret = webhook_secret
         self.connect_webhook_secret = connect_webhook_secret
         self.simulator = simulator
+        self.key_prefix = key_prefix
+
+    def full_key(self, key: str, *, as_first_sent: bool = False) -> str:
+        """The idempotency key as Stripe sees it; ``as_first_sent``: a key first sent before
+        the install had an id, which must reach Stripe unchanged."""
+        if as_first_sent or self.key_prefix is None:
+            return key
+        return f"{self.key_prefix()}:{key}"
+
+    def _options(self, key: str, as_first_sent: bool = False) -> dict[str, str]:
+        return {"idempotency_key": self.full_key(key, as_first_sent=as_first_sent)}
 
     @property
     def simulated(self) -> bool:
@@ -136,7 +152,7 @@ class PaymentGateway:
             params["customer_email"] = customer_email
         try:
             session = self.client.v1.checkout.sessions.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -177,12 +193,18 @@ class PaymentGateway:
         return charge if isinstance(charge, str) or charge is None else charge["id"]
 
     def create_refund(
-        self, *, idempotency_key: str, payment_intent: str, amount: int, metadata: dict[str, str]
+        self,
+        *,
+        idempotency_key: str,
+        payment_intent: str,
+        amount: int,
+        metadata: dict[str, str],
+        key_as_first_sent: bool = False,
     ) -> RefundResult:
         try:
             refund = self.client.v1.refunds.create(
                 params={"payment_intent": payment_intent, "amount": amount, "metadata": metadata},
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key, key_as_first_sent),
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -211,7 +233,7 @@ class PaymentGateway:
             params["tos_acceptance"] = {"service_agreement": "recipient"}
         try:
             account = self.client.v1.accounts.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -248,6 +270,7 @@ class PaymentGateway:
         source_transaction: str | None,
         metadata: dict[str, str],
         idempotency_key: str,
+        key_as_first_sent: bool = False,
     ) -> TransferResult:
         """One payout's transfer; the same key (and parameters) on every retry."""
         params: dict[str, Any] = {
@@ -261,7 +284,7 @@ class PaymentGateway:
             params["source_transaction"] = source_transaction
         try:
             transfer = self.client.v1.transfers.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key, key_as_first_sent)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -325,7 +348,10 @@ def init_gateway(app: Flask) -> None:
             options["base_addresses"] = {"api": base, "connect": base}
         client = stripe.StripeClient(secret_key, **options)
         app.extensions[EXTENSION_KEY] = PaymentGateway(
-            client, webhook_secret=webhook_secret, connect_webhook_secret=connect_secret
+            client,
+            webhook_secret=webhook_secret,
+            connect_webhook_secret=connect_secret,
+            key_prefix=install_id,
         )
         return
     from payments.simulator import StripeSimulator
@@ -348,6 +374,7 @@ def init_gateway(app: Flask) -> None:
         webhook_secret=webhook_secret,
         connect_webhook_secret=connect_secret,
         simulator=simulator,
+        key_prefix=install_id,
     )
 
 

@@ -139,6 +139,25 @@ def attempt_key(base: str, attempt: int) -> str:
     return base if attempt == 1 else f"{base}:a{attempt}"
 
 
+class Installation(db.Model):
+    """This installation (one row): its id starts every Stripe idempotency key, so two
+    installs, or a database made again, on one Stripe account never share a key.
+
+    Payouts and refunds that existed when the id was made keep their first key as it was
+    (``legacy_*_upto``: the highest such row id): one of them may have reached Stripe with
+    its answer lost, and a retry under another key would pay or refund twice."""
+
+    __tablename__ = "installations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    install_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    legacy_payouts_upto: Mapped[int] = mapped_column(default=0, server_default="0")
+    legacy_refunds_upto: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+
 class StripeEvent(db.Model):
     """Every webhook event applied, keyed by Stripe's id: a replay finds its row and stops."""
 

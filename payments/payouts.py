@@ -31,6 +31,7 @@ from payments.connect_models import ConnectedAccount
 from payments.deferred import after_commit, run_after_commit
 from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
+from payments.install import keeps_first_key
 from payments.models import Funding, LedgerKind, attempt_key
 from payments.payout_models import Payout, PayoutStatus
 from payments.payout_notices import announce_paid
@@ -240,6 +241,7 @@ def execute_payout(payout_id: int) -> str:
         "source_transaction": funding.charge_id if funding is not None else None,
         "metadata": {"payout_id": str(payout.id), "challenge_id": str(payout.challenge_id)},
         "idempotency_key": payout.idempotency_key or payout.key,
+        "key_as_first_sent": keeps_first_key("payout", payout.id, payout.key_attempt),
     }
     db.session.commit()  # hold no transaction while Stripe (and its webhook) runs
     try:

@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from core.db import db, utcnow
 from payments.gateway import GatewayError, gateway
+from payments.install import keeps_first_key
 from payments.models import Funding, FundingStatus, Refund, RefundStatus
 
 logger = logging.getLogger("openprize.payments")
@@ -64,6 +65,7 @@ def execute_refund(refund_id: int) -> Refund:
             payment_intent=funding.payment_intent_id or "",
             amount=refund.amount,
             metadata={"refund_id": str(refund.id), "challenge_id": str(funding.challenge_id)},
+            key_as_first_sent=keeps_first_key("refund", refund.id, refund.key_attempt),
         )
     except GatewayError as error:
         refund = db.session.get(Refund, refund_id, populate_existing=True)
