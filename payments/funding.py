@@ -96,7 +96,10 @@ def _claim_funding(actor: User, challenge: Challenge) -> Funding:
         # The purse changed since that session opened: retire it and charge the new amount.
         _retire(funding)
     last = fundings[-1] if fundings else None
-    if last is not None and last.status in (FundingStatus.EXPIRED, FundingStatus.FAILED):
+    retriable = (FundingStatus.EXPIRED, FundingStatus.FAILED)
+    # A row that took a payment (refunded for a wrong amount) keeps it: its refund is keyed
+    # to that payment; a new row takes the next one.
+    if last is not None and last.status in retriable and last.payment_intent_id is None:
         funding = last  # try again on the same row with a new attempt (so a new key)
         funding.attempt += 1
         funding.checkout_session_id = None

@@ -15,6 +15,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from challenges.models import Challenge
 from core.db import db, utcnow
 from payments.gateway import GatewayError, gateway
 from payments.install import keeps_first_key
@@ -22,6 +23,8 @@ from payments.models import Funding, FundingStatus, Refund, RefundStatus
 
 logger = logging.getLogger("openprize.payments")
 OPEN_REFUND = (RefundStatus.PENDING, RefundStatus.REQUESTED)
+# The reason of a refund of a Checkout payment for the wrong amount (it funded nothing).
+MISMATCH_REASON = "amount mismatch"
 
 
 def request_full_refund(challenge_id: int) -> list[Refund]:
@@ -170,6 +173,20 @@ def retry_pending_refunds(
         else:
             execute_refund(refund_id)
     return len(rows)
+
+
+def mismatch_refunds(limit: int = 20) -> list[tuple[Refund, Funding, Challenge]]:
+    """The latest refunds of payments for the wrong amount, with funding and challenge, for
+    the platform admins (one query)."""
+    rows = db.session.execute(
+        sa.select(Refund, Funding, Challenge)
+        .join(Funding, Funding.id == Refund.funding_id)
+        .join(Challenge, Challenge.id == Funding.challenge_id)
+        .where(Refund.reason.startswith(MISMATCH_REASON))
+        .order_by(Refund.created_at.desc(), Refund.id.desc())
+        .limit(limit)
+    ).all()
+    return [tuple(row) for row in rows]
 
 
 def pending_refund_total(challenge_id: int) -> int:
