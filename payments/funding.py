@@ -14,7 +14,7 @@ from challenges.services import lock_challenge
 from core.db import db
 from core.errors import Conflict, ensure
 from core.money import fee_for
-from payments.gateway import GatewayError, gateway
+from payments.gateway import CheckoutSession, GatewayError, gateway
 from payments.models import Funding, FundingStatus
 
 logger = logging.getLogger("openprize.payments")
@@ -49,17 +49,8 @@ def start_funding(
     if funding.status == FundingStatus.OPEN and funding.checkout_url:
         return funding
     try:
-        session = gateway().create_checkout_session(
-            idempotency_key=funding.idempotency_key,
-            currency=funding.currency,
-            purse_amount=funding.purse_amount,
-            fee_amount=funding.fee_amount,
-            title=challenge.title,
-            transfer_group=transfer_group(challenge.id),
-            success_url=success_url,
-            cancel_url=cancel_url,
-            metadata={"funding_id": str(funding.id), "challenge_id": str(challenge.id)},
-            customer_email=actor.email,
+        session = open_checkout(
+            funding, challenge.title, success_url, cancel_url, customer_email=actor.email
         )
     except GatewayError as error:
         if error.definite:
@@ -78,6 +69,29 @@ def start_funding(
         funding.checkout_url = session.url
     db.session.commit()
     return funding
+
+
+def open_checkout(
+    funding: Funding,
+    title: str,
+    success_url: str,
+    cancel_url: str,
+    *,
+    customer_email: str | None = None,
+) -> CheckoutSession:
+    """The funding's Checkout Session at Stripe, under the row's key for its attempt."""
+    return gateway().create_checkout_session(
+        idempotency_key=funding.idempotency_key,
+        currency=funding.currency,
+        purse_amount=funding.purse_amount,
+        fee_amount=funding.fee_amount,
+        title=title,
+        transfer_group=transfer_group(funding.challenge_id),
+        success_url=success_url,
+        cancel_url=cancel_url,
+        metadata={"funding_id": str(funding.id), "challenge_id": str(funding.challenge_id)},
+        customer_email=customer_email,
+    )
 
 
 def _claim_funding(actor: User, challenge: Challenge) -> Funding:
