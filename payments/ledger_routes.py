@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
-from core.db import db
 from core.errors import DomainError
 from payments import bp, ledger, payout_admin
 from payments.payout_admin import FILTER_WORDS, PayoutFilter
@@ -21,11 +20,8 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_view_ledger(current_user, challenge):
         abort(403)
-    pagination = db.paginate(
-        ledger.entries_query(challenge),
-        page=request.args.get("page", 1, type=int),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
+    pagination = ledger.page_of_entries(
+        challenge, request.args.get("page", 1, type=int), current_app.config["PER_PAGE"]
     )
     return render_template(
         "payments/ledger.html",

@@ -180,6 +180,8 @@ class LedgerEntry(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     reference: Mapped[str] = mapped_column(sa.String(255), default="")
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The payout a paid_out or payout_reversed entry moves money for: the page names its payee.
+    payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

@@ -201,7 +201,8 @@ def record_transfer(payout_id: int, transfer: TransferResult) -> str:
         payout.amount,
         payout.currency,
         transfer.id,
-        f"Payout {payout.id} to user {payout.user_id}",
+        f"Payout {payout.id}",
+        payout_id=payout.id,
     )
     # Only the payee hears of it here; settling is the paying worker's (or cron's) next step,
     # never this caller's, which may be the transfer.created webhook.
