@@ -61,7 +61,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.payout_creation import connect_payout_signals
     from payments.payout_status import my_payouts
     from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
-    from payments.refunds import connect_signals
+    from payments.refunds import connect_signals, mismatch_refunds
     from payments.settlement import connect_settlement_signals
     from submissions import bp as submissions_bp
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
@@ -102,6 +102,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **JUDGING_HELPERS,
             "funds_summary": funds_summary,
             "my_payouts": my_payouts,
+            "mismatch_refunds": mismatch_refunds,
             **PAYMENT_POLICIES,
         },
     )

@@ -1,5 +1,7 @@
 """``flask payments ...`` commands for cron or a worker."""
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
 
@@ -9,6 +11,15 @@ payments_cli = AppGroup("payments", help="Payment maintenance.")
 
 
 @payments_cli.command("retry-refunds")
-def retry_refunds() -> None:
-    """Retry refunds whose Stripe call did not complete, with their original idempotency keys."""
-    click.echo(f"Refunds retried: {retry_pending_refunds()}.")
+@click.option(
+    "--older-than",
+    type=int,
+    default=None,
+    help="Seconds after which a failing key is looked up at Stripe and, if Stripe has no "
+    "refund for it, replaced (default PAYOUTS_RECONCILE_AFTER).",
+)
+def retry_refunds(older_than: int | None) -> None:
+    """Retry refunds whose Stripe call did not complete, with their idempotency keys; a key
+    failing for long is looked up at Stripe first and replaced only if Stripe has none."""
+    window = None if older_than is None else timedelta(seconds=older_than)
+    click.echo(f"Refunds retried: {retry_pending_refunds(older_than=window)}.")

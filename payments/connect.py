@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,8 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
 from payments.connect_models import COUNTRIES, ConnectedAccount
-from payments.gateway import ConnectAccountState, GatewayError, connect_account_state, gateway
+from payments.deferred import after_response, run_after_commit
+from payments.gateway import ConnectAccountState, GatewayError, gateway
 
 logger = logging.getLogger("openprize.payments")
 # Stripe's answer to a concurrent request with the same key: it is still running, not refused.
@@ -103,15 +105,19 @@ def refresh_onboarding(
 
 
 def refresh_status(*, actor: User) -> ConnectedAccount | None:
-    """Re-fetch the actor's account from Stripe (the solver is back from onboarding)."""
+    """Re-fetch the actor's account from Stripe (the solver is back from onboarding); a ready
+    account's due payouts are paid next (PAYOUTS_INLINE), after the response."""
     account = account_for(actor)
     if account is None or account.stripe_account_id is None or account.deauthorized_at:
         return account
-    return sync_account(account.stripe_account_id)
+    account = sync_account(account.stripe_account_id)
+    run_after_commit()
+    return account
 
 
 def sync_account(account_id: str) -> ConnectedAccount | None:
-    """Overwrite the stored state with Stripe's current account; None for an unknown account."""
+    """Overwrite the stored state with Stripe's current account; None for an unknown account.
+    Commits; a now ready account's payouts wait in ``run_after_commit``."""
     try:
         state = gateway().retrieve_connected_account(account_id)
     except GatewayError as error:
@@ -131,13 +137,25 @@ def sync_account(account_id: str) -> ConnectedAccount | None:
 
 
 def on_account_updated(event: dict[str, Any]) -> str:
-    """``account.updated`` carries the whole account: overwrite the stored state with it."""
+    """``account.updated`` for one of our accounts: its state is fetched from Stripe, not read
+    from the event, so an older event delivered late can never undo a newer state. An event
+    whose ``account`` is not the account it carries is ignored."""
     obj = (event.get("data") or {}).get("object") or {}
-    account_id = str(obj.get("id") or event.get("account") or "")
+    account_id = str(event.get("account") or "")
+    if obj.get("id") != account_id:
+        return "ignored: the event's account is not its object"
     account = _locked_by_stripe_id(account_id)
-    if account is None or not isinstance(obj.get("id"), str):
+    if account is None:
         return "ignored: unknown account"
-    _apply(account, connect_account_state(obj))
+    try:
+        state = gateway().retrieve_connected_account(account_id)
+    except GatewayError as error:
+        if error.code in NO_ACCESS_CODES:
+            _disconnect(account, utcnow())
+            return "account updated (disconnected)"
+        # Not applied: the webhook answers an error, so Stripe delivers the event again.
+        raise Conflict(f"Could not fetch account {account_id}: {error.message}") from error
+    _apply(account, state)
     return "account updated" + (" (disconnected)" if account.deauthorized_at else "")
 
 
@@ -270,12 +288,22 @@ def _locked_by_stripe_id(stripe_account_id: str) -> ConnectedAccount | None:
 
 
 def _apply(account: ConnectedAccount, state: ConnectAccountState) -> None:
+    """Flush only. A ready account's due payouts are paid once the change is committed (and,
+    in a request, answered): ``payments.inline``, with the worker's claims and keys."""
     account.details_submitted = state.details_submitted
     account.transfers_active = state.transfers_active and account.deauthorized_at is None
     account.payouts_enabled = state.payouts_enabled
     account.requirements_due = ",".join(state.currently_due)
     account.disabled_reason = (state.disabled_reason or "")[:255]
     account.last_synced_at = utcnow()
+    if account.transfers_active:
+        after_response(partial(_pay_due, account.user_id))
+
+
+def _pay_due(user_id: int) -> None:
+    from payments.inline import pay_and_settle  # the worker imports this module
+
+    pay_and_settle(user_id=user_id)
 
 
 def _disconnect(account: ConnectedAccount, at: datetime) -> None:

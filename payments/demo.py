@@ -1,4 +1,5 @@
-"""Demo fundings and ledger entries matching the demo challenges (no simulator calls)."""
+"""Demo fundings paid through the Stripe simulator, like real money: every demo charge, refund
+and ledger entry exists because the simulator made it and its webhooks recorded it."""
 
 from __future__ import annotations
 
@@ -7,68 +8,51 @@ import sqlalchemy as sa
 from challenges.models import Challenge
 from core.db import db
 from core.money import fee_for
-from payments import ledger
-from payments.models import Funding, FundingStatus, LedgerKind, Refund, RefundStatus
+from payments.funding import open_checkout
+from payments.gateway import gateway
+from payments.models import Funding, FundingStatus
+from payments.refunds import request_full_refund
 
 
 def seed(fee_bps: int) -> None:
+    """Fund each demo challenge that has a purse through a simulated Checkout Session (the
+    ``checkout.session.completed`` webhook marks it paid, books the ledger and the purse);
+    the cancelled one's purse and fee are then refunded, as cancelling does."""
+    if not gateway().simulated:
+        raise RuntimeError(
+            "The demo's payments go through the built-in Stripe simulator: load the demo "
+            "without STRIPE_SECRET_KEY."
+        )
     funded = db.session.scalars(
         sa.select(Challenge).where(Challenge.funded_amount > 0).order_by(Challenge.id)
     ).all()
     for challenge in funded:
+        purse = challenge.funded_amount
+        challenge.funded_amount = 0  # the payment's webhook books it again
         funding = Funding(
             challenge_id=challenge.id,
-            purse_amount=challenge.funded_amount,
-            fee_amount=fee_for(challenge.funded_amount, fee_bps),
+            purse_amount=purse,
+            fee_amount=fee_for(purse, fee_bps),
             currency=challenge.currency,
-            status=FundingStatus.PAID,
-            checkout_session_id=f"cs_demo_{challenge.id}",
-            payment_intent_id=f"pi_demo_{challenge.id}",
-            charge_id=f"ch_demo_{challenge.id}",
-            paid_at=challenge.funded_at,
+            status=FundingStatus.OPEN,
+            created_by_id=challenge.created_by_id,
         )
         db.session.add(funding)
-        db.session.flush()
-        ledger.record(
-            challenge.id,
-            LedgerKind.FUNDED,
-            funding.purse_amount,
-            funding.currency,
-            f"{funding.charge_id}:purse",
-            "Prize purse received",
-        )
-        ledger.record(
-            challenge.id,
-            LedgerKind.FEE,
-            funding.fee_amount,
-            funding.currency,
-            f"{funding.charge_id}:fee",
-            "Platform fee",
-        )
+        db.session.commit()
+        _pay(funding, challenge)
         if challenge.cancelled_at is not None:
-            refund = Refund(
-                funding_id=funding.id,
-                amount=funding.total_amount,
-                status=RefundStatus.SUCCEEDED,
-                reason="challenge cancelled",
-                stripe_refund_id=f"re_demo_{challenge.id}",
-            )
-            db.session.add(refund)
-            db.session.flush()
-            ledger.record(
-                challenge.id,
-                LedgerKind.REFUNDED,
-                funding.purse_amount,
-                funding.currency,
-                f"refund:{refund.id}:purse",
-                "Purse refunded to the sponsor",
-            )
-            ledger.record(
-                challenge.id,
-                LedgerKind.FEE_REFUNDED,
-                funding.fee_amount,
-                funding.currency,
-                f"refund:{refund.id}:fee",
-                "Platform fee refunded",
-            )
+            request_full_refund(challenge.id)
     db.session.commit()
+
+
+def _pay(funding: Funding, challenge: Challenge) -> None:
+    demo = "https://openprize.test/demo"
+    session = open_checkout(funding, challenge.title, demo, demo)
+    funding.checkout_session_id = session.id
+    funding.checkout_url = session.url
+    db.session.commit()
+    gateway().simulator.complete_checkout(session.id)  # the sponsor pays; webhooks follow
+    db.session.rollback()
+    paid = db.session.get(Funding, funding.id, populate_existing=True)
+    if paid is None or paid.status != FundingStatus.PAID or not paid.charge_id:
+        raise RuntimeError(f"The demo funding of {challenge.slug} was not recorded as paid.")

@@ -16,7 +16,6 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -24,7 +23,8 @@ from core.db import db, utcnow
 from core.mail import send_mail
 from core.money import format_amount
 from core.urls import external_url
-from payments.deferred import after_commit
+from payments.deferred import after_commit, after_response
+from payments.inline import pay_and_settle
 from payments.models import DisputeStatus, Funding
 from payments.payout_models import Payout, PayoutStatus
 
@@ -125,19 +125,9 @@ def on_dispute_closed(dispute: dict[str, Any]) -> str:
         .values(frozen=False, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    after_commit(partial(resume, challenge_id))
+    # Pay the released payouts and settle (inline mode; cron otherwise), after the response.
+    after_response(partial(pay_and_settle, challenge_id=challenge_id))
     return f"dispute won: {released} payouts released"
-
-
-def resume(challenge_id: int) -> None:
-    """After a won dispute's commit: pay the released payouts (inline mode) and settle."""
-    if not current_app.config.get("PAYOUTS_INLINE", True):
-        return  # ``flask payouts run`` and ``flask payouts settle`` pick them up
-    from payments.payouts import run_payouts
-    from payments.settlement import settle_challenge
-
-    run_payouts(challenge_id)
-    settle_challenge(challenge_id)
 
 
 def alert_admins(funding_id: int, dispute: dict[str, Any], frozen: int) -> None:

@@ -14,7 +14,7 @@ from challenges.services import lock_challenge
 from core.db import db
 from core.errors import Conflict, ensure
 from core.money import fee_for
-from payments.gateway import GatewayError, gateway
+from payments.gateway import CheckoutSession, GatewayError, gateway
 from payments.models import Funding, FundingStatus
 
 logger = logging.getLogger("openprize.payments")
@@ -49,17 +49,8 @@ def start_funding(
     if funding.status == FundingStatus.OPEN and funding.checkout_url:
         return funding
     try:
-        session = gateway().create_checkout_session(
-            idempotency_key=funding.idempotency_key,
-            currency=funding.currency,
-            purse_amount=funding.purse_amount,
-            fee_amount=funding.fee_amount,
-            title=challenge.title,
-            transfer_group=transfer_group(challenge.id),
-            success_url=success_url,
-            cancel_url=cancel_url,
-            metadata={"funding_id": str(funding.id), "challenge_id": str(challenge.id)},
-            customer_email=actor.email,
+        session = open_checkout(
+            funding, challenge.title, success_url, cancel_url, customer_email=actor.email
         )
     except GatewayError as error:
         if error.definite:
@@ -80,6 +71,29 @@ def start_funding(
     return funding
 
 
+def open_checkout(
+    funding: Funding,
+    title: str,
+    success_url: str,
+    cancel_url: str,
+    *,
+    customer_email: str | None = None,
+) -> CheckoutSession:
+    """The funding's Checkout Session at Stripe, under the row's key for its attempt."""
+    return gateway().create_checkout_session(
+        idempotency_key=funding.idempotency_key,
+        currency=funding.currency,
+        purse_amount=funding.purse_amount,
+        fee_amount=funding.fee_amount,
+        title=title,
+        transfer_group=transfer_group(funding.challenge_id),
+        success_url=success_url,
+        cancel_url=cancel_url,
+        metadata={"funding_id": str(funding.id), "challenge_id": str(funding.challenge_id)},
+        customer_email=customer_email,
+    )
+
+
 def _claim_funding(actor: User, challenge: Challenge) -> Funding:
     """The active funding row for the amount still needed, created and committed if missing."""
     challenge = lock_challenge(challenge.id)
@@ -96,7 +110,10 @@ def _claim_funding(actor: User, challenge: Challenge) -> Funding:
         # The purse changed since that session opened: retire it and charge the new amount.
         _retire(funding)
     last = fundings[-1] if fundings else None
-    if last is not None and last.status in (FundingStatus.EXPIRED, FundingStatus.FAILED):
+    retriable = (FundingStatus.EXPIRED, FundingStatus.FAILED)
+    # A row that took a payment (refunded for a wrong amount) keeps it: its refund is keyed
+    # to that payment; a new row takes the next one.
+    if last is not None and last.status in retriable and last.payment_intent_id is None:
         funding = last  # try again on the same row with a new attempt (so a new key)
         funding.attempt += 1
         funding.checkout_session_id = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import stripe
@@ -17,9 +18,11 @@ from payments.gateway_types import (
     SignatureInvalid,
     TransferResult,
     _as_dict,
+    _refund,
     _transfer,
     connect_account_state,
 )
+from payments.install import install_id
 
 EXTENSION_KEY = "payments.gateway"
 
@@ -68,7 +71,9 @@ class _SimulatorHTTPClient(stripe.HTTPClient):
 
 
 class PaymentGateway:
-    """Every Stripe call the app makes, with idempotency keys supplied by the caller."""
+    """Every Stripe call the app makes, with idempotency keys supplied by the caller; each is
+    sent as ``<install id>:<key>`` (``key_prefix``), so installs sharing a Stripe account, or a
+    database made again, never replay each other's answers."""
 
     def __init__(
         self,
@@ -77,11 +82,23 @@ class PaymentGateway:
         webhook_secret: str,
         connect_webhook_secret: str,
         simulator: Any = None,
+        key_prefix: Callable[[], str] | None = None,
     ) -> None:
         self.client = client
         self.webhook_secret = webhook_secret
         self.connect_webhook_secret = connect_webhook_secret
         self.simulator = simulator
+        self.key_prefix = key_prefix
+
+    def full_key(self, key: str, *, as_first_sent: bool = False) -> str:
+        """The idempotency key as Stripe sees it; ``as_first_sent``: a key first sent before
+        the install had an id, which must reach Stripe unchanged."""
+        if as_first_sent or self.key_prefix is None:
+            return key
+        return f"{self.key_prefix()}:{key}"
+
+    def _options(self, key: str, as_first_sent: bool = False) -> dict[str, str]:
+        return {"idempotency_key": self.full_key(key, as_first_sent=as_first_sent)}
 
     @property
     def simulated(self) -> bool:
@@ -135,7 +152,7 @@ class PaymentGateway:
             params["customer_email"] = customer_email
         try:
             session = self.client.v1.checkout.sessions.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -176,19 +193,22 @@ class PaymentGateway:
         return charge if isinstance(charge, str) or charge is None else charge["id"]
 
     def create_refund(
-        self, *, idempotency_key: str, payment_intent: str, amount: int, metadata: dict[str, str]
+        self,
+        *,
+        idempotency_key: str,
+        payment_intent: str,
+        amount: int,
+        metadata: dict[str, str],
+        key_as_first_sent: bool = False,
     ) -> RefundResult:
         try:
             refund = self.client.v1.refunds.create(
                 params={"payment_intent": payment_intent, "amount": amount, "metadata": metadata},
-                options={"idempotency_key": idempotency_key},
+                options=self._options(idempotency_key, key_as_first_sent),
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
-        data = _as_dict(refund)
-        return RefundResult(
-            id=data["id"], status=data.get("status", ""), amount=int(data["amount"])
-        )
+        return _refund(refund)
 
     def create_connected_account(
         self,
@@ -213,7 +233,7 @@ class PaymentGateway:
             params["tos_acceptance"] = {"service_agreement": "recipient"}
         try:
             account = self.client.v1.accounts.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -250,6 +270,7 @@ class PaymentGateway:
         source_transaction: str | None,
         metadata: dict[str, str],
         idempotency_key: str,
+        key_as_first_sent: bool = False,
     ) -> TransferResult:
         """One payout's transfer; the same key (and parameters) on every retry."""
         params: dict[str, Any] = {
@@ -263,7 +284,7 @@ class PaymentGateway:
             params["source_transaction"] = source_transaction
         try:
             transfer = self.client.v1.transfers.create(
-                params=params, options={"idempotency_key": idempotency_key}
+                params=params, options=self._options(idempotency_key, key_as_first_sent)
             )
         except stripe.StripeError as error:
             raise _translate(error) from error
@@ -271,14 +292,27 @@ class PaymentGateway:
 
     def find_transfer(self, *, transfer_group: str, payout_id: int) -> TransferResult | None:
         """The transfer of ``transfer_group`` whose ``metadata.payout_id`` is ``payout_id``."""
+        found = self._find(
+            self.client.v1.transfers, {"transfer_group": transfer_group}, "payout_id", payout_id
+        )
+        return None if found is None else _transfer(found)
+
+    def find_refund(self, *, payment_intent: str, refund_id: int) -> RefundResult | None:
+        """The refund of ``payment_intent`` whose ``metadata.refund_id`` is ``refund_id``."""
+        found = self._find(
+            self.client.v1.refunds, {"payment_intent": payment_intent}, "refund_id", refund_id
+        )
+        return None if found is None else _refund(found)
+
+    @staticmethod
+    def _find(service: Any, params: dict[str, Any], name: str, value: int) -> dict[str, Any] | None:
+        """The listed object whose ``metadata[name]`` is ``value``, whatever key created it."""
         try:
-            page = self.client.v1.transfers.list(
-                params={"transfer_group": transfer_group, "limit": 100}
-            )
-            for transfer in page.auto_paging_iter():
-                data = _as_dict(transfer)
-                if str((data.get("metadata") or {}).get("payout_id")) == str(payout_id):
-                    return _transfer(data)
+            page = service.list(params={**params, "limit": 100})
+            for obj in page.auto_paging_iter():
+                data = _as_dict(obj)
+                if str((data.get("metadata") or {}).get(name)) == str(value):
+                    return data
         except stripe.StripeError as error:
             raise _translate(error) from error
         return None
@@ -314,7 +348,10 @@ def init_gateway(app: Flask) -> None:
             options["base_addresses"] = {"api": base, "connect": base}
         client = stripe.StripeClient(secret_key, **options)
         app.extensions[EXTENSION_KEY] = PaymentGateway(
-            client, webhook_secret=webhook_secret, connect_webhook_secret=connect_secret
+            client,
+            webhook_secret=webhook_secret,
+            connect_webhook_secret=connect_secret,
+            key_prefix=install_id,
         )
         return
     from payments.simulator import StripeSimulator
@@ -337,6 +374,7 @@ def init_gateway(app: Flask) -> None:
         webhook_secret=webhook_secret,
         connect_webhook_secret=connect_secret,
         simulator=simulator,
+        key_prefix=install_id,
     )
 
 
@@ -344,8 +382,9 @@ def _in_process_delivery(app: Flask) -> Any:
     """Deliver simulator events through the app's real webhook endpoints.
 
     Each delivery runs in its own thread so it gets its own app context and database session,
-    exactly as a request from Stripe would; the caller waits for it, as Stripe's order of
-    events (webhook before or after the API response) is then deterministic for tests.
+    exactly as a request from Stripe would; the caller waits for it (and for the work the
+    webhook left for after its response), as Stripe's order of events (webhook before or
+    after the API response) is then deterministic for tests.
     """
     paths = {
         "platform": "/payments/webhooks/stripe",
@@ -362,6 +401,7 @@ def _in_process_delivery(app: Flask) -> Any:
                 headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
             )
             outcome["status"] = response.status_code
+            response.close()  # the response is "sent": what the webhook deferred runs now
 
         thread = threading.Thread(target=post, name="stripe-sim-webhook")
         thread.start()

@@ -47,6 +47,13 @@ class TransferResult:
     destination: str
 
 
+def _refund(obj: Any) -> RefundResult:
+    data = _as_dict(obj)
+    return RefundResult(
+        id=str(data["id"]), status=data.get("status", ""), amount=int(data["amount"])
+    )
+
+
 def _transfer(obj: Any) -> TransferResult:
     data = _as_dict(obj)
     return TransferResult(

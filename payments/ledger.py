@@ -6,13 +6,22 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
 from payments.models import LedgerEntry, LedgerKind
+from payments.paging import RowPagination, page_of_rows
 
 
 def record(
-    challenge_id: int, kind: LedgerKind, amount: int, currency: str, reference: str, note: str = ""
+    challenge_id: int,
+    kind: LedgerKind,
+    amount: int,
+    currency: str,
+    reference: str,
+    note: str = "",
+    *,
+    payout_id: int | None = None,
 ) -> bool:
     """Add an entry unless one with the same kind and reference exists (replays write nothing)."""
     exists = db.session.scalar(
@@ -30,6 +39,7 @@ def record(
             currency=currency,
             reference=reference,
             note=note[:200],
+            payout_id=payout_id,
         )
     )
     db.session.flush()
@@ -89,13 +99,22 @@ def summary(challenge: Challenge) -> FundsSummary:
     )
 
 
-def entries_query(challenge: Challenge) -> sa.Select[tuple[LedgerEntry]]:
-    """The challenge's entries, oldest first, for a paginated page (one query per page)."""
+def entries_query(challenge: Challenge) -> sa.Select[tuple[LedgerEntry, User | None]]:
+    """The challenge's entries, oldest first, each with the person a payout entry paid (one
+    query per page, however many people)."""
+    from payments.payout_models import Payout
+
     return (
-        sa.select(LedgerEntry)
+        sa.select(LedgerEntry, User)
+        .outerjoin(Payout, Payout.id == LedgerEntry.payout_id)
+        .outerjoin(User, User.id == Payout.user_id)
         .where(LedgerEntry.challenge_id == challenge.id)
         .order_by(LedgerEntry.created_at, LedgerEntry.id)
     )
+
+
+def page_of_entries(challenge: Challenge, page: int, per_page: int) -> RowPagination:
+    return page_of_rows(entries_query(challenge), page, per_page)
 
 
 KIND_WORDS = {

@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
-from core.db import db
 from core.errors import DomainError
 from core.paging import page_arg, redirect_past_end
 from payments import bp, ledger, payout_admin
@@ -22,11 +21,8 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_view_ledger(current_user, challenge):
         abort(403)
-    pagination = db.paginate(
-        ledger.entries_query(challenge),
-        page=page_arg(),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
+    pagination = ledger.page_of_entries(
+        challenge, page_arg(), current_app.config["PER_PAGE"]
     )
     if (past_end := redirect_past_end(pagination)) is not None:
         return past_end

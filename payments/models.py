@@ -112,6 +112,11 @@ class Refund(db.Model):
     reason: Mapped[str] = mapped_column(sa.String(200), default="")
     stripe_refund_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
+    # Stripe replays a key's first answer, a 5xx included: a refund whose key has failed for
+    # longer than PAYOUTS_RECONCILE_AFTER and of which Stripe holds nothing moves on to a new
+    # key (``refund:<id>:a2``…); ``key_started_at`` is when the current key came into use.
+    key_attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    key_started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -119,12 +124,38 @@ class Refund(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("amount > 0", name="amount_positive"),
+        sa.CheckConstraint("key_attempt >= 1", name="key_attempt_positive"),
         enum_check("status", RefundStatus, "status_valid"),
     )
 
     @property
     def idempotency_key(self) -> str:
-        return f"refund:{self.id}"
+        return attempt_key(f"refund:{self.id}", self.key_attempt or 1)
+
+
+def attempt_key(base: str, attempt: int) -> str:
+    """A row's idempotency key for its ``attempt``; the first keeps the plain key (rows made
+    before attempts existed used it)."""
+    return base if attempt == 1 else f"{base}:a{attempt}"
+
+
+class Installation(db.Model):
+    """This installation (one row): its id starts every Stripe idempotency key, so two
+    installs, or a database made again, on one Stripe account never share a key.
+
+    Payouts and refunds that existed when the id was made keep their first key as it was
+    (``legacy_*_upto``: the highest such row id): one of them may have reached Stripe with
+    its answer lost, and a retry under another key would pay or refund twice."""
+
+    __tablename__ = "installations"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    install_id: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    legacy_payouts_upto: Mapped[int] = mapped_column(default=0, server_default="0")
+    legacy_refunds_upto: Mapped[int] = mapped_column(default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
 
 
 class StripeEvent(db.Model):
@@ -149,6 +180,8 @@ class LedgerEntry(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3))
     reference: Mapped[str] = mapped_column(sa.String(255), default="")
     note: Mapped[str] = mapped_column(sa.String(200), default="")
+    # The payout a paid_out or payout_reversed entry moves money for: the page names its payee.
+    payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payouts.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import SelectPagination
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -13,6 +12,8 @@ from core import audit
 from core.db import db
 from core.errors import Conflict, NotFound, ensure
 from payments.connect_models import ConnectedAccount
+from payments.inline import settle_after
+from payments.paging import RowPagination, page_of_rows
 from payments.payout_models import Payout, PayoutStatus
 from payments.payouts import PayoutRun, run_payouts
 from payments.policies import can_manage_payouts
@@ -70,23 +71,8 @@ def payouts_query(which: PayoutFilter) -> sa.Select[tuple[Payout, Challenge, Use
     )
 
 
-class RowPagination(SelectPagination):
-    """A page of whole rows (payout, challenge, user), not only the first entity."""
-
-    def _query_items(self) -> list[tuple[Payout, Challenge, User]]:
-        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
-        return [tuple(row) for row in self._query_args["session"].execute(select).all()]
-
-
 def page_of_payouts(which: PayoutFilter, page: int, per_page: int) -> RowPagination:
-    return RowPagination(
-        select=payouts_query(which),
-        session=db.session,
-        page=page,
-        per_page=per_page,
-        error_out=False,
-        count=True,
-    )
+    return page_of_rows(payouts_query(which), page, per_page)
 
 
 def counts() -> dict[PayoutFilter, int]:
@@ -113,13 +99,16 @@ def _payout(payout_id: int, *, lock: bool = False) -> Payout:
 
 
 def retry_payout(*, actor: User, payout_id: int) -> PayoutRun:
-    """Run the worker now for the payout's challenge (what cron does, sooner)."""
+    """Run the worker now for the payout's challenge (what cron does, sooner); with
+    PAYOUTS_INLINE, settle what it paid, as the app does after paying."""
     ensure(can_manage_payouts(actor), "Only platform admins can retry payouts.")
     payout = _payout(payout_id)
     challenge_id = payout.challenge_id
     audit.record(actor.id, "payouts.retry", "payout", payout.id)
     db.session.commit()
-    return run_payouts(challenge_id)
+    run = run_payouts(challenge_id)
+    settle_after(run)
+    return run
 
 
 def reissue_payout(*, actor: User, payout_id: int) -> Payout:

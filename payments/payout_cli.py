@@ -1,4 +1,4 @@
-"""``flask payouts run`` and ``flask payouts reconcile``, for cron or a queue worker."""
+"""``flask payouts run``, ``reconcile`` and ``settle``, for cron or a queue worker."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ payouts_cli = AppGroup("payouts", help="Pay awards to winners through Stripe Con
 @payouts_cli.command("run")
 @click.option("--challenge", "challenge_id", type=int, default=None, help="Only this challenge.")
 def run(challenge_id: int | None) -> None:
-    """Pay pending payouts whose recipients can receive transfers; retry unknown outcomes."""
+    """Pay pending payouts whose recipients can receive transfers; retry unknown outcomes.
+    Pays only, whatever PAYOUTS_INLINE says: ``payouts settle`` refunds the remainder."""
     click.echo(f"Payouts: {run_payouts(challenge_id)}.")
 
 

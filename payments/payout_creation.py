@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 
 from challenges.models import Challenge
 from core.db import db
@@ -137,15 +137,9 @@ def _on_awards_approved(challenge: Challenge, awards: list[Award], **_: Any) -> 
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:
-    if not current_app.config.get("PAYOUTS_INLINE", True):
-        return
-    from payments.payouts import run_payouts
+    from payments.inline import pay_and_settle
 
-    try:
-        run_payouts(challenge.id)
-    except Exception:  # the awards are committed; cron's ``flask payouts run`` catches up
-        db.session.rollback()
-        logger.exception("inline payout run for challenge %s failed", challenge.id)
+    pay_and_settle(challenge_id=challenge.id)
 
 
 def connect_payout_signals(app: Flask) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from core.db import UTCDateTime, db, enum_check, utcnow
 from core.errors import Conflict
 from judging.result_models import Award
-from payments.models import Funding
+from payments.models import Funding, attempt_key
 
 
 class PayoutStatus(enum.StrEnum):
@@ -24,7 +24,10 @@ class PayoutStatus(enum.StrEnum):
 class Payout(db.Model):
     """``idempotency_key`` (``payout:<id>``) is set in the creating transaction, right after
     the flush that gives the id, and is the key of every ``transfers.create`` for this row.
-    A failed payout re-issued by an admin is a new row with ``reissue + 1`` (new key)."""
+    Stripe replays a key's first answer, a 5xx included: once reconcile has established that
+    Stripe holds no transfer for the row, the row moves to its next ``key_attempt``
+    (``payout:<id>:a2``…), recorded before the call. A failed payout re-issued by an admin is
+    a new row with ``reissue + 1`` (new key)."""
 
     __tablename__ = "payouts"
 
@@ -45,7 +48,8 @@ class Payout(db.Model):
     destination_account: Mapped[str | None] = mapped_column(sa.String(255))
     stripe_transfer_id: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
     failure_reason: Mapped[str] = mapped_column(sa.Text, default="")
-    attempts: Mapped[int] = mapped_column(default=0)
+    attempts: Mapped[int] = mapped_column(default=0)  # claims of the row by a worker
+    key_attempt: Mapped[int] = mapped_column(default=1, server_default="1")
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     processing_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -60,6 +64,7 @@ class Payout(db.Model):
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         sa.CheckConstraint("attempts >= 0", name="attempts_not_negative"),
         sa.CheckConstraint("reissue >= 0", name="reissue_not_negative"),
+        sa.CheckConstraint("key_attempt >= 1", name="key_attempt_positive"),
         sa.CheckConstraint(
             "status = 'pending' OR (idempotency_key IS NOT NULL AND destination_account IS NOT NULL"
             " AND processing_started_at IS NOT NULL)",
@@ -86,4 +91,4 @@ class Payout(db.Model):
 
     @property
     def key(self) -> str:
-        return f"payout:{self.id}"
+        return attempt_key(f"payout:{self.id}", self.key_attempt or 1)

@@ -18,7 +18,7 @@ from core.money import format_amount
 from core.urls import external_url
 from judging.result_models import Award
 from payments.connect import transfers_ready
-from payments.payout_models import Payout
+from payments.payout_models import Payout, PayoutStatus
 from payments.settlement_models import Settlement, SettlementReason, SettlementStatus
 
 
@@ -50,6 +50,15 @@ def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:
         )
         sent += 1
     return sent
+
+
+def announce_paid(payout_id: int) -> None:
+    """After the commit that recorded a payout paid, by the one caller that recorded it."""
+    payout = db.session.get(Payout, payout_id, populate_existing=True)
+    if payout is None or payout.status != PayoutStatus.PAID:
+        return
+    tell_payee_paid(payout)
+    db.session.commit()
 
 
 def tell_payee_paid(payout: Payout) -> None:

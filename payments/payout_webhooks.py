@@ -67,6 +67,7 @@ def on_transfer_reversed(transfer: dict[str, Any]) -> str:
             payout.currency,
             str(reversal.get("id")),
             f"Transfer of payout {payout.id} reversed",
+            payout_id=payout.id,
         )
     payout.needs_attention = True
     logger.error("payout %s: transfer %s reversed", payout.id, payout.stripe_transfer_id)

@@ -5,6 +5,14 @@ every call for it carries its ``payout:<id>`` key and the parameters fixed at th
 retry after a timeout, a crash or a concurrent worker gets Stripe's first answer back. Paid is
 recorded by ``record_transfer`` under a row lock, from the API answer or the
 ``transfer.created`` webhook, whichever comes first; the other finds the row paid.
+
+Stripe replays a key's first answer for 24 hours, a 5xx included, so retrying one key cannot
+get past a 500. Rows are split by how long their current key has been in use: younger than
+PAYOUTS_RECONCILE_AFTER, ``run_payouts`` retries them with the same key; older, only
+``reconcile_payouts`` touches them, and it moves a row to a new key (``payout:<id>:a2``…)
+only after ``transfers.list`` showed Stripe holds no transfer for it under any key. By then
+no call with the old key is still running (a call lasts seconds, the window an hour), so
+never two keys of a row are live at once.
 """
 
 from __future__ import annotations
@@ -23,9 +31,10 @@ from payments.connect_models import ConnectedAccount
 from payments.deferred import after_commit, run_after_commit
 from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
-from payments.models import Funding, LedgerKind
+from payments.install import keeps_first_key
+from payments.models import Funding, LedgerKind, attempt_key
 from payments.payout_models import Payout, PayoutStatus
-from payments.settlement import payout_paid
+from payments.payout_notices import announce_paid
 
 logger = logging.getLogger("openprize.payments")
 # Stripe keeps idempotency keys for at least 24 hours: a processing row older than this is
@@ -43,11 +52,14 @@ class PayoutRun:
     unknown: int = 0  # Stripe's answer unknown: still processing, retried next run
     skipped: int = 0  # claimed by another worker, or already settled
     outcomes: list[str] = field(default_factory=list)
+    paid_challenges: set[int] = field(default_factory=set)  # where a payout was paid
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, challenge_id: int | None = None) -> None:
         self.outcomes.append(outcome)
         if outcome in ("paid", "already paid"):
             self.paid += 1
+            if challenge_id is not None:
+                self.paid_challenges.add(challenge_id)
         elif outcome == "failed":
             self.failed += 1
         elif outcome == "unknown":
@@ -91,44 +103,58 @@ def _source_ready(payout_id: int) -> bool:
     return bool(funding.charge_id)
 
 
-def _claim(payout_id: int, destination: str) -> bool:
-    """pending → processing, committed; False when another worker (or a freeze) got there."""
-    now = utcnow()
+def _update_unfrozen(payout_id: int, *conditions: sa.ColumnElement[bool], **values: object) -> bool:
+    """One conditional UPDATE of an unfrozen row (a dispute may freeze it after it was
+    listed), committed; True when this caller's update won."""
     won = db.session.execute(
         sa.update(Payout)
-        .where(
-            Payout.id == payout_id,
-            Payout.status == PayoutStatus.PENDING,
-            Payout.frozen.is_(False),
-        )
-        .values(
-            status=PayoutStatus.PROCESSING,
-            destination_account=destination,
-            processing_started_at=now,
-            attempts=Payout.attempts + 1,
-            updated_at=now,
-        )
+        .where(Payout.id == payout_id, Payout.frozen.is_(False), *conditions)
+        .values(**values, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     return won == 1
+
+
+def _claim(payout_id: int, destination: str) -> bool:
+    """pending → processing, committed; False when another worker (or a freeze) got there."""
+    return _update_unfrozen(
+        payout_id,
+        Payout.status == PayoutStatus.PENDING,
+        status=PayoutStatus.PROCESSING,
+        destination_account=destination,
+        processing_started_at=utcnow(),
+        attempts=Payout.attempts + 1,
+    )
 
 
 def _claim_retry(payout_id: int, attempts: int) -> bool:
     """A processing row's next attempt; of concurrent retriers, one wins."""
-    won = db.session.execute(
-        sa.update(Payout)
-        .where(
-            Payout.id == payout_id,
-            Payout.status == PayoutStatus.PROCESSING,
-            Payout.attempts == attempts,
-            Payout.frozen.is_(False),  # a dispute froze it after it was listed
+    return _update_unfrozen(
+        payout_id,
+        Payout.status == PayoutStatus.PROCESSING,
+        Payout.attempts == attempts,
+        attempts=attempts + 1,
+    )
+
+
+def _next_key(payout_id: int, attempts: int, key_attempt: int) -> bool:
+    """The claimed row moves to its next key, committed before the call; False when another
+    worker claimed the row since (its claim counts in ``attempts``)."""
+    won = _update_unfrozen(
+        payout_id,
+        Payout.status == PayoutStatus.PROCESSING,
+        Payout.attempts == attempts,
+        Payout.key_attempt == key_attempt,
+        key_attempt=key_attempt + 1,
+        idempotency_key=attempt_key(f"payout:{payout_id}", key_attempt + 1),
+        processing_started_at=utcnow(),  # the new key's age: ``run_payouts`` retries it
+    )
+    if won:
+        logger.warning(
+            "payout %s: no transfer at Stripe, new key attempt %s", payout_id, key_attempt + 1
         )
-        .values(attempts=attempts + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    return won == 1
+    return won
 
 
 def record_transfer(payout_id: int, transfer: TransferResult) -> str:
@@ -175,9 +201,12 @@ def record_transfer(payout_id: int, transfer: TransferResult) -> str:
         payout.amount,
         payout.currency,
         transfer.id,
-        f"Payout {payout.id} to user {payout.user_id}",
+        f"Payout {payout.id}",
+        payout_id=payout.id,
     )
-    after_commit(partial(payout_paid, payout.id))  # tell the payee; settle if it was the last
+    # Only the payee hears of it here; settling is the paying worker's (or cron's) next step,
+    # never this caller's, which may be the transfer.created webhook.
+    after_commit(partial(announce_paid, payout.id))
     return "paid"
 
 
@@ -213,6 +242,7 @@ def execute_payout(payout_id: int) -> str:
         "source_transaction": funding.charge_id if funding is not None else None,
         "metadata": {"payout_id": str(payout.id), "challenge_id": str(payout.challenge_id)},
         "idempotency_key": payout.idempotency_key or payout.key,
+        "key_as_first_sent": keeps_first_key("payout", payout.id, payout.key_attempt),
     }
     db.session.commit()  # hold no transaction while Stripe (and its webhook) runs
     try:
@@ -226,20 +256,26 @@ def execute_payout(payout_id: int) -> str:
     return outcome
 
 
-def run_payouts(challenge_id: int | None = None) -> PayoutRun:
+def _same_key_window() -> timedelta:
+    """How long a key is retried as it is; older rows are ``reconcile_payouts``'s alone."""
+    return min(KEY_WINDOW, timedelta(seconds=current_app.config["PAYOUTS_RECONCILE_AFTER"]))
+
+
+def run_payouts(challenge_id: int | None = None, user_id: int | None = None) -> PayoutRun:
     """Pay every pending, unfrozen payout whose recipient can receive transfers, and retry
-    processing ones (same key) claimed within Stripe's idempotency window."""
+    processing ones (same key) whose key is younger than PAYOUTS_RECONCILE_AFTER; only the
+    challenge's or the user's when given. Pays only: settling is ``settle_challenge``'s."""
     summary = PayoutRun()
     now = utcnow()
     query = (
-        sa.select(Payout.id, Payout.status, Payout.user_id, Payout.attempts)
+        sa.select(Payout.id, Payout.status, Payout.user_id, Payout.attempts, Payout.challenge_id)
         .where(
             Payout.frozen.is_(False),
             sa.or_(
                 Payout.status == PayoutStatus.PENDING,
                 sa.and_(
                     Payout.status == PayoutStatus.PROCESSING,
-                    Payout.processing_started_at >= now - KEY_WINDOW,
+                    Payout.processing_started_at > now - _same_key_window(),
                 ),
             ),
         )
@@ -247,11 +283,13 @@ def run_payouts(challenge_id: int | None = None) -> PayoutRun:
     )
     if challenge_id is not None:
         query = query.where(Payout.challenge_id == challenge_id)
+    if user_id is not None:
+        query = query.where(Payout.user_id == user_id)
     rows = db.session.execute(query).all()
     db.session.commit()
-    for payout_id, status, user_id, attempts in rows:
+    for payout_id, status, payee_id, attempts, payout_challenge in rows:
         if status == PayoutStatus.PENDING:
-            destination = _ready_account(user_id)
+            destination = _ready_account(payee_id)
             if destination is None:
                 summary.waiting += 1
                 continue
@@ -261,19 +299,19 @@ def run_payouts(challenge_id: int | None = None) -> PayoutRun:
             claimed = _claim(payout_id, destination)
         else:
             claimed = _claim_retry(payout_id, attempts)
-        summary.add(execute_payout(payout_id) if claimed else "skipped")
+        summary.add(execute_payout(payout_id) if claimed else "skipped", payout_challenge)
     return summary
 
 
 def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
-    """For processing rows older than the window: the transfer Stripe holds for the row
-    (``transfers.list`` by group, matched on ``metadata.payout_id``) marks it paid; none
-    found → the create is retried with the same key."""
+    """For processing rows whose key is older than the window: the transfer Stripe holds for
+    the row (``transfers.list`` by group, matched on ``metadata.payout_id``) marks it paid;
+    none found → the row moves to its next key and the transfer is created with it."""
     if older_than is None:
         older_than = timedelta(seconds=current_app.config["PAYOUTS_RECONCILE_AFTER"])
     summary = PayoutRun()
     rows = db.session.execute(
-        sa.select(Payout.id, Payout.challenge_id, Payout.attempts)
+        sa.select(Payout.id, Payout.challenge_id, Payout.attempts, Payout.key_attempt)
         .where(
             Payout.status == PayoutStatus.PROCESSING,
             Payout.processing_started_at <= utcnow() - older_than,
@@ -282,7 +320,7 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
         .order_by(Payout.id)
     ).all()
     db.session.commit()
-    for payout_id, challenge_id, attempts in rows:
+    for payout_id, challenge_id, attempts, key_attempt in rows:
         if not _claim_retry(payout_id, attempts):
             summary.add("skipped")
             continue
@@ -294,10 +332,11 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
             summary.add(_record_error(payout_id, GatewayError(error.message, definite=False)))
             continue
         if found is None:
-            summary.add(execute_payout(payout_id))
+            claimed = _next_key(payout_id, attempts + 1, key_attempt)
+            summary.add(execute_payout(payout_id) if claimed else "skipped", challenge_id)
             continue
         outcome = record_transfer(payout_id, found)
         db.session.commit()
         run_after_commit()
-        summary.add(outcome)
+        summary.add(outcome, challenge_id)
     return summary

@@ -1,18 +1,30 @@
-"""Refunds of a cancelled challenge's purse: intent committed first, then the Stripe call."""
+"""Refunds of a cancelled challenge's purse: intent committed first, then the Stripe call.
+
+Every call for a refund carries its key (``refund:<id>``). Stripe replays a key's first
+answer for 24 hours, a 5xx included: a key that has failed for longer than
+PAYOUTS_RECONCILE_AFTER is looked up at Stripe (``refunds.list`` by payment intent, matched
+on ``metadata.refund_id``) and, only when Stripe holds no refund for the row, replaced by the
+next one (``refund:<id>:a2``…), recorded before the call.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
-from core.db import db
+from challenges.models import Challenge
+from core.db import db, utcnow
 from payments.gateway import GatewayError, gateway
+from payments.install import keeps_first_key
 from payments.models import Funding, FundingStatus, Refund, RefundStatus
 
 logger = logging.getLogger("openprize.payments")
 OPEN_REFUND = (RefundStatus.PENDING, RefundStatus.REQUESTED)
+# The reason of a refund of a Checkout payment for the wrong amount (it funded nothing).
+MISMATCH_REASON = "amount mismatch"
 
 
 def request_full_refund(challenge_id: int) -> list[Refund]:
@@ -56,6 +68,7 @@ def execute_refund(refund_id: int) -> Refund:
             payment_intent=funding.payment_intent_id or "",
             amount=refund.amount,
             metadata={"refund_id": str(refund.id), "challenge_id": str(funding.challenge_id)},
+            key_as_first_sent=keeps_first_key("refund", refund.id, refund.key_attempt),
         )
     except GatewayError as error:
         refund = db.session.get(Refund, refund_id, populate_existing=True)
@@ -65,11 +78,15 @@ def execute_refund(refund_id: int) -> Refund:
             logger.error("refund %s refused by Stripe: %s", refund.id, error.message)
         db.session.commit()
         return refund
-    # The charge.refunded webhook may already have confirmed it: never move backwards.
-    # Conditional updates, so a concurrent confirmation is never overwritten (on SQLite too,
-    # which has no row locks).
+    return _record_requested(refund_id, result.id)
+
+
+def _record_requested(refund_id: int, stripe_refund_id: str) -> Refund:
+    """Stripe holds the refund. The charge.refunded webhook may already have confirmed it:
+    never move backwards. Conditional updates, so a concurrent confirmation is never
+    overwritten (on SQLite too, which has no row locks)."""
     for condition, values in (
-        (Refund.stripe_refund_id.is_(None), {"stripe_refund_id": result.id}),
+        (Refund.stripe_refund_id.is_(None), {"stripe_refund_id": stripe_refund_id}),
         (Refund.status == RefundStatus.PENDING, {"status": RefundStatus.REQUESTED}),
     ):
         db.session.execute(
@@ -80,6 +97,36 @@ def execute_refund(refund_id: int) -> Refund:
         )
     db.session.commit()
     return db.session.get(Refund, refund_id, populate_existing=True)
+
+
+def _reconcile(refund_id: int, key_attempt: int) -> None:
+    """A pending refund whose key is old: Stripe's refund for the row is recorded; none at
+    Stripe → the row moves to its next key (of concurrent callers, one) and is sent again."""
+    refund = db.session.get(Refund, refund_id)
+    intent = refund.funding.payment_intent_id or ""
+    try:
+        found = gateway().find_refund(payment_intent=intent, refund_id=refund_id)
+    except GatewayError as error:
+        db.session.rollback()
+        logger.warning("refund %s: lookup at Stripe failed: %s", refund_id, error.message)
+        return
+    if found is not None:
+        _record_requested(refund_id, found.id)
+        return
+    won = db.session.execute(
+        sa.update(Refund)
+        .where(
+            Refund.id == refund_id,
+            Refund.status == RefundStatus.PENDING,
+            Refund.key_attempt == key_attempt,
+        )
+        .values(key_attempt=key_attempt + 1, key_started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if won == 1:
+        logger.warning("refund %s: none at Stripe, new key attempt %s", refund_id, key_attempt + 1)
+        execute_refund(refund_id)
 
 
 def refunded_amount(funding_id: int) -> int:
@@ -101,17 +148,45 @@ def add_refund(funding: Funding, amount: int, reason: str) -> Refund:
     return refund
 
 
-def retry_pending_refunds(challenge_id: int | None = None) -> int:
-    """Re-issue refunds whose Stripe call never completed (same idempotency key)."""
-    query = sa.select(Refund.id).where(Refund.status == RefundStatus.PENDING).order_by(Refund.id)
+def retry_pending_refunds(
+    challenge_id: int | None = None, older_than: timedelta | None = None
+) -> int:
+    """Re-issue refunds whose Stripe call never completed: with the same key while it is
+    younger than ``older_than`` (default PAYOUTS_RECONCILE_AFTER), else after a look-up."""
+    if older_than is None:
+        older_than = timedelta(seconds=current_app.config["PAYOUTS_RECONCILE_AFTER"])
+    query = (
+        sa.select(Refund.id, Refund.key_attempt, Refund.key_started_at)
+        .where(Refund.status == RefundStatus.PENDING)
+        .order_by(Refund.id)
+    )
     if challenge_id is not None:
         query = query.join(Funding, Funding.id == Refund.funding_id).where(
             Funding.challenge_id == challenge_id
         )
-    ids = db.session.scalars(query).all()
-    for refund_id in ids:
-        execute_refund(refund_id)
-    return len(ids)
+    rows = db.session.execute(query).all()
+    db.session.commit()
+    cutoff = utcnow() - older_than
+    for refund_id, key_attempt, key_started_at in rows:
+        if key_started_at <= cutoff:
+            _reconcile(refund_id, key_attempt)
+        else:
+            execute_refund(refund_id)
+    return len(rows)
+
+
+def mismatch_refunds(limit: int = 20) -> list[tuple[Refund, Funding, Challenge]]:
+    """The latest refunds of payments for the wrong amount, with funding and challenge, for
+    the platform admins (one query)."""
+    rows = db.session.execute(
+        sa.select(Refund, Funding, Challenge)
+        .join(Funding, Funding.id == Refund.funding_id)
+        .join(Challenge, Challenge.id == Funding.challenge_id)
+        .where(Refund.reason.startswith(MISMATCH_REASON))
+        .order_by(Refund.created_at.desc(), Refund.id.desc())
+        .limit(limit)
+    ).all()
+    return [tuple(row) for row in rows]
 
 
 def pending_refund_total(challenge_id: int) -> int:

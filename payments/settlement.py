@@ -7,10 +7,12 @@ before any Stripe call; a later or concurrent settle finds the row and only retr
 refunds with their own keys. ``charge.refunded`` confirms the refunds (``payments.webhooks``),
 then the settlement is complete and the sponsor gets one summary.
 
-Triggers: after each payout is recorded paid (``payout_paid``, queued by the worker's
-``record_transfer``), after a decline (judging's ``awards_declined``), after a won dispute,
-and ``flask payouts settle`` for cron, which also repairs a crash between a refund call and
-its commit.
+Triggers: ``flask payouts settle`` (cron), which also repairs a crash between a refund call
+and its commit; and, with PAYOUTS_INLINE, the web app right after it paid payouts
+(``payments.inline``: after approval, after a winner finished onboarding, after an admin's
+retry, after a won dispute) and after a decline (judging's ``awards_declined``). Never a
+webhook's request: ``transfer.created`` only records the payout paid, and ``payouts run``
+only pays.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask
 
 from challenges.models import Challenge
 from core.db import db, utcnow
 from judging.result_models import Award, ResultSnapshot, SnapshotState
 from payments import payout_notices
-from payments.deferred import after_commit, run_after_commit
+from payments.deferred import after_commit, inline_enabled, run_after_commit
 from payments.models import DisputeStatus, Funding, FundingStatus, Refund, RefundStatus
 from payments.payout_models import Payout, PayoutStatus
 from payments.refunds import add_refund, refunded_amount, retry_pending_refunds
@@ -265,23 +267,7 @@ def settle_all(challenge_id: int | None = None) -> SettleRun:
     return run
 
 
-def payout_paid(payout_id: int) -> None:
-    """After the commit that recorded a payout paid: tell the payee, then try to settle."""
-    payout = db.session.get(Payout, payout_id, populate_existing=True)
-    if payout is None or payout.status != PayoutStatus.PAID:
-        return
-    challenge_id = payout.challenge_id
-    payout_notices.tell_payee_paid(payout)
-    db.session.commit()
-    outcome = settle_challenge(challenge_id)
-    logger.info("challenge %s after payout %s was paid: %s", challenge_id, payout_id, outcome)
-
-
-def _inline() -> bool:
-    return bool(current_app.config.get("PAYOUTS_INLINE", True))
-
-
-def _settle_quietly(challenge_id: int) -> None:
+def settle_quietly(challenge_id: int) -> None:
     try:
         settle_challenge(challenge_id)
     except Exception:  # the decision is committed; ``flask payouts settle`` catches up
@@ -290,8 +276,8 @@ def _settle_quietly(challenge_id: int) -> None:
 
 
 def _on_awards_declined(challenge: Challenge, **_: Any) -> None:
-    if _inline():
-        _settle_quietly(challenge.id)
+    if inline_enabled():
+        settle_quietly(challenge.id)
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ import sqlalchemy as sa
 from challenges.services import record_funds_received
 from core.db import db, utcnow
 from payments import connect, ledger
-from payments.deferred import run_after_commit
+from payments.deferred import after_response, run_after_commit
 from payments.disputes import on_dispute_closed, on_dispute_created
 from payments.gateway import GatewayError, gateway
 from payments.models import (
@@ -24,6 +25,7 @@ from payments.models import (
     StripeEvent,
 )
 from payments.payout_webhooks import on_transfer_created, on_transfer_reversed
+from payments.refunds import MISMATCH_REASON, add_refund, execute_refund
 from payments.settlement import complete_if_refunded
 
 logger = logging.getLogger("openprize.payments")
@@ -95,14 +97,8 @@ def _mark_paid(funding: Funding, session: dict[str, Any]) -> str:
     if funding.status == FundingStatus.PAID:
         return "already paid"
     if not _amount_matches(funding, session):
-        funding.failure_reason = (
-            f"Amount mismatch: Stripe reported {session.get('amount_total')} "
-            f"{session.get('currency')}, expected {funding.total_amount} {funding.currency}."
-        )
-        logger.error("funding %s: %s", funding.id, funding.failure_reason)
-        return "amount mismatch: not funded"
-    intent = session.get("payment_intent")
-    funding.payment_intent_id = intent if isinstance(intent, str) else (intent or {}).get("id")
+        return _refund_mismatch(funding, session)
+    funding.payment_intent_id = _intent_id(session)
     try:
         funding.charge_id = gateway().charge_for_payment_intent(funding.payment_intent_id)
     except GatewayError:
@@ -129,6 +125,40 @@ def _mark_paid(funding: Funding, session: dict[str, Any]) -> str:
     )
     record_funds_received(funding.challenge_id, funding.purse_amount)
     return "funded"
+
+
+def _intent_id(session: dict[str, Any]) -> str | None:
+    intent = session.get("payment_intent")
+    return intent if isinstance(intent, str) else (intent or {}).get("id")
+
+
+def _refund_mismatch(funding: Funding, session: dict[str, Any]) -> str:
+    """A payment of another amount than the funding's funds nothing: it is refunded in full
+    (one keyed refund row, whatever repeats the event; the Stripe call after the response),
+    the funding fails with the reason, and the sponsor's next click opens a new session."""
+    charged = int(session.get("amount_total") or 0)
+    reason = (
+        f"{MISMATCH_REASON}: charged {charged} {str(session.get('currency', '')).upper()}, "
+        f"expected {funding.total_amount} {funding.currency}"
+    )
+    funding.failure_reason = f"Amount mismatch: {reason[len(MISMATCH_REASON) + 2 :]}."
+    funding.status = FundingStatus.FAILED
+    intent = _intent_id(session)
+    if intent is None or charged <= 0:
+        logger.error("funding %s: %s (no payment to refund)", funding.id, reason)
+        return "amount mismatch: not funded"
+    funding.payment_intent_id = funding.payment_intent_id or intent
+    logger.error("funding %s: %s; refunding it", funding.id, reason)
+    refunded = db.session.scalar(
+        sa.select(Refund.id).where(
+            Refund.funding_id == funding.id, Refund.reason.startswith(MISMATCH_REASON)
+        )
+    )
+    if refunded is not None:
+        return "amount mismatch: refund already recorded"
+    refund = add_refund(funding, charged, reason[:200])
+    after_response(partial(execute_refund, refund.id))
+    return "amount mismatch: refunded"
 
 
 def on_checkout_completed(session: dict[str, Any]) -> str:
@@ -191,13 +221,15 @@ def on_charge_refunded(charge: dict[str, Any]) -> str:
         confirmed += refund.amount
         if refund.status != RefundStatus.SUCCEEDED:
             refund.status = RefundStatus.SUCCEEDED
+            if funding.status != FundingStatus.PAID:
+                continue  # a payment that funded nothing (wrong amount): not in the ledger
             purse_part = min(refund.amount, funding.purse_amount)
             ledger.record(
                 funding.challenge_id,
                 LedgerKind.REFUNDED,
                 purse_part,
                 funding.currency,
-                f"{refund.idempotency_key}:purse",
+                f"refund:{refund.id}:purse",
                 "Purse refunded to the sponsor",
             )
             ledger.record(
@@ -205,7 +237,7 @@ def on_charge_refunded(charge: dict[str, Any]) -> str:
                 LedgerKind.FEE_REFUNDED,
                 refund.amount - purse_part,
                 funding.currency,
-                f"{refund.idempotency_key}:fee",
+                f"refund:{refund.id}:fee",
                 "Platform fee refunded",
             )
     complete_if_refunded(funding.challenge_id)  # a confirmed remainder settles the challenge

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from payments.simulator.wire import RequestError, public, sign_payload
 __all__ = [
     "RequestError",
     "SimulatedConnectionError",
+    "Stall",
     "StripeSimulator",
     "sign_payload",
 ]
@@ -31,6 +33,27 @@ T = TypeVar("T")
 
 class SimulatedConnectionError(ConnectionError):
     """Raised by ``StripeSimulator.dispatch`` when a fault drops the connection (status=0)."""
+
+
+class Stall:
+    """A request held inside Stripe (its key in flight) until ``release``: ``reached`` is set
+    once it is held. For tests of concurrent requests; in-process only."""
+
+    def __init__(self, method: str, path_prefix: str) -> None:
+        self.method = method.upper()
+        self.path_prefix = path_prefix
+        self.reached = threading.Event()
+        self._released = threading.Event()
+
+    def matches(self, method: str, path: str) -> bool:
+        return self.method in ("*", method.upper()) and path.startswith(self.path_prefix)
+
+    def hold(self) -> None:
+        self.reached.set()
+        self._released.wait()
+
+    def release(self) -> None:
+        self._released.set()
 
 
 class StripeSimulator:
@@ -56,6 +79,8 @@ class StripeSimulator:
         self.hosted_base = hosted_base.rstrip("/")
         self.clock: Callable[[], int] = clock or (lambda: int(time.time()))
         self.wsgi_app = SimulatorApp(self)
+        self._stalls: list[Stall] = []
+        self._stalls_lock = threading.Lock()
 
     def dispatch(
         self, method: str, url: str, headers: dict[str, str], post_data: bytes | str | None
@@ -100,6 +125,9 @@ class StripeSimulator:
     def complete_onboarding(self, account_id: str) -> None:
         self._act(controls.complete_onboarding, account_id)
 
+    def request_information(self, account_id: str, fields: list[str]) -> None:
+        self._act(controls.request_information, account_id, list(fields))
+
     def deauthorize(self, account_id: str) -> None:
         self._act(controls.deauthorize, account_id)
 
@@ -133,6 +161,22 @@ class StripeSimulator:
             raise ValueError("count must be at least 1")
         with self.store.transaction() as tx:
             tx.add_fault(method, path_prefix, status, count, after_processing)
+
+    def stall_next(self, method: str, path_prefix: str) -> Stall:
+        """Hold the next matching /v1 request after its idempotency key is marked in flight
+        and before it runs, until the returned ``Stall`` is released (this process only)."""
+        stall = Stall(method, path_prefix)
+        with self._stalls_lock:
+            self._stalls.append(stall)
+        return stall
+
+    def stall_if_asked(self, method: str, path: str) -> None:
+        with self._stalls_lock:
+            stall = next((s for s in self._stalls if s.matches(method, path)), None)
+            if stall is not None:
+                self._stalls.remove(stall)
+        if stall is not None:
+            stall.hold()
 
     def events(self) -> list[dict[str, Any]]:
         """Every event emitted, oldest first."""

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 KEY_TTL = 24 * 3600
+# A key held longer than this (simulated seconds) belongs to a request whose process died.
+IN_FLIGHT_TTL = 600
 DROPPED_HEADER = "X-Simulator-Dropped-Connection"
 Handler = Callable[..., dict[str, Any]]
 HANDLERS: dict[str, Handler] = {
@@ -41,6 +43,7 @@ HANDLERS: dict[str, Handler] = {
     "charge.retrieve": objects.retrieve_charge,
     "refund.create": objects.create_refund,
     "refund.retrieve": objects.retrieve_refund,
+    "refund.list": objects.list_refunds,
     "account.create": connect.create_account,
     "account.retrieve": connect.retrieve_account,
     "account_link.create": connect.create_account_link,
@@ -53,6 +56,7 @@ CONTROLS = frozenset(
         "complete_checkout",
         "expire_checkout",
         "complete_onboarding",
+        "request_information",
         "deauthorize",
         "fail_next",
         "create_dispute",
@@ -73,6 +77,7 @@ URLS = Map(
         ),
         Rule("/v1/charges/<object_id>", methods=["GET"], endpoint="charge.retrieve"),
         Rule("/v1/refunds", methods=["POST"], endpoint="refund.create"),
+        Rule("/v1/refunds", methods=["GET"], endpoint="refund.list"),
         Rule("/v1/refunds/<object_id>", methods=["GET"], endpoint="refund.retrieve"),
         Rule("/v1/accounts", methods=["POST"], endpoint="account.create"),
         Rule("/v1/accounts/<object_id>", methods=["GET"], endpoint="account.retrieve"),
@@ -96,11 +101,11 @@ def _json(
     return Response(text, status, {**base, **(headers or {})}, mimetype="application/json")
 
 
-def _fault(status: int, request_id: str) -> Response:
+def _fault(status: int) -> tuple[int, str, dict[str, str]]:
     """The injected failure: a dropped connection (504 + marker header), a rate limit or a 5xx."""
     if status == 0:
         error = RequestError(504, "The connection was dropped (simulated).", type="api_error")
-        return _json(error.body(), 504, request_id, {DROPPED_HEADER: "true"})
+        return 504, dumps(error.body()), {DROPPED_HEADER: "true"}
     if status == 429:
         error = RequestError(429, "Too many requests hit the API too quickly.", code="rate_limit")
     elif status >= 500:
@@ -109,7 +114,28 @@ def _fault(status: int, request_id: str) -> Response:
         )
     else:
         error = RequestError(status, "Simulated failure.")
-    return _json(error.body(), status, request_id)
+    return status, dumps(error.body()), {}
+
+
+def _in_use(key: str) -> RequestError:
+    return RequestError(
+        409,
+        "There is currently another in-progress request using this Idempotent Key (that"
+        f" probably means you submitted twice, and the other request is still going through):"
+        f" {key}. Please try again later.",
+        type="idempotency_error",
+        code="idempotency_key_in_use",
+    )
+
+
+def _key_reused(key: str) -> RequestError:
+    return RequestError(
+        400,
+        "Keys for idempotent requests can only be used with the same parameters they"
+        f" were first used with. Try using a key other than '{key}' if you meant to"
+        " execute a different request.",
+        type="idempotency_error",
+    )
 
 
 def _authenticate(request: Request) -> None:
@@ -165,34 +191,52 @@ class SimulatorApp:
     def _api(
         self, request: Request, endpoint: str, args: dict[str, Any], request_id: str
     ) -> Response:
+        """Stripe's idempotency: a key's first answer is saved once its endpoint began
+        executing (a 5xx included) and replayed for 24 hours; while the first request with a
+        key runs, another with the same key gets 409 ``idempotency_key_in_use``, saved for
+        nobody. A dropped connection or a 429 never reached the endpoint: nothing is saved."""
         sim = self.simulator
         source = request.form if request.method == "POST" else request.args
         params = decode_params(source.items(multi=True))
         key = request.headers.get("Idempotency-Key") if request.method == "POST" else None
-        with sim.store.transaction() as tx:
-            fault = tx.take_fault(request.method, request.path)
-        if fault and not fault.after_processing:
-            return _fault(fault.status, request_id)
         digest = fingerprint(request.method, request.path, params)
         now = sim.clock()
         with sim.store.transaction() as tx:
-            ctx = Context(tx, now, sim.hosted_base, request_id, key)
+            fault = tx.take_fault(request.method, request.path)
+        if fault and not fault.after_processing:
+            status, body, headers = _fault(fault.status)
+            if key and fault.status >= 500:
+                with sim.store.transaction() as tx:
+                    if tx.recall(key, now - KEY_TTL) is None and tx.claim_key(
+                        key, now, now - IN_FLIGHT_TTL
+                    ):
+                        tx.remember(key, Remembered(digest, status, body, now))
+                        tx.release_key(key)
+            return _json(body, status, request_id, headers)
+        with sim.store.transaction() as tx:
             replay = tx.recall(key, now - KEY_TTL) if key else None
-            if replay is not None and replay.fingerprint != digest:
-                raise RequestError(
-                    400,
-                    "Keys for idempotent requests can only be used with the same parameters they"
-                    f" were first used with. Try using a key other than '{key}' if you meant to"
-                    " execute a different request.",
-                    type="idempotency_error",
-                )
-            if replay is None:
-                status, body = self._run(HANDLERS[endpoint], ctx, params, args)
+            if key and replay is None and not tx.claim_key(key, now, now - IN_FLIGHT_TTL):
+                raise _in_use(key)
+        if replay is not None and replay.fingerprint != digest:
+            raise _key_reused(str(key))
+        outbox: list[str] = []
+        if replay is None:
+            try:
+                sim.stall_if_asked(request.method, request.path)
+                with sim.store.transaction() as tx:
+                    ctx = Context(tx, now, sim.hosted_base, request_id, key)
+                    status, body = self._run(HANDLERS[endpoint], ctx, params, args)
+                    if key:
+                        tx.remember(key, Remembered(digest, status, body, now))
+                    outbox = ctx.outbox
+            finally:
                 if key:
-                    tx.remember(key, Remembered(digest, status, body, now))
-        sim.deliver_events(ctx.outbox)
+                    with sim.store.transaction() as tx:
+                        tx.release_key(key)
+        sim.deliver_events(outbox)
         if fault:
-            return _fault(fault.status, request_id)
+            status, body, headers = _fault(fault.status)
+            return _json(body, status, request_id, headers)
         headers = {"Idempotency-Key": key} if key else {}
         if replay is not None:
             headers["Idempotent-Replayed"] = "true"

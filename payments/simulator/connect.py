@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payments.simulator.events import Context
+from payments.simulator.events import Context, list_page
 from payments.simulator.wire import (
     RequestError,
     get_bool,
@@ -14,8 +14,6 @@ from payments.simulator.wire import (
     get_str,
     invalid,
     new_id,
-    no_such,
-    public,
     refused,
 )
 
@@ -176,31 +174,4 @@ def retrieve_transfer(ctx: Context, params: Params, object_id: str) -> dict[str,
 
 def list_transfers(ctx: Context, params: Params) -> dict[str, Any]:
     """Newest first, filtered by ``transfer_group`` / ``destination``, cursor-paginated."""
-    limit = get_int(params, "limit", minimum=1)
-    limit = 10 if limit is None else limit
-    if limit > 100:
-        raise invalid("limit", "This value must be less than or equal to 100.")
-    group = get_str(params, "transfer_group")
-    destination = get_str(params, "destination")
-    rows = [
-        transfer
-        for transfer in reversed(ctx.tx.all("transfer"))
-        if (group is None or transfer["transfer_group"] == group)
-        and (destination is None or transfer["destination"] == destination)
-    ]
-    after = get_str(params, "starting_after")
-    before = get_str(params, "ending_before")
-    ids = [transfer["id"] for transfer in rows]
-    for cursor, param in ((after, "starting_after"), (before, "ending_before")):
-        if cursor is not None and ctx.tx.find("transfer", cursor) is None:
-            raise no_such("transfer", cursor, param)
-    if after is not None:
-        rows = rows[ids.index(after) + 1 :] if after in ids else []
-        page, has_more = rows[:limit], len(rows) > limit
-    elif before is not None:
-        rows = rows[: ids.index(before)] if before in ids else []
-        page, has_more = rows[-limit:], len(rows) > limit
-    else:
-        page, has_more = rows[:limit], len(rows) > limit
-    data = [public(transfer) for transfer in page]
-    return {"object": "list", "data": data, "has_more": has_more, "url": "/v1/transfers"}
+    return list_page(ctx, params, "transfer", ("transfer_group", "destination"), "/v1/transfers")

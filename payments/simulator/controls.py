@@ -91,6 +91,25 @@ def complete_onboarding(ctx: Context, account_id: str) -> None:
     ctx.emit("account.updated", account, account=account_id, previous=previous)
 
 
+def request_information(ctx: Context, account_id: str, fields: list[str]) -> None:
+    """Stripe needs more from the account holder (a new requirement, a failed check):
+    ``fields`` become due and transfers and payouts stop until onboarding is finished again."""
+    account = load_account(ctx, account_id)
+    previous = {key: account[key] for key in ("capabilities", "payouts_enabled")} | {
+        "requirements": dict(account["requirements"])
+    }
+    account["capabilities"] = dict.fromkeys(account["capabilities"], "inactive")
+    account["payouts_enabled"] = False
+    account["requirements"].update(
+        currently_due=list(fields),
+        eventually_due=list(fields),
+        past_due=list(fields),
+        disabled_reason="requirements.past_due" if fields else None,
+    )
+    ctx.tx.save("account", account)
+    ctx.emit("account.updated", account, account=account_id, previous=previous)
+
+
 def deauthorize(ctx: Context, account_id: str) -> None:
     """The account disconnects from the platform; the platform loses API access to it."""
     account = load_account(ctx, account_id)

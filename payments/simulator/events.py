@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from payments.simulator.store import Tx
-from payments.simulator.wire import API_VERSION, dumps, new_id, no_such, public
+from payments.simulator.wire import (
+    API_VERSION,
+    dumps,
+    get_int,
+    get_str,
+    invalid,
+    new_id,
+    no_such,
+    public,
+)
 
 
 @dataclass
@@ -65,3 +75,40 @@ class Context:
         self.tx.add_event(event["id"], "connect" if account else "platform", dumps(event))
         self.outbox.append(event["id"])
         return event
+
+
+def list_page(
+    ctx: Context, params: dict[str, Any], kind: str, filters: Iterable[str], url: str
+) -> dict[str, Any]:
+    """A list endpoint: objects of ``kind`` newest first, filtered on equality by the named
+    ``filters`` present in ``params``, cursor-paginated (``starting_after``/``ending_before``)."""
+    limit = get_int(params, "limit", minimum=1)
+    limit = 10 if limit is None else limit
+    if limit > 100:
+        raise invalid("limit", "This value must be less than or equal to 100.")
+    wanted = {name: get_str(params, name) for name in filters}
+    rows = [
+        obj
+        for obj in reversed(ctx.tx.all(kind))
+        if all(value is None or obj.get(name) == value for name, value in wanted.items())
+    ]
+    after = get_str(params, "starting_after")
+    before = get_str(params, "ending_before")
+    ids = [obj["id"] for obj in rows]
+    for cursor, param in ((after, "starting_after"), (before, "ending_before")):
+        if cursor is not None and ctx.tx.find(kind, cursor) is None:
+            raise no_such(kind, cursor, param)
+    if after is not None:
+        rows = rows[ids.index(after) + 1 :] if after in ids else []
+        page, has_more = rows[:limit], len(rows) > limit
+    elif before is not None:
+        rows = rows[: ids.index(before)] if before in ids else []
+        page, has_more = rows[-limit:], len(rows) > limit
+    else:
+        page, has_more = rows[:limit], len(rows) > limit
+    return {
+        "object": "list",
+        "data": [public(obj) for obj in page],
+        "has_more": has_more,
+        "url": url,
+    }

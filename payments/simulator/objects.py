@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from payments.simulator.events import Context
+from payments.simulator.events import Context, list_page
 from payments.simulator.wire import (
     get_dict,
     get_int,
@@ -126,6 +126,11 @@ def retrieve_charge(ctx: Context, params: Params, object_id: str) -> dict[str, A
 
 def retrieve_refund(ctx: Context, params: Params, object_id: str) -> dict[str, Any]:
     return ctx.load("refund", object_id)
+
+
+def list_refunds(ctx: Context, params: Params) -> dict[str, Any]:
+    """Newest first, filtered by ``charge`` / ``payment_intent``, cursor-paginated."""
+    return list_page(ctx, params, "refund", ("charge", "payment_intent"), "/v1/refunds")
 
 
 def create_charge(ctx: Context, intent: dict[str, Any]) -> dict[str, Any]:

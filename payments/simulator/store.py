@@ -18,6 +18,7 @@ CREATE INDEX IF NOT EXISTS objects_kind ON objects (kind, seq);
 CREATE TABLE IF NOT EXISTS idempotency (
     key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
     body TEXT NOT NULL, created INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS in_flight (key TEXT PRIMARY KEY, started INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, endpoint TEXT NOT NULL,
     payload TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);
@@ -84,6 +85,21 @@ class Tx:
             " VALUES (?, ?, ?, ?, ?)",
             (key, *record),
         )
+
+    def claim_key(self, key: str, now: int, stale_before: int) -> bool:
+        """Mark ``key`` as in flight; False while another request holds it (one that began
+        before ``stale_before`` is taken to have died with its process)."""
+        self._conn.execute(
+            "DELETE FROM in_flight WHERE key = ? AND started < ?", (key, stale_before)
+        )
+        inserted = self._conn.execute(
+            "INSERT INTO in_flight (key, started) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, now),
+        ).rowcount
+        return inserted == 1
+
+    def release_key(self, key: str) -> None:
+        self._conn.execute("DELETE FROM in_flight WHERE key = ?", (key,))
 
     def add_event(self, event_id: str, endpoint: str, payload: str) -> None:
         self._conn.execute(

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, current_app
 
 from challenges.models import Challenge
 from core.db import db
@@ -144,16 +144,25 @@ def approve(example: Example) -> list[Award]:
     )
 
 
-def onboard(user_id: int, *, complete: bool = True) -> str:
+def onboard(user_id: int, *, complete: bool = True, start_payouts: bool = False) -> str:
     """A Connect account for the user at the simulator, recorded as the onboarding page does;
-    ``complete`` finishes onboarding (the ``account.updated`` webhook activates transfers)."""
+    ``complete`` finishes onboarding (the ``account.updated`` webhook activates transfers).
+    The app would then pay what the user is owed (PAYOUTS_INLINE); as a builder, this keeps
+    PAYOUTS_INLINE off while that webhook is applied, so the test's own worker run pays,
+    unless ``start_payouts``. ``tests/functional/test_onboarding_pays.py`` tests that path."""
     state = gateway().create_connected_account(
         country="US", email=f"user{user_id}@example.com", idempotency_key=f"test-acct:{user_id}"
     )
     db.session.add(ConnectedAccount(user_id=user_id, stripe_account_id=state.id))
     db.session.commit()
     if complete:
-        simulator().complete_onboarding(state.id)
+        config = current_app.config  # the app the simulator delivers its webhooks to
+        inline = config["PAYOUTS_INLINE"]
+        config["PAYOUTS_INLINE"] = inline and start_payouts
+        try:
+            simulator().complete_onboarding(state.id)
+        finally:
+            config["PAYOUTS_INLINE"] = inline
     return state.id
 
 

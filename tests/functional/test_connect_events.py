@@ -3,6 +3,7 @@ or change which payout account."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -13,13 +14,14 @@ from flask.testing import FlaskClient
 from accounts.models import User
 from core.db import db
 from payments.connect import transfers_ready
-from payments.connect_models import ConnectedAccount
+from payments.connect_models import ConnectedAccount, PayoutState
 from payments.gateway import EXTENSION_KEY
 from payments.models import StripeEvent
 from payments.simulator import StripeSimulator
 from tests.factories import make_user
 from tests.functional.payments_helpers import (
     CONNECT_PATH,
+    delivered,
     event_about,
     log_in,
     post_event,
@@ -82,29 +84,21 @@ def ready(account: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_account_updated_event_overwrites_the_stored_state(
+def test_account_updated_applies_the_accounts_state_at_stripe(
     client: FlaskClient, stripe_sim: StripeSimulator, connect_secret: str
 ) -> None:
     user = make_user("ada")
     account_id = onboard_started(client, user, stripe_sim)
-    (account,) = stripe_sim.objects("account")
-    requirements = {**account["requirements"], "currently_due": ["external_account"]}
 
-    response = post_event(
-        client,
-        account_event(account, details_submitted=True, requirements=requirements),
-        connect_secret,
-        CONNECT_PATH,
-    )
+    stripe_sim.request_information(account_id, ["external_account"])  # account.updated
 
-    assert response.status_code == 200 and response.json["outcome"] == "account updated"
     row = row_of(user)
-    assert row.stripe_account_id == account_id and row.details_submitted
-    assert row.requirements_due == "external_account" and not row.transfers_active
+    assert row.stripe_account_id == account_id and not row.transfers_active
+    assert row.requirements_due == "external_account"
     page = client.get("/account/payouts").get_data(as_text=True)
     assert "Details needed: a bank account for payouts" in page
 
-    post_event(client, account_event(ready(account)), connect_secret, CONNECT_PATH)
+    stripe_sim.complete_onboarding(account_id)
 
     assert "Ready to receive payouts" in client.get("/account/payouts").get_data(as_text=True)
     assert transfers_ready(user.id)
@@ -114,12 +108,10 @@ def test_replayed_event_is_applied_once(
     client: FlaskClient, stripe_sim: StripeSimulator, connect_secret: str
 ) -> None:
     user = make_user("ada")
-    onboard_started(client, user, stripe_sim)
-    (account,) = stripe_sim.objects("account")
-    became_ready = account_event(ready(account))
-    post_event(client, became_ready, connect_secret, CONNECT_PATH)
-    due_again = {**account["requirements"], "currently_due": ["individual.verification.document"]}
-    post_event(client, account_event(account, requirements=due_again), connect_secret, CONNECT_PATH)
+    account_id = onboard_started(client, user, stripe_sim)
+    stripe_sim.complete_onboarding(account_id)
+    (became_ready,) = delivered(stripe_sim, "account.updated")
+    stripe_sim.request_information(account_id, ["individual.verification.document"])
     before = snapshot(row_of(user))
 
     replay = post_event(client, became_ready, connect_secret, CONNECT_PATH)
@@ -127,6 +119,41 @@ def test_replayed_event_is_applied_once(
     assert replay.status_code == 200 and replay.json["outcome"] == "duplicate"
     assert snapshot(row_of(user)) == before and not row_of(user).transfers_active
     assert stripe_event_count() == 2
+
+
+def test_an_older_event_delivered_late_leaves_a_ready_account_ready(
+    client: FlaskClient, stripe_sim: StripeSimulator, connect_secret: str
+) -> None:
+    user = make_user("ada")
+    account_id = onboard_started(client, user, stripe_sim)
+    (details_due,) = stripe_sim.objects("account")
+    stripe_sim.complete_onboarding(account_id)  # the newer event: ready
+    assert transfers_ready(user.id)
+    older = {**account_event(details_due), "created": int(time.time()) - 3600}
+
+    late = post_event(client, older, connect_secret, CONNECT_PATH)
+
+    assert late.status_code == 200
+    assert transfers_ready(user.id) and row_of(user).state == PayoutState.READY
+    assert "Ready to receive payouts" in client.get("/account/payouts").get_data(as_text=True)
+
+
+def test_an_event_whose_account_is_not_its_objects_is_ignored(
+    client: FlaskClient, stripe_sim: StripeSimulator, connect_secret: str
+) -> None:
+    user = make_user("ada")
+    account_id = onboard_started(client, user, stripe_sim)
+    deliver, stripe_sim.deliver = stripe_sim.deliver, lambda *delivery: None
+    stripe_sim.complete_onboarding(account_id)  # ready at Stripe; its own event is lost
+    stripe_sim.deliver = deliver
+    before = snapshot(row_of(user))
+    (account,) = stripe_sim.objects("account")
+    foreign = {**event_about("account.updated", account), "account": "acct_1SomeoneElse"}
+
+    response = post_event(client, foreign, connect_secret, CONNECT_PATH)
+
+    assert response.status_code == 200 and response.json["outcome"].startswith("ignored")
+    assert snapshot(row_of(user)) == before and not transfers_ready(user.id)
 
 
 def test_deauthorized_event_disconnects_the_account_once(

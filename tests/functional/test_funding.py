@@ -177,8 +177,14 @@ def test_checkout_outage_asks_to_try_again_and_next_click_reuses_the_key(
 ) -> None:
     owner, challenge = sponsor_with_approved_challenge()
     log_in(local_site.client, owner)
+    # Not sent: the connection drops before Stripe sees it (a 5xx would be replayed for the
+    # key). Reply lost: Stripe made the session, then the answer failed.
     local_site.simulator.fail_next(
-        "POST", "/v1/checkout/sessions", status=500, count=10, after_processing=after_processing
+        "POST",
+        "/v1/checkout/sessions",
+        status=500 if after_processing else 0,
+        count=10,
+        after_processing=after_processing,
     )
 
     refused = start_funding(local_site.client, challenge)
@@ -287,7 +293,7 @@ def test_refund_stripe_did_not_answer_stays_pending_until_retry_command(
 ) -> None:
     owner, challenge = sponsor_with_approved_challenge()
     fund_and_pay(local_site, owner, challenge)
-    local_site.simulator.fail_next("POST", "/v1/refunds", status=500, count=10)
+    local_site.simulator.fail_next("POST", "/v1/refunds", status=0, count=10)  # never arrives
 
     response = local_site.client.post(
         f"/challenges/{challenge.slug}/cancel", data={"reason": CANCEL_REASON}

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from accounts.models import User
 from core.db import db
 from core.money import format_amount
 from payments import ledger
@@ -18,9 +19,17 @@ from payments.payouts import run_payouts
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import make_org
-from tests.functional.payouts_helpers import FIRST, SECOND, approve, judged_and_funded, onboard
+from tests.functional.payouts_helpers import (
+    FIRST,
+    SECOND,
+    approve,
+    judged_and_funded,
+    onboard,
+    simulator,
+)
 from tests.functional.payouts_helpers import payouts as payout_rows
 from tests.permissions import assert_access, request_as
+from tests.queries import count_queries
 from tests.unit.test_judging_support import person
 from tests.unit.test_results_compute import Example
 
@@ -188,3 +197,30 @@ def test_ledger_page_permissions(client: FlaskClient, auth: AuthActions, role: s
     if role != "anonymous":
         box = funds_box(client)
         assert ("Ledger entries" in box) == (role in LEDGER_VIEWERS)
+
+
+def test_ledger_rows_name_the_winners_paid_with_queries_that_do_not_grow(
+    web_app: Flask, client: FlaskClient, auth: AuthActions
+) -> None:
+    example = roles_world()
+    rows = payout_rows(example.challenge.id)
+    for user_id in sorted({p.user_id for p in rows}):
+        onboard(user_id)
+    assert run_payouts(example.challenge.id).paid == 2
+    auth.login(EMAILS["manager"])
+    url = "/challenges/grid/ledger"
+    queries = count_queries(web_app, client, url)
+    for payout in payout_rows(example.challenge.id):  # two more rows that name a winner
+        simulator().reverse_transfer(payout.stripe_transfer_id)
+
+    page = client.get(url).text
+
+    entries = re.findall(r"<tr>\s*<td.*?</tr>", page, re.S)
+    assert len(entries) == 5
+    for payout in payout_rows(example.challenge.id):
+        winner = db.session.get(User, payout.user_id)
+        named = [row for row in entries if winner.display_name in row]
+        assert len(named) == 2, (winner.display_name, entries)  # paid, then reversed
+        assert f"/u/{winner.handle}" in named[0]
+        assert f"user {winner.id}" not in page
+    assert count_queries(web_app, client, url) == queries

@@ -192,3 +192,60 @@ def test_without_inline_payouts_approval_leaves_them_to_the_payouts_run_command(
     result = site.test_cli_runner().invoke(args=["payouts", "run"])
     assert result.exit_code == 0 and "paid 2" in result.output
     assert_paid_once(challenge_id)
+
+
+def _keys_of_transfers() -> dict[str, str]:
+    """payout id → the idempotency key of the request that created its transfer."""
+    return {
+        event["data"]["object"]["metadata"]["payout_id"]: event["request"]["idempotency_key"]
+        for event in _events("transfer.created")
+    }
+
+
+def test_a_payout_whose_key_got_a_5xx_moves_to_a_new_key_once_stripe_has_no_transfer(
+    site: Flask,
+) -> None:
+    example, _ = judged_and_funded()
+    approve(example)
+    for payout in payouts():
+        onboard(payout.user_id)
+    simulator().fail_next("POST", "/v1/transfers", status=500)  # saved for the key, as Stripe does
+    assert (run_payouts().unknown, len(transfers())) == (1, 1)
+    (stuck,) = [p for p in payouts() if p.status == PayoutStatus.PROCESSING]
+    assert run_payouts().unknown == 1  # no fault left: Stripe replays the 500 for the key
+    assert fresh(stuck.id).status == PayoutStatus.PROCESSING
+
+    summary = worker.reconcile_payouts(older_than=timedelta(0))
+
+    assert summary.paid == 1
+    row = fresh(stuck.id)
+    assert (row.status, row.key_attempt, row.idempotency_key) == (
+        PayoutStatus.PAID,
+        2,
+        f"payout:{stuck.id}:a2",
+    )
+    assert _keys_of_transfers()[str(stuck.id)].endswith(f"payout:{stuck.id}:a2")
+    assert_paid_once(example.challenge.id)
+    assert worker.reconcile_payouts(older_than=timedelta(0)).paid == 0
+
+
+def test_reconcile_keeps_the_key_while_stripe_holds_the_transfer(site: Flask) -> None:
+    example, _ = judged_and_funded()
+    approve(example)
+    onboard(payouts()[0].user_id)  # one winner, so one transfer call
+    tries = 1 + int(site.config["STRIPE_MAX_NETWORK_RETRIES"])
+    held = HeldDeliveries()  # Stripe made the transfer but its answers and webhook are lost
+    simulator().fail_next("POST", "/v1/transfers", status=500, count=tries, after_processing=True)
+    assert run_payouts().unknown == 1
+    held.held.clear()
+    (stuck,) = [p for p in payouts() if p.status == PayoutStatus.PROCESSING]
+
+    assert worker.reconcile_payouts(older_than=timedelta(0)).paid == 1
+
+    row = fresh(stuck.id)
+    assert (row.status, row.key_attempt, row.idempotency_key) == (
+        PayoutStatus.PAID,
+        1,
+        f"payout:{stuck.id}",
+    )
+    assert_paid_once(example.challenge.id, everyone=False)

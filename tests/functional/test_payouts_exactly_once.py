@@ -135,10 +135,10 @@ def test_a_winner_without_an_account_waits_then_is_paid_after_onboarding(site: F
     summary = run_payouts()
     assert (summary.waiting, summary.paid) == (2, 0)
     assert award_status(first) == "waiting for onboarding"
-    simulator().complete_onboarding(account)
-    assert run_payouts().paid == 1
+    simulator().complete_onboarding(account)  # account.updated: ready, paid at once
     db.session.rollback()
     assert award_status(first) == "paid"
+    assert run_payouts().paid == 0
     assert [t["destination"] for t in transfers()] == [account]
 
 

@@ -15,9 +15,10 @@ from core.db import db
 from judging.awards import decline_awards
 from judging.results import compute_results
 from payments.gateway import gateway
+from payments.inline import pay_and_settle
 from payments.ledger import summary
 from payments.models import RefundStatus
-from payments.payouts import run_payouts
+from payments.payouts import PayoutRun, run_payouts
 from payments.settlement import settle_all, settle_challenge
 from payments.settlement_models import SettlementReason, SettlementStatus
 from tests.functional.payments_helpers import MakeApp, log_in, sponsor_with_approved_challenge
@@ -51,8 +52,16 @@ def site(request: pytest.FixtureRequest, app: Flask, make_app: MakeApp) -> Itera
 
 
 def _onboard_winners(challenge_id: int) -> None:
+    """Ready, not yet paid: the tests' own ``_pay_inline`` pays them."""
     for user_id in sorted({p.user_id for p in payouts(challenge_id)}):
         onboard(user_id)
+
+
+def _pay_inline(challenge_id: int) -> PayoutRun:
+    """What the app runs after approval or onboarding (PAYOUTS_INLINE): pay, then settle."""
+    run = pay_and_settle(challenge_id=challenge_id)
+    assert run is not None
+    return run
 
 
 def _events(kind: str) -> list[dict]:
@@ -81,7 +90,7 @@ def test_the_remainder_is_refunded_once_after_the_last_payout_is_paid(
     approve(example)
     _onboard_winners(challenge_id)
     held = HeldDeliveries() if order == "worker_first" else None
-    assert run_payouts().paid == 2
+    assert _pay_inline(challenge_id).paid == 2
     if held is not None:  # the worker recorded both paid; Stripe's events are late
         settlement = settlement_of(challenge_id)
         assert settlement.status == SettlementStatus.REFUNDING
@@ -116,7 +125,7 @@ def test_nothing_is_refunded_when_the_prizes_use_the_whole_purse(site: Flask, ma
     example = funded_world(purses=(FIRST + SECOND,))
     approve(example)
     _onboard_winners(example.challenge.id)
-    run_payouts()
+    _pay_inline(example.challenge.id)
     settlement = settlement_of(example.challenge.id)
     assert (settlement.status, settlement.remainder) == (SettlementStatus.SETTLED, 0)
     assert refund_rows() == [] and sim_refunds() == []
@@ -172,7 +181,7 @@ def test_replayed_refund_and_transfer_events_change_nothing(site: Flask, mails) 
     example = funded_world()
     approve(example)
     _onboard_winners(example.challenge.id)
-    run_payouts()
+    _pay_inline(example.challenge.id)
     before = (ledger_totals(example.challenge.id), len(mails))
     for kind in ("charge.refunded", "transfer.created"):
         for event in _events(kind):
@@ -198,7 +207,7 @@ def test_a_crash_after_the_refund_call_is_repaired_by_settle_with_the_same_key(
 
     with monkeypatch.context() as patch:
         patch.setattr(gateway(), "create_refund", crash)
-        assert run_payouts().paid == 2  # the crash is logged after the payouts' commits
+        assert _pay_inline(example.challenge.id).paid == 2  # the crash is logged
     (refund,) = refund_rows()
     assert refund.status == RefundStatus.PENDING and refund.stripe_refund_id is None
     assert len(sim_refunds()) == 1

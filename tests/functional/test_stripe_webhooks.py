@@ -247,7 +247,8 @@ def test_payment_for_the_wrong_amount_is_recorded_but_does_not_fund(local_site: 
     assert response.status_code == 200
     assert response.json["outcome"] == "amount mismatch: not funded"
     funding = only_funding(challenge)
-    assert funding.status == FundingStatus.OPEN and funding.paid_at is None
+    assert funding.status == FundingStatus.FAILED and funding.paid_at is None
+    assert local_site.simulator.objects("refund") == []  # no payment behind it to refund
     assert "Amount mismatch" in funding.failure_reason
     assert str(PURSE + FEE - 1) in funding.failure_reason
     assert _is_unfunded(challenge)

@@ -80,6 +80,24 @@ def test_completed_onboarding_activates_transfers_and_notifies_connect_endpoint(
     assert fresh.requirements.currently_due == []
 
 
+def test_stripe_asking_for_more_information_stops_transfers_until_onboarding_again(
+    client: stripe.StripeClient, simulator: StripeSimulator, inbox: Inbox
+) -> None:
+    account = _account(client)
+    simulator.complete_onboarding(account.id)
+
+    simulator.request_information(account.id, ["individual.verification.document"])
+
+    event = inbox.verified("connect")[-1]
+    assert (event.type, event.account) == ("account.updated", account.id)
+    fresh = client.v1.accounts.retrieve(account.id)
+    assert (fresh.capabilities.transfers, fresh.payouts_enabled) == ("inactive", False)
+    assert fresh.requirements.currently_due == ["individual.verification.document"]
+    assert fresh.details_submitted is True
+    simulator.complete_onboarding(account.id)
+    assert client.v1.accounts.retrieve(account.id).capabilities.transfers == "active"
+
+
 def test_deauthorized_account_is_no_longer_reachable(
     client: stripe.StripeClient, simulator: StripeSimulator, inbox: Inbox
 ) -> None:

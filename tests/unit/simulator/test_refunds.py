@@ -67,3 +67,23 @@ def test_refund_needs_a_charge_or_payment_intent(client: stripe.StripeClient) ->
     with pytest.raises(stripe.InvalidRequestError) as excinfo:
         client.v1.refunds.create({"payment_intent": "pi_missing"})
     assert (excinfo.value.http_status, excinfo.value.code) == (404, "resource_missing")
+
+
+def test_refunds_are_listed_by_payment_intent_newest_first(
+    client: stripe.StripeClient, paid_charge: stripe.Charge
+) -> None:
+    intent = paid_charge.payment_intent
+    first = client.v1.refunds.create({"payment_intent": intent, "amount": 1_000})
+    second = client.v1.refunds.create(
+        {"payment_intent": intent, "amount": 2_000, "metadata": {"refund_id": "9"}}
+    )
+
+    listed = client.v1.refunds.list({"payment_intent": intent, "limit": 1})
+
+    assert [r.id for r in listed.data] == [second.id] and listed.has_more
+    assert [r.id for r in listed.auto_paging_iter()] == [second.id, first.id]
+    assert client.v1.refunds.list({"payment_intent": "pi_other"}).data == []
+    assert [r.id for r in client.v1.refunds.list({"charge": paid_charge.id}).data] == [
+        second.id,
+        first.id,
+    ]

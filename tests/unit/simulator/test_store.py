@@ -71,9 +71,15 @@ def test_concurrent_retries_with_one_key_create_one_object(
 ) -> None:
     client = make_client()
     ids: list[str] = []
+    in_use: list[str] = []
 
     def create() -> None:
-        ids.append(client.v1.accounts.create({"type": "express"}, {"idempotency_key": "k"}).id)
+        try:
+            ids.append(client.v1.accounts.create({"type": "express"}, {"idempotency_key": "k"}).id)
+        except stripe.APIError as error:  # another request with the key was still running
+            code = (error.json_body or {})["error"]["code"]
+            assert (error.http_status, code) == (409, "idempotency_key_in_use")
+            in_use.append(code)
 
     threads = [threading.Thread(target=create) for _ in range(8)]
     for thread in threads:
@@ -81,5 +87,5 @@ def test_concurrent_retries_with_one_key_create_one_object(
     for thread in threads:
         thread.join()
 
-    assert len(set(ids)) == 1 and len(ids) == 8
+    assert len(set(ids)) == 1 and len(ids) + len(in_use) == 8
     assert len(simulator.objects("account")) == 1
