@@ -6,6 +6,8 @@ from flask import abort, flash, redirect, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
+from core.text import plural
+
 MAX_PAGE = 100_000  # keeps every offset (page x per_page) far inside a database integer
 MAX_PER_PAGE = 100
 
@@ -59,7 +61,7 @@ def redirect_past_end(pagination: Pagination) -> Response | None:
     total = pagination.total or 0
     flash(
         f"Page {pagination.page} is past the end of this list ({total} in all, "
-        f"{last} page{'' if last == 1 else 's'}): here is the last page.",
+        f"{plural(last, 'page')}): here is the last page.",
         "info",
     )
     args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}

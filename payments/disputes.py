@@ -22,6 +22,7 @@ from challenges.models import Challenge
 from core.db import db, utcnow
 from core.mail import send_mail
 from core.money import format_amount
+from core.text import plural
 from core.urls import external_url
 from payments.deferred import after_commit, after_response
 from payments.inline import pay_and_settle
@@ -87,7 +88,7 @@ def on_dispute_created(dispute: dict[str, Any]) -> str:
     frozen = _freeze(funding.challenge_id)
     logger.warning("funding %s disputed: %s payouts frozen", funding.id, frozen)
     after_commit(partial(alert_admins, funding.id, dispute, frozen))
-    return f"dispute open: {frozen} payouts frozen"
+    return f"dispute open: {plural(frozen, 'payout')} frozen"
 
 
 def on_dispute_closed(dispute: dict[str, Any]) -> str:

@@ -21,9 +21,7 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_view_ledger(current_user, challenge):
         abort(403)
-    pagination = ledger.page_of_entries(
-        challenge, page_arg(), current_app.config["PER_PAGE"]
-    )
+    pagination = ledger.page_of_entries(challenge, page_arg(), current_app.config["PER_PAGE"])
     if (past_end := redirect_past_end(pagination)) is not None:
         return past_end
     return render_template(
