@@ -17,6 +17,7 @@ from api.schemas import (
     SponsorSchema,
     UtcDateTime,
     money,
+    one_of,
     page_links,
 )
 from challenges.drafts import MAX_TAG_LENGTH, normalize_tags
@@ -31,12 +32,11 @@ from challenges.search import MAX_MIN_PRIZE, PUBLIC_PHASES, SORTS, BrowseFilters
 from challenges.services import get_challenge
 
 NOT_PUBLISHED = "There is no published challenge at this address."
-PHASES = [str(p) for p in PUBLIC_PHASES]
 
 
 class ChallengeQuery(PageQuery):
     q = Text(200, strip=True, metadata={"description": "Full-text search"})
-    status = Choice(PHASES, metadata={"description": "Phase"})
+    status = Choice(PUBLIC_PHASES, metadata={"description": "Phase"})
     category = Choice(CATEGORIES, metadata={"description": "Category"})
     tag = Text(
         MAX_TAG_LENGTH,
@@ -45,31 +45,25 @@ class ChallengeQuery(PageQuery):
     min_prize = WholeNumber(
         0, MAX_MIN_PRIZE, load_default=0, metadata={"description": "Minimum purse in major units"}
     )
-    openness = Choice(
-        [str(v) for v in SolutionVisibility], metadata={"description": "Solution visibility"}
-    )
+    openness = Choice(SolutionVisibility, metadata={"description": "Solution visibility"})
     sort = Choice(SORTS, metadata={"description": "Order (relevance with q, else closing)"})
 
 
-def _enum(values: Any) -> dict[str, Any]:
-    return {"enum": [str(v) for v in values]}
-
-
 class OpennessSchema(ma.Schema):
-    solution_visibility = ma.fields.String(required=True, metadata=_enum(SolutionVisibility))
-    submission_license = ma.fields.String(required=True, metadata=_enum(SubmissionLicense))
-    ip_on_award = ma.fields.String(required=True, metadata=_enum(IpOnAward))
-    judging_transparency = ma.fields.String(required=True, metadata=_enum(JudgingTransparency))
+    solution_visibility = one_of(SolutionVisibility)
+    submission_license = one_of(SubmissionLicense)
+    ip_on_award = one_of(IpOnAward)
+    judging_transparency = one_of(JudgingTransparency)
 
 
 class ChallengeSummarySchema(ma.Schema):
     slug = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
     summary = ma.fields.String(required=True)
-    category = ma.fields.String(required=True, metadata={"enum": CATEGORIES})
+    category = one_of(CATEGORIES)
     tags = ma.fields.List(ma.fields.String(), required=True)
     sponsor = ma.fields.Nested(SponsorSchema, required=True)
-    phase = ma.fields.String(required=True, metadata={"enum": PHASES})
+    phase = one_of(PUBLIC_PHASES)
     purse = ma.fields.Nested(MoneySchema, required=True)
     opens_at = UtcDateTime(required=True)
     closes_at = UtcDateTime(required=True)

@@ -7,6 +7,7 @@ parameter and what to send instead. An empty choice (a blank form field) is the 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NoReturn
 
@@ -50,16 +51,16 @@ class QueryParser(FlaskParser):
 def refusal(error: ma.ValidationError, schema: ma.Schema) -> str:
     """The first of ``error``'s messages as a sentence that names the parameter."""
     messages: Any = error.messages
-    if isinstance(messages, dict) and len(messages) == 1:
-        messages = next(iter(messages.values()))  # webargs nests them under the location
+    if isinstance(messages, dict):
+        messages = messages.get("query", messages)  # webargs nests them under the location
     if not isinstance(messages, dict):
         return _first(messages)
     name, problems = next(iter(messages.items()))
     taken = sorted(field.data_key or key for key, field in schema.load_fields.items())
     if name not in taken:
         return f"Unknown parameter {name!r}; use: {', '.join(taken)}."
-    message = _first(problems)
-    return message if message.startswith(name) else f"{name}: {message}"
+    message = _first(problems)  # ours name the parameter; marshmallow's own may not
+    return message if re.search(rf"\b{re.escape(name)}\b", message) else f"{name}: {message}"
 
 
 def _first(messages: Any) -> str:
@@ -92,8 +93,8 @@ class WholeNumber(ma.fields.Integer):
 class Choice(ma.fields.String):
     """One of ``choices``; empty is the same as absent."""
 
-    def __init__(self, choices: Iterable[str], **kwargs: Any) -> None:
-        self.choices = sorted(choices)
+    def __init__(self, choices: Iterable[object], **kwargs: Any) -> None:
+        self.choices = sorted(str(choice) for choice in choices)
         metadata = {"enum": self.choices, **kwargs.pop("metadata", {})}
         # A callable default is left out of the document: "" is no choice, not one to offer.
         super().__init__(load_default=str, metadata=metadata, **kwargs)

@@ -22,6 +22,7 @@ from api.schemas import (
     SponsorSchema,
     UtcDateTime,
     money,
+    one_of,
     page_links,
 )
 from challenges.models import Challenge
@@ -59,7 +60,7 @@ class PersonSchema(ma.Schema):
 
 class WinnerSchema(ma.Schema):
     prize = ma.fields.Nested(PrizeSchema, required=True)
-    kind = ma.fields.String(required=True, metadata={"enum": [str(k) for k in AwardKind]})
+    kind = one_of(AwardKind)
     rank = ma.fields.Integer(
         required=True, allow_none=True, metadata={"description": "The entry's computed rank."}
     )
@@ -110,13 +111,11 @@ class MethodSchema(ma.Schema):
 
 class ResultsSchema(ma.Schema):
     challenge = ma.fields.Nested(AwardedChallengeSchema, required=True)
-    decision = ma.fields.String(required=True, metadata={"enum": [str(s) for s in DECIDED]})
+    decision = one_of(DECIDED)
     decided_at = UtcDateTime(required=True)
     adjustment = ma.fields.String(required=True, allow_none=True)
     method = ma.fields.Nested(MethodSchema, required=True)
-    judging_transparency = ma.fields.String(
-        required=True, metadata={"enum": [str(t) for t in JudgingTransparency]}
-    )
+    judging_transparency = one_of(JudgingTransparency)
     winners = ma.fields.List(ma.fields.Nested(WinnerSchema), required=True)
     ranking = ma.fields.Nested(
         RankingSchema,

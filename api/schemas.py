@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,11 @@ class UtcDateTime(ma.fields.DateTime):
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def one_of(values: Iterable[object]) -> ma.fields.String:
+    """A required string documented as one of ``values`` (enum members or plain strings)."""
+    return ma.fields.String(required=True, metadata={"enum": [str(v) for v in values]})
 
 
 class ProblemSchema(ma.Schema):

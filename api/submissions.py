@@ -19,13 +19,19 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from api import bp
 from api.challenges import NOT_PUBLISHED
 from api.params import PageQuery
-from api.schemas import URI, PageSchema, UtcDateTime, page_links
+from api.schemas import URI, PageSchema, UtcDateTime, one_of, page_links
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
 from core.urls import as_uri
 from submissions.gallery import latest_versions
-from submissions.models import Submission, SubmissionVersion, TeamMember, TeamRole
+from submissions.models import (
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+    TeamMember,
+    TeamRole,
+)
 from submissions.visibility import authors_hidden_in, can_view_submission, visible_condition
 
 NOT_VISIBLE = "There is no visible submission at this address."
@@ -34,7 +40,7 @@ NOT_VISIBLE = "There is no visible submission at this address."
 class TeamMemberSchema(ma.Schema):
     handle = ma.fields.String(required=True)
     display_name = ma.fields.String(required=True)
-    role = ma.fields.String(required=True, metadata={"enum": [str(r) for r in TeamRole]})
+    role = one_of(TeamRole)
 
 
 class SubmissionSchema(ma.Schema):
@@ -46,7 +52,7 @@ class SubmissionSchema(ma.Schema):
     summary = ma.fields.String(required=True)
     body_md = ma.fields.String(required=True, metadata={"description": "Markdown."})
     links = ma.fields.List(ma.fields.String(metadata=URI), required=True)
-    status = ma.fields.String(required=True, metadata={"enum": ["submitted"]})
+    status = one_of([SubmissionStatus.SUBMITTED])
     version = ma.fields.Integer(
         required=True, metadata={"description": "Number of the latest version."}
     )

@@ -179,3 +179,29 @@ def test_an_undocumented_status_or_content_type_fails(
     stray.request = response.request  # type: ignore[attr-defined]
     with pytest.raises(OpenAPIError):
         check(openapi, stray)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/challenges",
+        "/api/v1/winners",
+        "/api/v1/challenges/named/submissions",
+        "/api/v1/challenges/named/results",
+    ],
+)
+@pytest.mark.parametrize(
+    ("query", "detail"),
+    [
+        ("colour=red", "Unknown parameter 'colour'; use: "),
+        ("per_page=5&per_page=6", "Give per_page once."),
+        ("per_page=%EF%BC%95", "per_page must be a whole number from 1 to 100."),
+    ],
+)
+def test_every_list_takes_its_parameters_by_one_policy(
+    client: FlaskClient, openapi: OpenAPI, url: str, query: str, detail: str
+) -> None:
+    make_challenge(make_org("Helios", owner=make_user("helios")), slug="named")
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 400 and response.get_json()["detail"].startswith(detail)
+    check(openapi, response)
