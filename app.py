@@ -43,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from accounts.cli import users_cli
     from accounts.policies import TEMPLATE_POLICIES as ACCOUNT_POLICIES
     from api import bp as api_bp
+    from api.extension import init_api
     from challenges import bp as challenges_bp
     from challenges.cli import notify_cli
     from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
@@ -78,13 +79,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         accounts_bp,
         orgs_bp,
         admin_bp,
-        api_bp,
         preview_bp,
         payments_bp,
         submissions_bp,
         judging_bp,
     ):
         app.register_blueprint(blueprint)
+    init_api(app, api_bp)
     csrf.exempt(api_bp)
     limiter.exempt(health_bp)
 

@@ -1,7 +1,10 @@
-"""The public JSON API under /api/v1: problem documents for errors, an OpenAPI document."""
+"""The public JSON API under /api/v1, on flask-smorest: marshmallow schemas parse its
+parameters and describe its answers, and the OpenAPI document is generated from them."""
 
-from flask import Blueprint
+from api.extension import Blueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp = Blueprint(
+    "api", __name__, url_prefix="/api/v1", description="Public challenges, entries and results."
+)
 
-from api import challenges, results, routes, submissions  # noqa: E402, F401
+from api import challenges, results, submissions  # noqa: E402, F401

@@ -10,19 +10,127 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, url_for
-from flask.typing import ResponseReturnValue
+import marshmallow as ma
+from flask import abort, url_for
 
 from api import bp
-from api.challenges import _iso, _money
-from api.submissions import _check_parameters
+from api.params import PageQuery
+from api.schemas import (
+    URI,
+    PageSchema,
+    PrizeSchema,
+    SponsorSchema,
+    UtcDateTime,
+    money,
+    one_of,
+    page_links,
+)
 from challenges.models import Challenge
+from challenges.openness import JudgingTransparency
 from challenges.services import get_challenge
-from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
 from judging import publication
-from judging.publication import RankedLine, Results, Winner
+from judging.publication import DECIDED, RankedLine, Results, Winner
+from judging.result_models import AwardKind
 
 NO_RESULTS = "There are no published results for this challenge."
+
+
+class EntrySchema(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    title = ma.fields.String(required=True)
+    url = ma.fields.String(required=True, metadata=URI)
+
+
+def _entry_field() -> ma.fields.Nested:
+    return ma.fields.Nested(
+        EntrySchema,
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The entry; null when the public may not read it (a sponsor-only "
+            "challenge names its winners and their prizes, not their work)."
+        },
+    )
+
+
+class PersonSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+
+
+class WinnerSchema(ma.Schema):
+    prize = ma.fields.Nested(PrizeSchema, required=True)
+    kind = one_of(AwardKind)
+    rank = ma.fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The entry's computed rank."}
+    )
+    finalist = ma.fields.Boolean(required=True)
+    status = ma.fields.String(required=True, metadata={"example": "payout pending"})
+    entry = _entry_field()
+    team = ma.fields.List(ma.fields.Nested(PersonSchema), required=True)
+
+
+class VotesSchema(ma.Schema):
+    up = ma.fields.Integer(required=True)
+    down = ma.fields.Integer(required=True)
+
+
+class RankedRowSchema(ma.Schema):
+    rank = ma.fields.Integer(required=True)
+    final_score = ma.fields.Float(required=True)
+    calibrated_score = ma.fields.Float(required=True)
+    raw_mean = ma.fields.Float(required=True)
+    criterion_means = ma.fields.Dict(
+        keys=ma.fields.String(), values=ma.fields.Float(), required=True
+    )
+    review_count = ma.fields.Integer(required=True)
+    votes = ma.fields.Nested(VotesSchema, required=True)
+    finalist = ma.fields.Boolean(required=True)
+    entry = _entry_field()
+
+
+class RankingSchema(PageSchema):
+    data = ma.fields.List(ma.fields.Nested(RankedRowSchema), required=True)
+
+
+class AwardedChallengeSchema(ma.Schema):
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    sponsor = ma.fields.Nested(SponsorSchema, required=True)
+    awarded_at = UtcDateTime(required=True)
+    url = ma.fields.String(required=True, metadata=URI)
+    results_url = ma.fields.String(required=True, metadata=URI)
+
+
+class MethodSchema(ma.Schema):
+    name = ma.fields.String(required=True)
+    lam = ma.fields.Float(required=True, data_key="lambda")
+    community_weight = ma.fields.Float(required=True)
+    description = ma.fields.String(required=True)
+
+
+class ResultsSchema(ma.Schema):
+    challenge = ma.fields.Nested(AwardedChallengeSchema, required=True)
+    decision = one_of(DECIDED)
+    decided_at = UtcDateTime(required=True)
+    adjustment = ma.fields.String(required=True, allow_none=True)
+    method = ma.fields.Nested(MethodSchema, required=True)
+    judging_transparency = one_of(JudgingTransparency)
+    winners = ma.fields.List(ma.fields.Nested(WinnerSchema), required=True)
+    ranking = ma.fields.Nested(
+        RankingSchema,
+        required=True,
+        allow_none=True,
+        metadata={"description": "Only when the challenge publishes scores (scores_public)."},
+    )
+
+
+class AwardedWithWinnersSchema(AwardedChallengeSchema):
+    winners = ma.fields.List(ma.fields.Nested(WinnerSchema), required=True)
+
+
+class WinnersPageSchema(PageSchema):
+    data = ma.fields.List(ma.fields.Nested(AwardedWithWinnersSchema), required=True)
 
 
 def _entry(submission_id: int, title: str | None) -> dict[str, Any] | None:
@@ -42,14 +150,14 @@ def winner_document(winner: Winner) -> dict[str, Any]:
         "prize": {
             "place": winner.tier.place,
             "label": winner.tier.label,
-            **_money(award.amount, award.currency),
+            **money(award.amount, award.currency),
         },
         "kind": str(award.kind),
         "rank": award.rank,
         "finalist": winner.finalist,
         "status": winner.status,
         "entry": _entry(award.submission_id, winner.title),
-        "team": [{"handle": u.handle, "display_name": u.display_name} for u in winner.team],
+        "team": winner.team,
     }
 
 
@@ -72,21 +180,10 @@ def _challenge_ref(challenge: Challenge) -> dict[str, Any]:
     return {
         "slug": challenge.slug,
         "title": challenge.title,
-        "sponsor": {"slug": challenge.organization.slug, "name": challenge.organization.name},
-        "awarded_at": _iso(challenge.awarded_at),
+        "sponsor": challenge.organization,
+        "awarded_at": challenge.awarded_at,
         "url": url_for("challenges.show", slug=challenge.slug, _external=True),
         "results_url": url_for("judging.results", slug=challenge.slug, _external=True),
-    }
-
-
-def _links(endpoint: str, page: int, per_page: int, total: int, **args: Any) -> dict[str, Any]:
-    def link(number: int) -> str:
-        return url_for(endpoint, page=number, per_page=per_page, _external=True, **args)
-
-    return {
-        "self": link(page),
-        "next": link(page + 1) if page * per_page < total else None,
-        "prev": link(page - 1) if page > 1 else None,
     }
 
 
@@ -96,23 +193,28 @@ def results_document(data: Results, page: int, per_page: int) -> dict[str, Any]:
     if data.scores_public:
         ranked = publication.ranked_page(snapshot, None, page, per_page)
         total = ranked.total or 0
+        slug = data.challenge.slug
         ranking = {
             "data": [_ranked_document(line) for line in ranked.items],
             "page": page,
             "per_page": per_page,
             "total": total,
-            "links": _links(
-                "api.challenge_results", page, per_page, total, slug=data.challenge.slug
+            "links": page_links(
+                "api.challenge_results",
+                page,
+                page * per_page < total,
+                per_page=per_page,
+                slug=slug,
             ),
         }
     return {
         "challenge": _challenge_ref(data.challenge),
         "decision": str(snapshot.state),
-        "decided_at": _iso(snapshot.decided_at),
+        "decided_at": snapshot.decided_at,
         "adjustment": data.adjustment,
         "method": {
             "name": snapshot.method,
-            "lambda": snapshot.lam,
+            "lam": snapshot.lam,
             "community_weight": publication.community_weight(snapshot),
             "description": data.method,
         },
@@ -122,27 +224,29 @@ def results_document(data: Results, page: int, per_page: int) -> dict[str, Any]:
     }
 
 
-def _page_parameters() -> tuple[int, int]:
-    _check_parameters()
-    page = strict_int_arg("page", 1, MAX_PAGE)
-    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
-    return page, per_page
-
-
 @bp.get("/challenges/<slug>/results")
-def challenge_results(slug: str) -> ResponseReturnValue:
-    page, per_page = _page_parameters()
+@bp.arguments(PageQuery, location="query")
+@bp.response(200, ResultsSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def challenge_results(query: dict[str, int], slug: str) -> dict[str, Any]:
+    """A challenge's published results (404 until the sponsor decides)
+
+    Winners always; the ranked table (paginated by page and per_page) only when the
+    challenge's judging transparency is scores_public, else null.
+    """
     challenge = get_challenge(slug)
     data = publication.results_of(challenge, None)
     if data is None:
         abort(404, NO_RESULTS)
-    return results_document(data, page, per_page)
+    return results_document(data, query["page"], query["per_page"])
 
 
 @bp.get("/winners")
-def list_winners() -> ResponseReturnValue:
-    """Challenges with published awards, the latest announcement first, with their winners."""
-    page, per_page = _page_parameters()
+@bp.arguments(PageQuery, location="query")
+@bp.response(200, WinnersPageSchema)
+def list_winners(query: dict[str, int]) -> dict[str, Any]:
+    """Challenges with published awards, the latest announcement first, with their winners"""
+    page, per_page = query["page"], query["per_page"]
     pagination = publication.winners_page(None, page, per_page)
     total = pagination.total or 0
     return {
@@ -153,5 +257,5 @@ def list_winners() -> ResponseReturnValue:
         "page": page,
         "per_page": per_page,
         "total": total,
-        "links": _links("api.list_winners", page, per_page, total),
+        "links": page_links("api.list_winners", page, page * per_page < total, per_page=per_page),
     }

@@ -8,30 +8,74 @@ blind review runs, entries come without their team (``authors_hidden``), as on e
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
+import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, current_app, request, url_for
-from flask.typing import ResponseReturnValue
+from flask import abort, url_for
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from api import bp
+from api.challenges import NOT_PUBLISHED
+from api.params import PageQuery
+from api.schemas import URI, PageSchema, UtcDateTime, one_of, page_links
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
-from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
 from core.urls import as_uri
 from submissions.gallery import latest_versions
-from submissions.models import Submission, SubmissionVersion, TeamMember
+from submissions.models import (
+    Submission,
+    SubmissionStatus,
+    SubmissionVersion,
+    TeamMember,
+    TeamRole,
+)
 from submissions.visibility import authors_hidden_in, can_view_submission, visible_condition
 
-LIST_PARAMETERS = {"page", "per_page"}
 NOT_VISIBLE = "There is no visible submission at this address."
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+class TeamMemberSchema(ma.Schema):
+    handle = ma.fields.String(required=True)
+    display_name = ma.fields.String(required=True)
+    role = one_of(TeamRole)
+
+
+class SubmissionSchema(ma.Schema):
+    """An entry as the public reads it: the latest version, the team without e-mails."""
+
+    id = ma.fields.Integer(required=True)
+    challenge = ma.fields.String(required=True, metadata={"description": "The challenge's slug."})
+    title = ma.fields.String(required=True)
+    summary = ma.fields.String(required=True)
+    body_md = ma.fields.String(required=True, metadata={"description": "Markdown."})
+    links = ma.fields.List(ma.fields.String(metadata=URI), required=True)
+    status = one_of([SubmissionStatus.SUBMITTED])
+    version = ma.fields.Integer(
+        required=True, metadata={"description": "Number of the latest version."}
+    )
+    content_hash = ma.fields.String(
+        required=True, allow_none=True, metadata={"description": "SHA-256 receipt."}
+    )
+    first_submitted_at = UtcDateTime(required=True)
+    last_submitted_at = UtcDateTime(required=True)
+    team = ma.fields.List(
+        ma.fields.Nested(TeamMemberSchema),
+        required=True,
+        metadata={"description": "Empty while blind review withholds the authors' names."},
+    )
+    authors_hidden = ma.fields.Boolean(
+        required=True,
+        metadata={"description": "True while the challenge is under blind review (until results)."},
+    )
+    license = ma.fields.String(required=True, metadata={"example": "CC-BY-4.0"})
+    url = ma.fields.String(required=True, metadata=URI)
+
+
+class SubmissionPageSchema(PageSchema):
+    data = ma.fields.List(ma.fields.Nested(SubmissionSchema), required=True)
 
 
 def submission_document(
@@ -40,11 +84,10 @@ def submission_document(
     """An entry as the public reads it: the latest version's text, the team without e-mails
     (none while blind review withholds the authors' names: ``authors_hidden``)."""
     shown: Any = version or submission
-    challenge = submission.challenge
     team = [] if authors_hidden else submission.members
     return {
         "id": submission.id,
-        "challenge": challenge.slug,
+        "challenge": submission.challenge.slug,
         "title": shown.title,
         "summary": shown.summary,
         "body_md": shown.body_md,
@@ -52,29 +95,33 @@ def submission_document(
         "status": str(submission.status),
         "version": submission.current_version,
         "content_hash": version.content_hash if version else None,
-        "first_submitted_at": _iso(submission.first_submitted_at),
-        "last_submitted_at": _iso(submission.last_submitted_at),
+        "first_submitted_at": submission.first_submitted_at,
+        "last_submitted_at": submission.last_submitted_at,
         "team": [
             {"handle": m.user.handle, "display_name": m.user.display_name, "role": str(m.role)}
             for m in team
         ],
         "authors_hidden": authors_hidden,
-        "license": challenge.submission_license,
+        "license": submission.challenge.submission_license,
         "url": url_for("submissions.show", submission_id=submission.id, _external=True),
     }
 
 
-def _with_team() -> list:
+def _with_team() -> list[LoaderOption]:
     return [
         joinedload(Submission.challenge),
         selectinload(Submission.members).joinedload(TeamMember.user),
     ]
 
 
-@bp.get("/submissions/<int:submission_id>")
-def show_submission(submission_id: int) -> ResponseReturnValue:
+@bp.get("/submissions/<int:id>")
+@bp.response(200, SubmissionSchema)
+@bp.alt_response(400, response="BAD_REQUEST")
+@bp.alt_response(404, response="NOT_FOUND")
+def show_submission(id: int) -> dict[str, Any]:
+    """One entry, if the public may read it (otherwise 404, as if missing)"""
     submission = db.session.scalar(
-        sa.select(Submission).where(Submission.id == submission_id).options(*_with_team())
+        sa.select(Submission).where(Submission.id == id).options(*_with_team())
     )
     if submission is None or not can_view_submission(None, submission):
         abort(404, NOT_VISIBLE)
@@ -83,24 +130,19 @@ def show_submission(submission_id: int) -> ResponseReturnValue:
     return submission_document(submission, versions.get(submission.id), hidden)
 
 
-def _check_parameters() -> None:
-    unknown = sorted(set(request.args) - LIST_PARAMETERS)
-    if unknown:
-        abort(400, f"Unknown parameter {unknown[0]!r}; use: {', '.join(sorted(LIST_PARAMETERS))}.")
-    repeated = [name for name in LIST_PARAMETERS if len(request.args.getlist(name)) > 1]
-    if repeated:
-        abort(400, f"Give {repeated[0]} once.")
-
-
 @bp.get("/challenges/<slug>/submissions")
-def list_submissions(slug: str) -> ResponseReturnValue:
-    """Visible entries of a published challenge, oldest first (new entries append at the end)."""
-    _check_parameters()
-    page = strict_int_arg("page", 1, MAX_PAGE)
-    per_page = strict_int_arg("per_page", current_app.config["PER_PAGE"], MAX_PER_PAGE)
+@bp.arguments(PageQuery, location="query")
+@bp.response(200, SubmissionPageSchema)
+@bp.alt_response(404, response="NOT_FOUND")
+def list_submissions(query: dict[str, int], slug: str) -> dict[str, Any]:
+    """Entries of a published challenge that the public may read, oldest first
+
+    New entries append at the end, so paging forward never skips one.
+    """
+    page, per_page = query["page"], query["per_page"]
     challenge = get_challenge(slug)
     if challenge.published_at is None:
-        abort(404, "There is no published challenge at this address.")
+        abort(404, NOT_PUBLISHED)
     conditions = [Submission.challenge_id == challenge.id, visible_condition(None)]
     total = db.session.scalar(
         sa.select(sa.func.count(Submission.id))
@@ -120,20 +162,17 @@ def list_submissions(slug: str) -> ResponseReturnValue:
     )
     versions = latest_versions([entry.id for entry in entries])
     hidden = authors_hidden_in(None, challenge)  # the public is on no team: one answer for all
-
-    def link(number: int) -> str:
-        return url_for(
-            "api.list_submissions", slug=slug, page=number, per_page=per_page, _external=True
-        )
-
+    total = total or 0
     return {
         "data": [submission_document(e, versions.get(e.id), hidden) for e in entries],
         "page": page,
         "per_page": per_page,
         "total": total,
-        "links": {
-            "self": link(page),
-            "next": link(page + 1) if page * per_page < (total or 0) else None,
-            "prev": link(page - 1) if page > 1 else None,
-        },
+        "links": page_links(
+            "api.list_submissions",
+            page,
+            page * per_page < total,
+            slug=slug,
+            per_page=per_page,
+        ),
     }

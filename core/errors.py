@@ -87,31 +87,35 @@ def _render(status: int, detail: str) -> tuple[str | Response, int]:
     return render_template("errors/error.html", status=status, title=title, detail=detail), status
 
 
+def http_error_response(error: HTTPException) -> Response | HTTPException:
+    """An HTTP error as a page, or under /api/ as a problem document, keeping the error's own
+    headers (``Allow`` on a 405, ``Retry-After`` on a 429)."""
+    if error.code is None or error.code < 400:
+        return error
+    detail = error.description or ERROR_TITLES.get(error.code, "")
+    if error.code == 404 and request.url_rule is None and wants_problem_json():
+        detail = API_NOT_FOUND
+    if error.code == 429:
+        detail = "Too many attempts. Please wait a few minutes and try again."
+    rendered, status = _render(error.code, detail)
+    if isinstance(rendered, Response):
+        response = rendered
+    else:
+        response = Response(rendered, status=status, mimetype="text/html")
+    response.status_code = error.code
+    for key, value in error.get_headers():
+        if key.lower() not in {"content-type", "content-length"}:
+            response.headers[key] = value
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError) -> tuple[str | Response, int]:
         db.session.rollback()
         return _render(error.status, error.message)
 
-    @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException) -> tuple[str | Response, int] | HTTPException:
-        if error.code is None or error.code < 400:
-            return error
-        detail = error.description or ERROR_TITLES.get(error.code, "")
-        if error.code == 404 and request.url_rule is None and wants_problem_json():
-            detail = API_NOT_FOUND
-        if error.code == 429:
-            detail = "Too many attempts. Please wait a few minutes and try again."
-        rendered, status = _render(error.code, detail)
-        if isinstance(rendered, Response):
-            response = rendered
-        else:
-            response = Response(rendered, status=status, mimetype="text/html")
-        response.status_code = error.code
-        for key, value in error.get_headers():
-            if key.lower() not in {"content-type", "content-length"}:
-                response.headers[key] = value
-        return response
+    app.register_error_handler(HTTPException, http_error_response)
 
     @app.errorhandler(500)
     def handle_internal_error(error: Exception) -> tuple[str | Response, int]:

@@ -1,8 +1,8 @@
-"""The one page-number parser of every list (HTML and API) and the past-the-end redirect."""
+"""Paging: the bounded page-number parser (HTML lists and API), the past-the-end redirect."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
 
@@ -38,17 +38,6 @@ def page_arg() -> int:
         return value
     digits = _digits(raw)
     return MAX_PAGE if digits else 1  # digits that did not parse are above MAX_PAGE
-
-
-def strict_int_arg(name: str, default: int, maximum: int) -> int:
-    """An API's paging parameter: absent is ``default``; anything but 1..maximum is a 400."""
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    value = parse_bounded(raw, maximum)
-    if value is None:
-        abort(400, f"{name} must be a whole number from 1 to {maximum}.")
-    return value
 
 
 def redirect_past_end(pagination: Pagination) -> Response | None:

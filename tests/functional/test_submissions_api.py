@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from flask.testing import FlaskClient
 
-from accounts.models import OrgRole, User
-from challenges.models import Challenge
+from accounts.models import OrgRole
 from core.db import db, utcnow
 from submissions import services
-from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
+from submissions.models import Submission, SubmissionStatus
+from tests.api_support import submit
 from tests.conftest import AuthActions
 from tests.factories import (
     add_member,
@@ -20,29 +20,6 @@ from tests.factories import (
     make_user,
     without_blind_review,
 )
-
-
-def submit(
-    challenge: Challenge, solver: User, title: str, teammate: User | None = None
-) -> Submission:
-    entry = services.enter_challenge(
-        actor=solver, challenge=challenge, accepts_terms=True, attests_eligibility=True
-    )
-    if teammate is not None:
-        db.session.add(
-            TeamMember(
-                submission_id=entry.id,
-                challenge_id=challenge.id,
-                user_id=teammate.id,
-                role=TeamRole.MEMBER,
-            )
-        )
-        db.session.commit()
-    text = services.EntryText(
-        title, "A summary.", "The body.", "https://example.org/a\nhttps://example.org/b"
-    )
-    services.save_entry(actor=solver, submission=entry, text=text, base_version=0, submit=True)
-    return entry
 
 
 @pytest.fixture
