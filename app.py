@@ -50,6 +50,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from core.health import bp as health_bp
     from core.preview import bp as preview_bp
     from judging import bp as judging_bp
+    from judging.access import register_visibility_rules
     from judging.cli import judging_cli
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
@@ -69,6 +70,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     init_login(app)
     init_gateway(app)
+    register_visibility_rules()
     connect_signals(app)
     connect_payout_signals(app)
     connect_settlement_signals(app)

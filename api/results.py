@@ -19,8 +19,8 @@ from api.submissions import _check_parameters
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.paging import MAX_PAGE, MAX_PER_PAGE, strict_int_arg
-from judging import publication
-from judging.publication import RankedLine, Results, Winner
+from judging.results import publication
+from judging.results.publication import RankedLine, Results, Winner
 
 NO_RESULTS = "There are no published results for this challenge."
 

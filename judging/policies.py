@@ -116,7 +116,8 @@ def can_compute_results(
     user: User | None, challenge: Challenge, now: datetime | None = None
 ) -> bool:
     """Freezing a results snapshot: the sponsor's owners and managers while the challenge is
-    judged (whether judging is far enough along is ``judging.results.compute_blocker``'s call)."""
+    judged (whether judging is far enough along is the call of
+    ``judging.results.compute.compute_blocker``)."""
     return can_manage_judging(user, challenge) and challenge.phase(now) == Phase.JUDGING
 
 

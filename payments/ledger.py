@@ -69,7 +69,7 @@ class FundsSummary:
 
 def summary(challenge: Challenge) -> FundsSummary:
     """Totals of the challenge's ledger, plus refunds requested but not yet confirmed."""
-    from judging.result_models import Award
+    from judging.results.models import Award
     from payments.refunds import pending_refund_total
 
     totals = dict(

@@ -18,7 +18,7 @@ from challenges.models import Challenge
 from core.db import db
 from core.errors import Conflict
 from core.money import format_amount
-from judging.result_models import Award
+from judging.results.models import Award
 from payments.models import Funding, FundingStatus
 from payments.payout_models import Payout
 from submissions.models import FULL_SHARE_BP, Submission, TeamMember, TeamRole
@@ -144,8 +144,8 @@ def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) ->
 
 def connect_payout_signals(app: Flask) -> None:
     """Receivers are module functions, so connecting again (one app per test) is a no-op."""
-    from judging.awards import register_award_status
-    from judging.signals import awards_announced, awards_approved
+    from judging.results.awards import register_award_status
+    from judging.results.signals import awards_announced, awards_approved
     from payments.payout_status import award_payout_status
 
     awards_approved.connect(_on_awards_approved, weak=False)

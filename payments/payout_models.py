@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.db import UTCDateTime, db, enum_check, utcnow
 from core.errors import Conflict
-from judging.result_models import Award
+from judging.results.models import Award
 from payments.models import Funding, attempt_key
 
 

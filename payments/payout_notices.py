@@ -16,7 +16,7 @@ from core.db import db, utcnow
 from core.mail import send_mail
 from core.money import format_amount
 from core.urls import external_url
-from judging.result_models import Award
+from judging.results.models import Award
 from payments.connect import transfers_ready
 from payments.payout_models import Payout, PayoutStatus
 from payments.settlement_models import Settlement, SettlementReason, SettlementStatus

@@ -13,7 +13,7 @@ from flask import g, has_request_context
 
 from challenges.models import Challenge, PrizeTier
 from core.db import db
-from judging.result_models import Award
+from judging.results.models import Award
 from payments.connect_models import ConnectedAccount
 from payments.payout_models import Payout, PayoutStatus
 

@@ -27,7 +27,7 @@ from flask import Flask
 
 from challenges.models import Challenge
 from core.db import db, utcnow
-from judging.result_models import Award, ResultSnapshot, SnapshotState
+from judging.results.models import Award, ResultSnapshot, SnapshotState
 from payments import payout_notices
 from payments.deferred import after_commit, inline_enabled, run_after_commit
 from payments.models import DisputeStatus, Funding, FundingStatus, Refund, RefundStatus
@@ -286,7 +286,7 @@ def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) ->
 
 def connect_settlement_signals(app: Flask) -> None:
     """Module-level receivers: connecting again (one app per test) changes nothing."""
-    from judging.signals import awards_announced, awards_declined
+    from judging.results.signals import awards_announced, awards_declined
 
     awards_declined.connect(_on_awards_declined, weak=False)
     awards_announced.connect(_on_awards_announced, weak=False)

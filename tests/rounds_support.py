@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from core.db import db
 from judging import services
 from judging.models import Assignment, AssignmentState, Round
-from judging.rounds import set_rounds
-from judging.rubric import CriterionInput
-from judging.screening import assign_screeners, record_verdict
+from judging.panel.rubric import CriterionInput
+from judging.rounds.advance import set_rounds
+from judging.rounds.screening import assign_screeners, record_verdict
 from submissions.models import Submission
 from tests.unit.test_judging_support import (
     World,

@@ -12,9 +12,9 @@ from flask import Flask, current_app
 
 from challenges.models import Challenge
 from core.db import db
-from judging.awards import approve_winners, default_picks
-from judging.result_models import Award
-from judging.results import compute_results
+from judging.results.awards import approve_winners, default_picks
+from judging.results.compute import compute_results
+from judging.results.models import Award
 from payments.connect_models import ConnectedAccount
 from payments.gateway import EXTENSION_KEY, gateway
 from payments.ledger import summary

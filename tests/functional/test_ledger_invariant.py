@@ -29,7 +29,7 @@ from hypothesis.stateful import (
 
 from challenges.models import Challenge
 from core.db import db
-from judging.result_models import Award
+from judging.results.models import Award
 from payments import payouts as worker
 from payments.connect_models import ConnectedAccount
 from payments.gateway import init_gateway

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from core.db import db
-from judging.awards import award_status
+from judging.results.awards import award_status
 from payments import payouts as worker
 from payments.models import LedgerEntry
 from payments.payout_models import PayoutStatus

@@ -12,8 +12,8 @@ from flask import Flask
 
 from core.db import db
 from core.errors import Conflict
-from judging.awards import award_status
-from judging.result_models import Award
+from judging.results.awards import award_status
+from judging.results.models import Award
 from payments import payouts as worker
 from payments.payout_models import PayoutStatus
 from payments.payouts import run_payouts

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from core.db import db
 from judging.models import JudgingSettings
-from judging.result_models import Award, ResultSnapshot
-from judging.results import compute_results
+from judging.results.compute import compute_results
+from judging.results.models import Award, ResultSnapshot
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_org

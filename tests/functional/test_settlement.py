@@ -12,8 +12,8 @@ from flask import Flask
 
 from challenges.models import Challenge
 from core.db import db
-from judging.awards import decline_awards
-from judging.results import compute_results
+from judging.results.awards import decline_awards
+from judging.results.compute import compute_results
 from payments.gateway import gateway
 from payments.inline import pay_and_settle
 from payments.ledger import summary

@@ -9,7 +9,7 @@ from flask import Flask, render_template
 
 from core.db import db, utcnow
 from core.errors import Conflict
-from judging import awards as judging_awards
+from judging.results import awards as judging_awards
 from payments.models import LedgerEntry
 from payments.payout_creation import split_award
 from payments.payout_models import Payout, PayoutStatus

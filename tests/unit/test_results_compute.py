@@ -14,13 +14,13 @@ from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from core.errors import Conflict, PermissionDenied
 from judging import services
-from judging.calibration import calibrate
+from judging.algorithms.calibration import calibrate
 from judging.models import Assignment, AssignmentState, Judge, JudgingSettings, Round, RoundEntry
-from judging.result_inputs import ReviewInput, inputs_hash, is_stale
-from judging.result_models import ResultRow, ResultSnapshot, SnapshotState
-from judging.results import _criterion_means, compute_results
-from judging.rubric import CriterionInput
-from judging.vote_models import Vote, VoteReview
+from judging.panel.rubric import CriterionInput
+from judging.results.compute import _criterion_means, compute_results
+from judging.results.inputs import ReviewInput, inputs_hash, is_stale
+from judging.results.models import ResultRow, ResultSnapshot, SnapshotState
+from judging.voting.models import Vote, VoteReview
 from submissions.models import Submission, SubmissionStatus
 from tests.unit.test_judging_support import (
     World,

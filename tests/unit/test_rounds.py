@@ -11,21 +11,21 @@ from core.mail import Mail
 from judging import services
 from judging.access import judge_can_view
 from judging.models import Assignment, AssignmentState, Round, RoundEntry
-from judging.progress import my_judging, overview
-from judging.rounds import (
+from judging.panel.progress import my_judging, overview
+from judging.rounds.advance import (
     advance_to_evaluation,
     advance_to_finalists,
     evaluation_preview,
     finalist_preview,
     set_rounds,
 )
-from judging.rubric import settings_for
-from judging.screening import (
+from judging.rounds.screening import (
     ScreeningStatus,
     add_screener,
     assign_screeners,
     screening_state,
 )
+from judging.settings import settings_for
 from tests.rounds_support import (
     example_world,
     judge_verdict,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.assignment import (
+from judging.algorithms.matching import (
     DECLARED,
     EXCLUDED_BY_SOLVER,
     SAME_EMAIL_DOMAIN,

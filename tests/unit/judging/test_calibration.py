@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.calibration import (
+from judging.algorithms.calibration import (
     Review,
     average_ranks,
     borda,

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from judging.community import (
+from judging.algorithms.tallies import (
     NEW_ACCOUNTS,
     RING,
     SUBNET_RATE,

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from judging.ranking import (
+from judging.algorithms.ranking import (
     CRITERIA,
     FINAL_SCORE,
     HEAD_TO_HEAD,

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
-from judging.calibration import Review, calibrate
-from judging.reliability import (
+from judging.algorithms.calibration import Review, calibrate
+from judging.algorithms.reliability import (
     AGREEMENT_UNKNOWN,
     LOW_AGREEMENT,
     MISSING_COMMENTS,

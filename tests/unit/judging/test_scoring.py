@@ -2,7 +2,7 @@
 
 import pytest
 
-from judging.scoring import passes, review_score
+from judging.algorithms.scoring import passes, review_score
 
 WEIGHTS = {"impact": 40, "feasibility": 30, "novelty": 20, "clarity": 10}
 
