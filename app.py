@@ -58,12 +58,12 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
     from payments.ledger import summary as funds_summary
-    from payments.payout_cli import payouts_cli
-    from payments.payout_creation import connect_payout_signals
-    from payments.payout_status import my_payouts
+    from payments.payouts.cli import payouts_cli
+    from payments.payouts.creation import connect_payout_signals
+    from payments.payouts.settlement import connect_settlement_signals
+    from payments.payouts.status import my_payouts
     from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
     from payments.refunds import connect_signals, mismatch_refunds
-    from payments.settlement import connect_settlement_signals
     from submissions import bp as submissions_bp
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS

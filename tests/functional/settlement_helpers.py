@@ -10,7 +10,7 @@ from core.mail import Mail
 from judging.models import JudgingSettings
 from payments.gateway import gateway
 from payments.models import Funding, FundingStatus, Refund
-from payments.settlement_models import Settlement
+from payments.payouts.models import Settlement
 from tests.functional.payouts_helpers import FIRST, SECOND, simulator
 from tests.unit.test_results_compute import Example, example_world
 

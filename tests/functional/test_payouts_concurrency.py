@@ -16,8 +16,8 @@ from core.errors import Conflict
 from judging.results.awards import approve_winners, default_picks
 from judging.results.compute import compute_results
 from judging.results.models import Award, ResultSnapshot
-from payments.payout_models import Payout
-from payments.payouts import run_payouts
+from payments.payouts.models import Payout
+from payments.payouts.worker import run_payouts
 from tests.functional.payouts_helpers import (
     approve,
     assert_paid_once,

@@ -14,9 +14,9 @@ from core.db import db
 from core.errors import Conflict
 from judging.results.awards import award_status
 from judging.results.models import Award
-from payments import payouts as worker
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts import worker
+from payments.payouts.models import PayoutStatus
+from payments.payouts.worker import run_payouts
 from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
     FIRST,

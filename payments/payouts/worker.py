@@ -27,14 +27,14 @@ from flask import current_app
 
 from core.db import db, utcnow
 from payments import ledger
-from payments.connect_models import ConnectedAccount
+from payments.connect.models import ConnectedAccount
 from payments.deferred import after_commit, run_after_commit
 from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
 from payments.install import keeps_first_key
 from payments.models import Funding, LedgerKind, attempt_key
-from payments.payout_models import Payout, PayoutStatus
-from payments.payout_notices import announce_paid
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.notices import announce_paid
 
 logger = logging.getLogger("openprize.payments")
 # Stripe keeps idempotency keys for at least 24 hours: a processing row older than this is
@@ -75,7 +75,7 @@ class PayoutRun:
 
 
 def _ready_account(user_id: int) -> str | None:
-    from payments.connect import transfers_ready
+    from payments.connect.onboarding import transfers_ready
 
     if not transfers_ready(user_id):
         return None

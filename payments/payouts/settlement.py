@@ -9,8 +9,8 @@ then the settlement is complete and the sponsor gets one summary.
 
 Triggers: ``flask payouts settle`` (cron), which also repairs a crash between a refund call
 and its commit; and, with PAYOUTS_INLINE, the web app right after it paid payouts
-(``payments.inline``: after approval, after a winner finished onboarding, after an admin's
-retry, after a won dispute) and after a decline (judging's ``awards_declined``). Never a
+(``payments.payouts.inline``: after approval, after a winner finished onboarding, after an
+admin's retry, after a won dispute) and after a decline (judging's ``awards_declined``). Never a
 webhook's request: ``transfer.created`` only records the payout paid, and ``payouts run``
 only pays.
 """
@@ -28,12 +28,17 @@ from flask import Flask
 from challenges.models import Challenge
 from core.db import db, utcnow
 from judging.results.models import Award, ResultSnapshot, SnapshotState
-from payments import payout_notices
 from payments.deferred import after_commit, inline_enabled, run_after_commit
 from payments.models import DisputeStatus, Funding, FundingStatus, Refund, RefundStatus
-from payments.payout_models import Payout, PayoutStatus
+from payments.payouts import notices
+from payments.payouts.models import (
+    Payout,
+    PayoutStatus,
+    Settlement,
+    SettlementReason,
+    SettlementStatus,
+)
 from payments.refunds import add_refund, refunded_amount, retry_pending_refunds
-from payments.settlement_models import Settlement, SettlementReason, SettlementStatus
 
 logger = logging.getLogger("openprize.payments")
 REMAINDER_REASON = "unawarded remainder"
@@ -213,7 +218,7 @@ def complete_if_refunded(challenge_id: int) -> bool:
         return False
     settlement.status = SettlementStatus.SETTLED
     settlement.settled_at = utcnow()
-    after_commit(partial(payout_notices.tell_sponsor_settled, challenge_id))
+    after_commit(partial(notices.tell_sponsor_settled, challenge_id))
     return True
 
 
@@ -226,7 +231,7 @@ def settle_challenge(challenge_id: int) -> str:
     complete_if_refunded(challenge_id)
     db.session.commit()
     run_after_commit()
-    payout_notices.tell_sponsor_settled(challenge_id)  # a settlement with nothing to refund
+    notices.tell_sponsor_settled(challenge_id)  # a settlement with nothing to refund
     settlement = _settlement(challenge_id)
     refunds = remainder_refunds(challenge_id)
     db.session.commit()
@@ -281,7 +286,7 @@ def _on_awards_declined(challenge: Challenge, **_: Any) -> None:
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:
-    payout_notices.tell_winners_to_onboard(challenge, awards)
+    notices.tell_winners_to_onboard(challenge, awards)
 
 
 def connect_settlement_signals(app: Flask) -> None:

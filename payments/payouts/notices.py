@@ -17,9 +17,14 @@ from core.mail import send_mail
 from core.money import format_amount
 from core.urls import external_url
 from judging.results.models import Award
-from payments.connect import transfers_ready
-from payments.payout_models import Payout, PayoutStatus
-from payments.settlement_models import Settlement, SettlementReason, SettlementStatus
+from payments.connect.onboarding import transfers_ready
+from payments.payouts.models import (
+    Payout,
+    PayoutStatus,
+    Settlement,
+    SettlementReason,
+    SettlementStatus,
+)
 
 
 def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:

@@ -12,8 +12,8 @@ from core.db import db
 from payments import ledger
 from payments.gateway import TransferResult
 from payments.models import LedgerKind
-from payments.payout_models import Payout, PayoutStatus
-from payments.payouts import record_transfer
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.worker import record_transfer
 
 logger = logging.getLogger("openprize.payments")
 

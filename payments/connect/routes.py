@@ -13,8 +13,9 @@ from wtforms.validators import Optional
 from core.db import db
 from core.errors import DomainError
 from core.forms import FlaskForm
-from payments import bp, connect
-from payments.connect_models import COUNTRIES, ConnectedAccount, PayoutState
+from payments import bp
+from payments.connect import onboarding
+from payments.connect.models import COUNTRIES, ConnectedAccount, PayoutState
 from payments.gateway import gateway
 
 logger = logging.getLogger("openprize.payments")
@@ -45,12 +46,12 @@ class PayoutSetupForm(FlaskForm):
 
 
 def _page(form: PayoutSetupForm, status: int = 200) -> ResponseReturnValue:
-    account = connect.account_for(current_user)
+    account = onboarding.account_for(current_user)
     return render_template(
         "payments/payouts.html",
         account=account,
         state=account.state if account else PayoutState.NOT_SET_UP,
-        due=connect.due_in_words(account) if account else [],
+        due=onboarding.due_in_words(account) if account else [],
         form=form,
         countries=COUNTRIES,
         simulated=gateway().simulated,
@@ -60,7 +61,7 @@ def _page(form: PayoutSetupForm, status: int = 200) -> ResponseReturnValue:
 @bp.get("/account/payouts")
 @login_required
 def payouts() -> ResponseReturnValue:
-    account = connect.account_for(current_user)
+    account = onboarding.account_for(current_user)
     return _page(PayoutSetupForm(country=account.country if account else "US"))
 
 
@@ -71,7 +72,7 @@ def start_payouts() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        url = connect.start_onboarding(actor=current_user, country=form.country.data or None)
+        url = onboarding.start_onboarding(actor=current_user, country=form.country.data or None)
     except DomainError as error:
         flash(error.message, "danger")
         return redirect(url_for("payments.payouts"))
@@ -82,7 +83,7 @@ def start_payouts() -> ResponseReturnValue:
 @login_required
 def payouts_return() -> ResponseReturnValue:
     try:
-        account = connect.refresh_status(actor=current_user)
+        account = onboarding.refresh_status(actor=current_user)
     except DomainError as error:
         flash(error.message, "warning")
     else:
@@ -95,7 +96,7 @@ def payouts_return() -> ResponseReturnValue:
 @login_required
 def payouts_refresh() -> ResponseReturnValue:
     try:
-        url = connect.refresh_onboarding(actor=current_user)
+        url = onboarding.refresh_onboarding(actor=current_user)
     except DomainError as error:
         flash(error.message, "warning")
         return redirect(url_for("payments.payouts"))
@@ -104,7 +105,7 @@ def payouts_refresh() -> ResponseReturnValue:
 
 def _simulated_account(account_id: str) -> ConnectedAccount:
     """The signed-in user's own account on the simulator; anything else does not exist."""
-    account = connect.account_for(current_user)
+    account = onboarding.account_for(current_user)
     if not gateway().simulated or account is None or account.stripe_account_id != account_id:
         abort(404, "This onboarding link does not exist.")
     return account

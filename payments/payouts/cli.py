@@ -7,8 +7,8 @@ from datetime import timedelta
 import click
 from flask.cli import AppGroup
 
-from payments.payouts import reconcile_payouts, run_payouts
-from payments.settlement import settle_all
+from payments.payouts.settlement import settle_all
+from payments.payouts.worker import reconcile_payouts, run_payouts
 
 payouts_cli = AppGroup("payouts", help="Pay awards to winners through Stripe Connect.")
 

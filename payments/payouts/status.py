@@ -14,8 +14,8 @@ from flask import g, has_request_context
 from challenges.models import Challenge, PrizeTier
 from core.db import db
 from judging.results.models import Award
-from payments.connect_models import ConnectedAccount
-from payments.payout_models import Payout, PayoutStatus
+from payments.connect.models import ConnectedAccount
+from payments.payouts.models import Payout, PayoutStatus
 
 WAITING = "waiting for onboarding"
 PENDING = "payout pending"

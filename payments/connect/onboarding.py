@@ -19,7 +19,7 @@ from accounts.models import User
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
-from payments.connect_models import COUNTRIES, ConnectedAccount
+from payments.connect.models import COUNTRIES, ConnectedAccount
 from payments.deferred import after_response, run_after_commit
 from payments.gateway import ConnectAccountState, GatewayError, gateway
 
@@ -289,7 +289,7 @@ def _locked_by_stripe_id(stripe_account_id: str) -> ConnectedAccount | None:
 
 def _apply(account: ConnectedAccount, state: ConnectAccountState) -> None:
     """Flush only. A ready account's due payouts are paid once the change is committed (and,
-    in a request, answered): ``payments.inline``, with the worker's claims and keys."""
+    in a request, answered): ``payments.payouts.inline``, with the worker's claims and keys."""
     account.details_submitted = state.details_submitted
     account.transfers_active = state.transfers_active and account.deauthorized_at is None
     account.payouts_enabled = state.payouts_enabled
@@ -301,7 +301,7 @@ def _apply(account: ConnectedAccount, state: ConnectAccountState) -> None:
 
 
 def _pay_due(user_id: int) -> None:
-    from payments.inline import pay_and_settle  # the worker imports this module
+    from payments.payouts.inline import pay_and_settle  # the worker imports this module
 
     pay_and_settle(user_id=user_id)
 

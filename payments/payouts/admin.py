@@ -11,11 +11,11 @@ from challenges.models import Challenge
 from core import audit
 from core.db import db
 from core.errors import Conflict, NotFound, ensure
-from payments.connect_models import ConnectedAccount
-from payments.inline import settle_after
+from payments.connect.models import ConnectedAccount
 from payments.paging import RowPagination, page_of_rows
-from payments.payout_models import Payout, PayoutStatus
-from payments.payouts import PayoutRun, run_payouts
+from payments.payouts.inline import settle_after
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.worker import PayoutRun, run_payouts
 from payments.policies import can_manage_payouts
 
 

@@ -12,8 +12,8 @@ import logging
 
 from core.db import db
 from payments.deferred import inline_enabled
-from payments.payouts import PayoutRun, run_payouts
-from payments.settlement import settle_quietly
+from payments.payouts.settlement import settle_quietly
+from payments.payouts.worker import PayoutRun, run_payouts
 
 logger = logging.getLogger("openprize.payments")
 

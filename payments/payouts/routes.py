@@ -1,4 +1,4 @@
-"""The sponsor's ledger page and the platform admins' payouts page."""
+"""The platform admins' payouts page: payouts by status, retry now, re-issue a failed payout."""
 
 from __future__ import annotations
 
@@ -7,30 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
-from challenges.services import get_challenge
 from core.errors import DomainError
 from core.paging import page_arg, redirect_past_end
-from payments import bp, ledger, payout_admin
-from payments.payout_admin import FILTER_WORDS, PayoutFilter
-from payments.policies import can_manage_payouts, can_view_ledger
-
-
-@bp.get("/challenges/<slug>/ledger")
-@login_required
-def challenge_ledger(slug: str) -> ResponseReturnValue:
-    challenge = get_challenge(slug)
-    if not can_view_ledger(current_user, challenge):
-        abort(403)
-    pagination = ledger.page_of_entries(challenge, page_arg(), current_app.config["PER_PAGE"])
-    if (past_end := redirect_past_end(pagination)) is not None:
-        return past_end
-    return render_template(
-        "payments/ledger.html",
-        challenge=challenge,
-        funds=ledger.summary(challenge),
-        pagination=pagination,
-        kind_in_words=ledger.kind_in_words,
-    )
+from payments import bp
+from payments.payouts import admin
+from payments.payouts.admin import FILTER_WORDS, PayoutFilter
+from payments.policies import can_manage_payouts
 
 
 @bp.get("/admin/payouts")
@@ -38,7 +20,7 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
 def admin_payouts() -> ResponseReturnValue:
     if not can_manage_payouts(current_user):
         abort(403)
-    counts = payout_admin.counts()
+    counts = admin.counts()
     # Without a choice, open on what needs an admin most that has any payouts in it.
     urgency = [PayoutFilter.FAILED, PayoutFilter.ATTENTION, PayoutFilter.FROZEN]
     urgency += [PayoutFilter.PROCESSING, PayoutFilter.PENDING, PayoutFilter.WAITING]
@@ -47,7 +29,7 @@ def admin_payouts() -> ResponseReturnValue:
         which = PayoutFilter(request.args.get("status", first))
     except ValueError:
         which = PayoutFilter.FAILED
-    pagination = payout_admin.page_of_payouts(which, page_arg(), current_app.config["PER_PAGE"])
+    pagination = admin.page_of_payouts(which, page_arg(), current_app.config["PER_PAGE"])
     if (past_end := redirect_past_end(pagination)) is not None:
         return past_end
     return render_template(
@@ -72,7 +54,7 @@ def admin_retry_payout(payout_id: int) -> ResponseReturnValue:
         flash("The page expired; please try again.", "warning")
         return _back()
     try:
-        run = payout_admin.retry_payout(actor=current_user, payout_id=payout_id)
+        run = admin.retry_payout(actor=current_user, payout_id=payout_id)
     except DomainError as error:
         flash(error.message, "danger")
     else:
@@ -89,7 +71,7 @@ def admin_reissue_payout(payout_id: int) -> ResponseReturnValue:
         flash("The page expired; please try again.", "warning")
         return _back()
     try:
-        payout = payout_admin.reissue_payout(actor=current_user, payout_id=payout_id)
+        payout = admin.reissue_payout(actor=current_user, payout_id=payout_id)
     except DomainError as error:
         flash(error.message, "danger")
     else:

@@ -20,7 +20,7 @@ from core.errors import Conflict
 from core.money import format_amount
 from judging.results.models import Award
 from payments.models import Funding, FundingStatus
-from payments.payout_models import Payout
+from payments.payouts.models import Payout
 from submissions.models import FULL_SHARE_BP, Submission, TeamMember, TeamRole
 
 logger = logging.getLogger("openprize.payments")
@@ -137,7 +137,7 @@ def _on_awards_approved(challenge: Challenge, awards: list[Award], **_: Any) -> 
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:
-    from payments.inline import pay_and_settle
+    from payments.payouts.inline import pay_and_settle
 
     pay_and_settle(challenge_id=challenge.id)
 
@@ -146,7 +146,7 @@ def connect_payout_signals(app: Flask) -> None:
     """Receivers are module functions, so connecting again (one app per test) is a no-op."""
     from judging.results.awards import register_award_status
     from judging.results.signals import awards_announced, awards_approved
-    from payments.payout_status import award_payout_status
+    from payments.payouts.status import award_payout_status
 
     awards_approved.connect(_on_awards_approved, weak=False)
     awards_announced.connect(_on_awards_announced, weak=False)
