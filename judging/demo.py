@@ -31,7 +31,8 @@ from submissions.models import Submission, SubmissionStatus
 
 DAY = timedelta(days=1)
 # Judges beside the demo "judge" account; their e-mail domains differ from the solvers', so
-# the shared-domain conflict rule (JUDGING §4 d) leaves them free to judge.
+# the shared-domain conflict rule (docs/judging.md, "Conflicts of interest", d) leaves them
+# free to judge.
 PANELISTS = [
     ("hana", "Hana Sato", "hana@jury.example"),
     ("omar", "Omar Farouk", "omar@review.example"),

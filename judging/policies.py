@@ -150,7 +150,8 @@ def can_see_scores(user: User | None, submission: Submission) -> bool:
     )
 
 
-# Community voting (JUDGING §5): why someone may not vote, as a key the page words itself.
+# Community voting (docs/judging.md, "Eligibility"): why someone may not vote, as a key the
+# page words itself.
 VOTE_REFUSALS = {
     "voting_off": "Community voting is off for this challenge",
     "not_open": "Voting opens when the challenge opens",

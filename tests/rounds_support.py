@@ -1,4 +1,4 @@
-"""Builders for round tests: a screening world, verdicts, the JUDGING §2 example as reviews."""
+"""Builders for round tests: a screening world, verdicts, the calibration worked example."""
 
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ def values_for(score: int) -> list[int]:
 
 
 def example_world(conflicts: dict[str, str] | None = None) -> tuple[World, dict, dict]:
-    """S1..S4 reviewed by judges A, B, C as in JUDGING §2 (evaluation round, all submitted)."""
+    """S1..S4 reviewed by judges A, B, C as in the calibration worked example (evaluation
+    round, all submitted)."""
     world = sponsor_world(rubric=RUBRIC_25, k=2)
     entries = {
         n: submit_entry(world.challenge, person(f"solver{n}"), title=f"S{n}") for n in (1, 2, 3, 4)

@@ -1,4 +1,4 @@
-"""Judge calibration: the ridge additive bias model and its comparison baselines (JUDGING §2)."""
+"""The ridge judge-bias model and its comparison baselines (docs/judging.md, "Calibration")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Blind labels and gap-filling plans: the deterministic parts of assigning judges (§4)."""
+"""Blind labels and gap-filling plans for assignment (docs/judging.md, "Blind review")."""
 
 from __future__ import annotations
 

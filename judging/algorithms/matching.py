@@ -1,4 +1,4 @@
-"""Reviewer assignment: COI rules, greedy balancing with a max-flow fallback, blind labels (§4)."""
+"""Conflict rules and balanced judge-entry matching, greedy then max-flow (docs/judging.md)."""
 
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ def coi_reasons(
     team: TeamProfile,
     free_mail_domains: frozenset[str] = FREE_MAIL_DOMAINS,
 ) -> tuple[str, ...]:
-    """Return every rule (a)–(e) of §4 that excludes this judge from this submission.
+    """Return every conflict rule (a)–(e) that excludes this judge from this submission.
 
     (a) the judge is a team member; (b) the judge declared a conflict with the
     submission or with a member; (c) the judge shares an organization with the team
@@ -189,7 +189,7 @@ def plan_assignment(
     judge_caps: Mapping[int, int] | None = None,
     affinity: Mapping[tuple[int, int], float] | None = None,
 ) -> AssignmentResult:
-    """Give each submission k distinct eligible judges, deterministically (§4).
+    """Give each submission k distinct eligible judges, deterministically.
 
     L = ⌈k·N/M⌉ and cap_j = min(L, judge_caps[j]); judges with cap 0 take no part.
     A (judge, submission) pair in `forbidden` is never used. Submissions are filled

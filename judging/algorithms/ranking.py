@@ -1,4 +1,4 @@
-"""Final ranking with the fixed tie-break chain and prize-boundary tie flags (JUDGING §6)."""
+"""The tie-break chain and prize-boundary tie flags (docs/judging.md, "Tie-break chain")."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def rank_entries(
     criterion_weights: Mapping[str, int],
     prize_places: int,
 ) -> list[RankedRow]:
-    """Order entries by the §6 chain, every comparison at 6 dp, best first.
+    """Order entries by the chain, every comparison at 6 dp, best first.
 
     1. final score; 2. calibrated criterion means in descending weight order (rubric
     order among equal weights); 3. raw mean; 4. head-to-head among judges who scored

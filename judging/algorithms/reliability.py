@@ -1,4 +1,4 @@
-"""Reliability dashboard: Krippendorff's alpha, one-way ICC and judge flags (JUDGING §6)."""
+"""Krippendorff's alpha, one-way ICC and judge flags (docs/judging.md, "Reliability")."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def judge_flags(
     bias: Mapping[int, float],
     comments: Mapping[int, tuple[int, int]] | None = None,
 ) -> dict[int, tuple[str, ...]]:
-    """Return the judges needing a look, with reasons (§6).
+    """Return the judges needing a look, with reasons.
 
     - zero_variance: σ_j = 0 over two or more reviews;
     - outlier_bias: |b_j| > 2·SD(b), SD the sample SD over judges;

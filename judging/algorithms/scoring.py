@@ -1,4 +1,4 @@
-"""Rubric scoring: turn one judge's criterion scores into a 0–100 review score (JUDGING §1)."""
+"""One judge's criterion scores as a 0–100 review score (docs/judging.md, "Rubric scoring")."""
 
 from __future__ import annotations
 

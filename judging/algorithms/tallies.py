@@ -1,4 +1,4 @@
-"""Community voting: Wilson bound, Bayesian average, quadratic votes, blending, vote flags (§5)."""
+"""Community vote arithmetic: Wilson bound, blend, flags (docs/judging.md, "Community voting")."""
 
 from __future__ import annotations
 
@@ -216,7 +216,7 @@ def ring_members(
 def flag_votes(
     votes: Iterable[Vote], voters: Mapping[int, Voter], config: VoteFlagConfig | None = None
 ) -> dict[int, tuple[str, ...]]:
-    """Return the vote ids to quarantine (never delete) with their reasons (§5).
+    """Return the vote ids to quarantine (never delete) with their reasons.
 
     - user_rate: in a rolling hour holding > 30 votes of one user;
     - subnet_rate: in a rolling day holding > 200 votes from one IP /24;

@@ -1,4 +1,4 @@
-"""Assigning judges to entries round by round, swapping them and voiding for conflicts (§4)."""
+"""Assigning, swapping and voiding judges round by round (docs/judging.md, "Assignment")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Conflicts of interest from database facts, as profiles for ``algorithms.matching`` (§4 a–d)."""
+"""Conflicts of interest from database facts (docs/judging.md, "Conflicts of interest")."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ def _declared_orgs(judge_ids: Iterable[int]) -> dict[int, set[int]]:
 def forbidden_pairs(
     judges: Iterable[Judge], submission_ids: Iterable[int]
 ) -> dict[tuple[int, int], tuple[str, ...]]:
-    """Map each conflicted (judge_id, submission_id) to its §4 reasons, built from the DB.
+    """Map each conflicted (judge_id, submission_id) to its reasons, built from the DB.
 
     (a) the judge is on the team; (b) the judge declared a member (handle or e-mail in the
     free text) or an organization a member belongs to; (c) the judge and a member share an

@@ -1,4 +1,4 @@
-"""The sponsor's reliability panel: agreement (Krippendorff's alpha), judge bias and flags (§6).
+"""The sponsor's reliability panel: agreement, judge bias, flags (docs/judging.md, "Reliability").
 
 Read from the submitted, scored reviews of standing evaluation-round assignments with plain
 column queries (no ORM objects per review), so it stays fast at 10,000 entries × 3 reviews.
@@ -189,7 +189,7 @@ def _adjusted(scored: Sequence[Review], bias: dict[int, float]) -> dict[int, lis
 
 def reliability_panel(challenge: Challenge) -> ReliabilityPanel:
     """Alpha on raw and bias-adjusted (y − b_j) scores, ICC(1,1), and per judge: reviews
-    done/assigned, mean raw score, ridge bias b_j (λ = 2) and the §6 flags. Bias and the
+    done/assigned, mean raw score, ridge bias b_j (λ = 2) and the judge flags. Bias and the
     bias-based flags are left out until enough entries have two or more reviews.
     At most three queries (assignments with scores, judge labels, comment counts)."""
     rows = _assignments(challenge)

@@ -1,4 +1,4 @@
-"""The rubric: criteria, weights, anchors, judges per entry and the passing score (JUDGING §1)."""
+"""The rubric: criteria, weights, anchors, k, passing score (docs/judging.md, "Rubric scoring")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Rounds (JUDGING §1, §0.2): settings, and the sponsor's advance from screening to evaluation
-and from evaluation to the finalist round, each shown as a list before it is confirmed."""
+"""Rounds (docs/judging.md, "Rounds"): settings, and the sponsor's advance from screening to
+evaluation and from evaluation to the finalist round, each shown as a list before it is
+confirmed."""
 
 from __future__ import annotations
 
@@ -223,8 +224,8 @@ def _open_evaluation(challenge: Challenge) -> list[tuple[str, str]]:
 
 def finalist_preview(challenge: Challenge) -> FinalistPreview:
     """Rank the evaluation round by calibrated score (ridge, λ=2, on the submitted evaluation
-    reviews) with the §6 tie-break chain, and mark the top N; a tie across the N/N+1 boundary
-    is flagged (rank_entries with prize_places=N)."""
+    reviews) with the tie-break chain (docs/judging.md, "Tie-break chain"), and mark the top
+    N; a tie across the N/N+1 boundary is flagged (rank_entries with prize_places=N)."""
     settings = settings_for(challenge)
     count = settings.finalist_count
     entries = round_entry_ids(challenge, Round.EVALUATION)

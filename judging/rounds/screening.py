@@ -1,5 +1,5 @@
-"""Screening (JUDGING §1): pass/fail with a reason; a fail goes to a second screener before the
-entry is out. One pass, first or second, keeps the entry in."""
+"""Screening (docs/judging.md, "Rounds"): pass/fail with a reason; a fail goes to a second
+screener before the entry is out. One pass, first or second, keeps the entry in."""
 
 from __future__ import annotations
 

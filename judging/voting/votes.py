@@ -47,14 +47,14 @@ class Standing:
     submission: Submission
     up: int
     down: int
-    score: float  # Wilson lower bound (JUDGING §5)
+    score: float  # docs/judging.md, "Wilson lower bound"
 
 
 def flag_config() -> tallies.VoteFlagConfig:
-    """Thresholds: the §5 defaults, overridden by the unpublished ``VOTE_FLAG_THRESHOLDS``
-    (a mapping or a JSON object of ``VoteFlagConfig`` fields; durations as
-    ``ring_created_within_hours`` and ``new_account_age_days``). A broken setting is logged
-    and the defaults apply, so voting never fails on it."""
+    """Thresholds: the defaults of docs/judging.md, "Quarantine", overridden by the
+    unpublished ``VOTE_FLAG_THRESHOLDS`` (a mapping or a JSON object of ``VoteFlagConfig``
+    fields; durations as ``ring_created_within_hours`` and ``new_account_age_days``). A broken
+    setting is logged and the defaults apply, so voting never fails on it."""
     raw = current_app.config.get("VOTE_FLAG_THRESHOLDS") if has_app_context() else None
     try:
         given = json.loads(raw) if isinstance(raw, str) and raw.strip() else dict(raw or {})
@@ -257,7 +257,8 @@ _VOTE_COLUMNS = (Vote.id, Vote.user_id, Vote.submission_id, Vote.created_at, Vot
 
 
 def scan_votes(challenge_id: int) -> int:
-    """Quarantine the challenge's suspicious votes (JUDGING §5); flushes, returns how many.
+    """Quarantine the challenge's suspicious votes (docs/judging.md, "Quarantine"); flushes,
+    returns how many.
 
     Runs ``tallies.flag_votes`` over every current vote with the unpublished thresholds;
     reviewed votes keep the admin's decision and a flag stays until an admin reviews it."""

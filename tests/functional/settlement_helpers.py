@@ -52,8 +52,8 @@ def fund(challenge_id: int, purse: int, fee: int = FEE, sequence: int = 1) -> Fu
 
 
 def funded_world(*, purses: tuple[int, ...] = (FIRST + SECOND + EXTRA,), passing=None) -> Example:
-    """The §2 example (First 1,000,001 / Second 500,000 USD), funded by ``purses`` (one
-    funding each, in order), each with the platform fee."""
+    """The calibration worked example (First 1,000,001 / Second 500,000 USD), funded by
+    ``purses`` (one funding each, in order), each with the platform fee."""
     example = example_world()
     first, _ = example.challenge.prize_tiers
     first.amount = FIRST

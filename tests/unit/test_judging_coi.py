@@ -1,4 +1,4 @@
-"""Conflicts of interest from database facts: rules (a)–(d) of JUDGING §4."""
+"""Conflicts of interest from database facts: rules (a)–(d) of docs/judging.md."""
 
 from __future__ import annotations
 

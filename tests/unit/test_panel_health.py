@@ -1,4 +1,4 @@
-"""The reliability panel from real reviews (JUDGING §6), its bias chart, and judge reminders."""
+"""The reliability panel from real reviews (docs/judging.md), its bias chart, judge reminders."""
 
 from __future__ import annotations
 
@@ -113,7 +113,7 @@ def scored_world(
     return world
 
 
-# JUDGING §2/§6: judges A, B, C (columns) on S1..S4 (rows).
+# The calibration worked example: judges A, B, C (columns) on S1..S4 (rows).
 EXAMPLE = [[88, None, 70], [80, 50, None], [88, 64, None], [None, 40, 60]]
 
 

@@ -246,7 +246,7 @@ def test_a_screening_review_can_no_longer_change_once_evaluation_began() -> None
         services.swap_judge(actor=world.owner, assignment=row, new_judge=world.judges[2])
 
 
-# ---- evaluation -> finalists (JUDGING §2 worked example) ----------------------------------
+# ---- evaluation -> finalists (the calibration worked example) ----------------------------
 
 
 def _finalists(world: World, n: int) -> list[int]:

@@ -1,4 +1,4 @@
-"""Community voting (JUDGING §5): casting, changing and withdrawing votes, eligibility, races."""
+"""Community voting (docs/judging.md): casting, changing, withdrawing votes, eligibility, races."""
 
 from __future__ import annotations
 

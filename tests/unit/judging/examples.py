@@ -1,4 +1,4 @@
-"""The JUDGING §2 worked example, shared by the calibration and reliability tests."""
+"""The worked example of docs/judging.md, "Calibration", shared by calibration and reliability."""
 
 from judging.algorithms.calibration import Review
 

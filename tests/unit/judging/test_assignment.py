@@ -1,4 +1,4 @@
-"""Reviewer assignment follows JUDGING §4: hard COI, greedy balance, max-flow fallback."""
+"""Assignment follows docs/judging.md: hard conflicts, greedy balance, max-flow fallback."""
 
 import hashlib
 import hmac

@@ -1,4 +1,4 @@
-"""The ridge additive judge-bias model reproduces JUDGING §2 and its stated properties."""
+"""The ridge judge-bias model reproduces docs/judging.md, "Calibration", and its properties."""
 
 from collections.abc import Callable
 from fractions import Fraction

@@ -1,4 +1,4 @@
-"""Community voting follows JUDGING §5: Wilson, Bayesian average, QV, blending, vote flags."""
+"""Community voting follows docs/judging.md: Wilson, Bayesian average, QV, blend, vote flags."""
 
 import itertools
 import random

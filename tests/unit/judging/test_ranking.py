@@ -1,4 +1,4 @@
-"""The final ranking applies the JUDGING §6 tie-break chain and flags prize-boundary ties."""
+"""The final ranking applies docs/judging.md, "Tie-break chain", and flags prize-boundary ties."""
 
 from datetime import datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""The reliability dashboard reproduces JUDGING §6: alpha, ICC and judge flags."""
+"""Reliability reproduces docs/judging.md, "Reliability": alpha, ICC and judge flags."""
 
 import itertools
 import random

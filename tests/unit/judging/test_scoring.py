@@ -1,4 +1,4 @@
-"""Rubric review scores follow JUDGING §1 and reject malformed input."""
+"""Review scores follow docs/judging.md, "Rubric scoring", and reject malformed input."""
 
 import pytest
 
