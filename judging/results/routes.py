@@ -1,4 +1,4 @@
-"""Results: compute the snapshot, map ranks to prizes, approve or decline; public pages."""
+"""The sponsor's results pages: compute the snapshot, review it, map ranks to prizes, decide."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Signals later domains subscribe to (payments turns awards into payouts)."""
+"""Signals payments subscribes to: approved awards become payouts, a decline refunds the purse."""
 
 from blinker import Namespace
 
