@@ -51,6 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from core.health import bp as health_bp
     from core.preview import bp as preview_bp
     from judging import bp as judging_bp
+    from judging.access import register_visibility_rules
     from judging.cli import judging_cli
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
@@ -58,18 +59,19 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
     from payments.ledger import summary as funds_summary
-    from payments.payout_cli import payouts_cli
-    from payments.payout_creation import connect_payout_signals
-    from payments.payout_status import my_payouts
+    from payments.payouts.cli import payouts_cli
+    from payments.payouts.creation import connect_payout_signals
+    from payments.payouts.settlement import connect_settlement_signals
+    from payments.payouts.status import my_payouts
     from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
     from payments.refunds import connect_signals, mismatch_refunds
-    from payments.settlement import connect_settlement_signals
     from submissions import bp as submissions_bp
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
 
     init_login(app)
     init_gateway(app)
+    register_visibility_rules()
     connect_signals(app)
     connect_payout_signals(app)
     connect_settlement_signals(app)

@@ -28,9 +28,9 @@ from api.schemas import (
 from challenges.models import Challenge
 from challenges.openness import JudgingTransparency
 from challenges.services import get_challenge
-from judging import publication
-from judging.publication import DECIDED, RankedLine, Results, Winner
-from judging.result_models import AwardKind
+from judging.results import publication
+from judging.results.models import AwardKind
+from judging.results.publication import DECIDED, RankedLine, Results, Winner
 
 NO_RESULTS = "There are no published results for this challenge."
 

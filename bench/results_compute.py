@@ -36,8 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.seed_judging import JUDGED_SLUG, PANEL_SIZE, seed_judged_challenge
     from challenges.models import Challenge
     from core.db import db
-    from judging.result_inputs import load_inputs
-    from judging.results import compute_results, rank_inputs
+    from judging.results.compute import compute_results, rank_inputs
+    from judging.results.inputs import load_inputs
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'results.sqlite3'}"

@@ -21,7 +21,8 @@ from bench.seed_challenges import _seed_money
 from bench.seed_entries import _core_insert
 from challenges.models import Challenge, PrizeTier
 from core.db import utcnow
-from judging.labels import entry_labels
+from judging.algorithms.labels import entry_labels
+from judging.algorithms.scoring import review_score
 from judging.models import (
     Assignment,
     AssignmentState,
@@ -34,7 +35,6 @@ from judging.models import (
     Round,
     new_blind_secret,
 )
-from judging.scoring import review_score
 from submissions.hashing import content_hash
 from submissions.models import (
     FULL_SHARE_BP,
@@ -334,8 +334,8 @@ def seed_judged_challenge(session: Session, sizes: Sizes) -> None:
 def publish_results(session: Session, challenge_id: int, owner_id: int) -> None:
     """Compute the results through the real service and approve the default winners, as the
     sponsor would; this commits (the services commit once each)."""
-    from judging.awards import approve_winners, default_picks
-    from judging.results import compute_results
+    from judging.results.awards import approve_winners, default_picks
+    from judging.results.compute import compute_results
 
     session.commit()
     owner = session.get(User, owner_id)

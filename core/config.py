@@ -53,7 +53,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "INVITATION_MAX_AGE": _int(env.get("INVITATION_MAX_AGE"), 14 * 24 * 3600),
         "REVIEW_REQUIRED": _bool(env.get("REVIEW_REQUIRED"), True),
         "VOTER_MIN_AGE_DAYS": _int(env.get("VOTER_MIN_AGE_DAYS"), 7),
-        # Unpublished anti-gaming thresholds (JSON object); judging.voting.flag_config reads it.
+        # Unpublished anti-gaming thresholds (JSON object), read by
+        # judging.voting.votes.flag_config.
         "VOTE_FLAG_THRESHOLDS": env.get("VOTE_FLAG_THRESHOLDS", ""),
         "PLATFORM_FEE_BPS": _int(env.get("PLATFORM_FEE_BPS"), 500),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY", ""),

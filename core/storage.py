@@ -1,13 +1,13 @@
-"""Content-addressed file storage: local files by default, S3-compatible behind the same protocol.
+"""Content-addressed file storage: attachments as local files under ``STORAGE_DIR``.
 
 A blob's key is the SHA-256 of its bytes, so identical content is stored once and a key can be
 verified by anyone holding the file. Blobs are never deleted by the app: rows that referenced a
 blob may be gone (or never committed), which leaves harmless garbage that a sweep may collect.
 
-An S3-compatible backend implements the same four methods: ``put`` uploads to
-``<prefix>/ab/cd/<sha256>`` (``PutObject`` is atomic, and a ``HeadObject`` first skips known
-content), ``open`` returns the ``GetObject`` body stream, ``exists`` and ``size`` use
-``HeadObject``. Nothing outside this module knows which backend is in use.
+Callers use the ``Storage`` protocol (``put``, ``open``, ``exists``, ``size``) through
+``storage()``; ``LocalStorage`` is the only backend. ``use_storage`` lets an app install another
+object with the same four methods; nothing installs one today, so every deployment keeps its
+attachments on the local (or mounted) disk.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class LocalStorage:
 
 
 def use_storage(app: Flask, backend: Storage) -> None:
-    """Install another backend (an S3 client, or a fake in tests) for ``app``."""
+    """Install another backend with the four ``Storage`` methods for ``app``."""
     app.extensions[_EXTENSION] = backend
 
 

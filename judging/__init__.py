@@ -1,19 +1,20 @@
-"""Judging: rubric, judge panel, conflict-free blind assignment and reviews (results come later)."""
+"""Judging: one blueprint over its parts, each with its models, services, forms and routes.
+
+``algorithms/`` holds the pure functions (scoring, calibration, ranking, matching judges to
+entries, blind labels, reliability, vote tallies); ``panel/`` the rubric, judges, conflicts,
+assignment and reviews; ``rounds/`` screening and advancing; ``voting/`` community votes and
+their quarantine; ``results/`` computation, snapshots, the sponsor's decision and publication.
+The tables every part reads (settings, criteria, judges, assignments, reviews, round entries)
+and the permission rules sit at the top, with ``access`` (what judging adds to the
+submissions visibility policy). docs/judging.md is the specification.
+"""
 
 from flask import Blueprint
 
-from judging import result_models, vote_models  # noqa: F401  (tables for the app and Alembic)
-from judging.access import register_access
-
 bp = Blueprint("judging", __name__)
-register_access()
 
-from judging import (  # noqa: E402, F401
-    health_routes,
-    judge_routes,
-    public_routes,
-    results_routes,
-    round_routes,
-    routes,
-    vote_routes,
-)
+from judging.panel import judge_routes, routes  # noqa: E402, F401
+from judging.results import public_routes  # noqa: E402, F401
+from judging.results import routes as results_routes  # noqa: E402, F401
+from judging.rounds import routes as rounds_routes  # noqa: E402, F401
+from judging.voting import routes as voting_routes  # noqa: E402, F401

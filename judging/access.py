@@ -1,8 +1,9 @@
 """What judging adds to the submissions visibility policy: assigned judges see their entries,
 and blind review withholds authors' names while a challenge is judged.
 
-Registered with ``submissions.visibility.register_viewer_rule`` and ``register_names_rule``
-when the judging package is imported, each as a predicate and as the same rule in SQL.
+``create_app`` calls ``register_visibility_rules``, which hands both to
+``submissions.visibility`` (submissions may not import judging), each as a predicate and as
+the same rule in SQL.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def blind_review_hides(user: User | None, challenge: Challenge) -> bool:
     return bool(db.session.scalar(query.where(blind_review_condition(user))))
 
 
-def register_access() -> None:
+def register_visibility_rules() -> None:
+    """Add judging's rules to the submissions visibility policy (idempotent: one app per test)."""
     register_viewer_rule(judge_can_view, judge_view_condition)
     register_names_rule(blind_review_hides, blind_review_condition)
 

@@ -7,8 +7,8 @@ import click
 from flask.cli import with_appcontext
 
 from core.text import plural
-from judging.auto_assign import assign_due_judges
-from judging.reminders import remind_due_judges, reminded_message
+from judging.panel.auto_assign import assign_due_judges
+from judging.panel.reminders import remind_due_judges, reminded_message
 
 
 @click.group("judging", help="Judging chores for cron or a queue worker.")
@@ -47,7 +47,7 @@ def scan_votes_command(slug: str | None) -> None:
 
     from challenges.models import Challenge
     from core.db import db
-    from judging.voting import scan_votes
+    from judging.voting.votes import scan_votes
 
     query = sa.select(Challenge).order_by(Challenge.id)
     if slug:

@@ -21,17 +21,18 @@ from accounts.passwords import hash_password
 from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from judging import services
-from judging.assigning import assignments_of
-from judging.awards import approve_winners, default_picks
-from judging.results import compute_results
-from judging.rubric import CriterionInput
-from judging.vote_admin import set_community_settings
-from judging.voting import cast_vote
+from judging.panel.assignments import assignments_of
+from judging.panel.rubric import CriterionInput
+from judging.results.awards import approve_winners, default_picks
+from judging.results.compute import compute_results
+from judging.voting.oversight import set_community_settings
+from judging.voting.votes import cast_vote
 from submissions.models import Submission, SubmissionStatus
 
 DAY = timedelta(days=1)
 # Judges beside the demo "judge" account; their e-mail domains differ from the solvers', so
-# the shared-domain conflict rule (JUDGING §4 d) leaves them free to judge.
+# the shared-domain conflict rule (docs/judging.md, "Conflicts of interest", d) leaves them
+# free to judge.
 PANELISTS = [
     ("hana", "Hana Sato", "hana@jury.example"),
     ("omar", "Omar Farouk", "omar@review.example"),

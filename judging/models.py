@@ -1,4 +1,4 @@
-"""Judging tables: rubric criteria, per-challenge settings, the panel, assignments and reviews."""
+"""Judging tables: settings, rubric criteria, the panel, assignments, reviews, round entries."""
 
 from __future__ import annotations
 

@@ -116,7 +116,8 @@ def can_compute_results(
     user: User | None, challenge: Challenge, now: datetime | None = None
 ) -> bool:
     """Freezing a results snapshot: the sponsor's owners and managers while the challenge is
-    judged (whether judging is far enough along is ``judging.results.compute_blocker``'s call)."""
+    judged (whether judging is far enough along is the call of
+    ``judging.results.compute.compute_blocker``)."""
     return can_manage_judging(user, challenge) and challenge.phase(now) == Phase.JUDGING
 
 
@@ -149,7 +150,8 @@ def can_see_scores(user: User | None, submission: Submission) -> bool:
     )
 
 
-# Community voting (JUDGING §5): why someone may not vote, as a key the page words itself.
+# Community voting (docs/judging.md, "Eligibility"): why someone may not vote, as a key the
+# page words itself.
 VOTE_REFUSALS = {
     "voting_off": "Community voting is off for this challenge",
     "not_open": "Voting opens when the challenge opens",

@@ -1,24 +1,25 @@
-"""The judging services in one place: rubric, panel, assignment and reviews (verb_noun, actor)."""
+"""The judging services pages, the demo and tests call most, gathered from panel/ and results/."""
 
-from judging.assigning import (
+from judging.panel.assignments import (
     AssignmentReport,
     assign_judges,
     get_assignment,
     swap_judge,
     void_for_conflict,
 )
-from judging.awards import approve_winners, award_status, decline_awards
-from judging.panel import accept_judging, decline_judging, get_judge, invite_judge, remove_judge
-from judging.result_inputs import inputs_hash
-from judging.results import compute_results
-from judging.reviews import PanelReview, other_reviews, save_review
-from judging.rubric import (
-    CriterionInput,
-    change_rubric_with_note,
-    criteria_of,
-    set_rubric,
-    settings_for,
+from judging.panel.judges import (
+    accept_judging,
+    decline_judging,
+    get_judge,
+    invite_judge,
+    remove_judge,
 )
+from judging.panel.reviews import PanelReview, other_reviews, save_review
+from judging.panel.rubric import CriterionInput, change_rubric_with_note, set_rubric
+from judging.results.awards import approve_winners, award_status, decline_awards
+from judging.results.compute import compute_results
+from judging.results.inputs import inputs_hash
+from judging.settings import criteria_of, settings_for
 
 __all__ = [
     "AssignmentReport",

@@ -25,9 +25,9 @@ from core.money import format_amount
 from core.text import plural
 from core.urls import external_url
 from payments.deferred import after_commit, after_response
-from payments.inline import pay_and_settle
 from payments.models import DisputeStatus, Funding
-from payments.payout_models import Payout, PayoutStatus
+from payments.payouts.inline import pay_and_settle
+from payments.payouts.models import Payout, PayoutStatus
 
 logger = logging.getLogger("openprize.payments")
 UNPAID = (PayoutStatus.PENDING, PayoutStatus.PROCESSING)

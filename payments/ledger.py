@@ -69,7 +69,7 @@ class FundsSummary:
 
 def summary(challenge: Challenge) -> FundsSummary:
     """Totals of the challenge's ledger, plus refunds requested but not yet confirmed."""
-    from judging.result_models import Award
+    from judging.results.models import Award
     from payments.refunds import pending_refund_total
 
     totals = dict(
@@ -102,7 +102,7 @@ def summary(challenge: Challenge) -> FundsSummary:
 def entries_query(challenge: Challenge) -> sa.Select[tuple[LedgerEntry, User | None]]:
     """The challenge's entries, oldest first, each with the person a payout entry paid (one
     query per page, however many people)."""
-    from payments.payout_models import Payout
+    from payments.payouts.models import Payout
 
     return (
         sa.select(LedgerEntry, User)

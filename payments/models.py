@@ -1,4 +1,4 @@
-"""Fundings, refunds, processed Stripe events and the per-challenge ledger."""
+"""Fundings, refunds, processed Stripe events, the per-challenge ledger, this install's id."""
 
 from __future__ import annotations
 

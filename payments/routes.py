@@ -1,10 +1,19 @@
-"""Funding pages, the simulated Checkout page and the Stripe webhook endpoints."""
+"""Funding pages, the simulated Checkout page, the sponsor's ledger and the Stripe webhooks."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -14,9 +23,11 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.extensions import csrf, limiter
-from payments import bp, funding
+from core.paging import page_arg, redirect_past_end
+from payments import bp, funding, ledger
 from payments.gateway import SignatureInvalid, gateway
 from payments.models import Funding
+from payments.policies import can_view_ledger
 from payments.webhooks import apply_event
 
 logger = logging.getLogger("openprize.payments")
@@ -84,6 +95,24 @@ def simulated_checkout_action(session_id: str, outcome: str) -> ResponseReturnVa
         logger.info("simulated checkout %s refused: %s", session_id, error)
         flash("This checkout session can no longer be paid. Start the funding again.", "warning")
     return redirect(url_for("challenges.show", slug=slug, funding="returned"))
+
+
+@bp.get("/challenges/<slug>/ledger")
+@login_required
+def challenge_ledger(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if not can_view_ledger(current_user, challenge):
+        abort(403)
+    pagination = ledger.page_of_entries(challenge, page_arg(), current_app.config["PER_PAGE"])
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
+    return render_template(
+        "payments/ledger.html",
+        challenge=challenge,
+        funds=ledger.summary(challenge),
+        pagination=pagination,
+        kind_in_words=ledger.kind_in_words,
+    )
 
 
 def _webhook(connect: bool) -> ResponseReturnValue:

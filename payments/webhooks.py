@@ -11,7 +11,8 @@ import sqlalchemy as sa
 
 from challenges.services import record_funds_received
 from core.db import db, utcnow
-from payments import connect, ledger
+from payments import ledger
+from payments.connect import onboarding
 from payments.deferred import after_response, run_after_commit
 from payments.disputes import on_dispute_closed, on_dispute_created
 from payments.gateway import GatewayError, gateway
@@ -24,9 +25,9 @@ from payments.models import (
     RefundStatus,
     StripeEvent,
 )
-from payments.payout_webhooks import on_transfer_created, on_transfer_reversed
+from payments.payouts.settlement import complete_if_refunded
+from payments.payouts.webhooks import on_transfer_created, on_transfer_reversed
 from payments.refunds import MISMATCH_REASON, add_refund, execute_refund
-from payments.settlement import complete_if_refunded
 
 logger = logging.getLogger("openprize.payments")
 
@@ -258,6 +259,6 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 # Connected accounts' events, from the Connect endpoint only; handlers take the whole event.
 CONNECT_HANDLERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "account.updated": connect.on_account_updated,
-    "account.application.deauthorized": connect.on_account_deauthorized,
+    "account.updated": onboarding.on_account_updated,
+    "account.application.deauthorized": onboarding.on_account_deauthorized,
 }

@@ -1,7 +1,8 @@
 """The one policy that decides who sees a submission, as a predicate and as a SQL condition.
 
 Lists, search, the API, attachment downloads and lineage links all go through it. Later
-domains (judging) add viewers through ``register_viewer_rule`` instead of editing it.
+domains add rules through ``register_viewer_rule`` and ``register_names_rule`` instead of
+editing it: ``create_app`` calls ``judging.access.register_visibility_rules``.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from challenges.models import Challenge
 from core.db import db, utcnow
 from judging import services
 from judging.models import Assignment, Round
-from judging.result_models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
+from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.factories import make_challenge
 from tests.unit.test_judging_support import World, judging_world, person

@@ -1,4 +1,4 @@
-"""Builders for round tests: a screening world, verdicts, the JUDGING §2 example as reviews."""
+"""Builders for round tests: a screening world, verdicts, the calibration worked example."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import sqlalchemy as sa
 from core.db import db
 from judging import services
 from judging.models import Assignment, AssignmentState, Round
-from judging.rounds import set_rounds
-from judging.rubric import CriterionInput
-from judging.screening import assign_screeners, record_verdict
+from judging.panel.rubric import CriterionInput
+from judging.rounds.advance import set_rounds
+from judging.rounds.screening import assign_screeners, record_verdict
 from submissions.models import Submission
 from tests.unit.test_judging_support import (
     World,
@@ -83,7 +83,8 @@ def values_for(score: int) -> list[int]:
 
 
 def example_world(conflicts: dict[str, str] | None = None) -> tuple[World, dict, dict]:
-    """S1..S4 reviewed by judges A, B, C as in JUDGING §2 (evaluation round, all submitted)."""
+    """S1..S4 reviewed by judges A, B, C as in the calibration worked example (evaluation
+    round, all submitted)."""
     world = sponsor_world(rubric=RUBRIC_25, k=2)
     entries = {
         n: submit_entry(world.challenge, person(f"solver{n}"), title=f"S{n}") for n in (1, 2, 3, 4)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from payments.payouts import run_payouts
+from payments.payouts.worker import run_payouts
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import Screenshot
 from tests.browser.test_challenge_journey import sign_in

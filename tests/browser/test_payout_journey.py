@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from core.db import db
 from core.money import format_amount
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts.models import PayoutStatus
+from payments.payouts.worker import run_payouts
 from tests.browser.conftest import Screenshot
 from tests.browser.test_challenge_journey import flash, sign_in
 from tests.functional.payouts_helpers import FIRST, SECOND, approve, judged_and_funded, onboard

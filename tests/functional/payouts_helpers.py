@@ -12,14 +12,14 @@ from flask import Flask, current_app
 
 from challenges.models import Challenge
 from core.db import db
-from judging.awards import approve_winners, default_picks
-from judging.result_models import Award
-from judging.results import compute_results
-from payments.connect_models import ConnectedAccount
+from judging.results.awards import approve_winners, default_picks
+from judging.results.compute import compute_results
+from judging.results.models import Award
+from payments.connect.models import ConnectedAccount
 from payments.gateway import EXTENSION_KEY, gateway
 from payments.ledger import summary
 from payments.models import Funding, FundingStatus, LedgerEntry, LedgerKind
-from payments.payout_models import Payout, PayoutStatus
+from payments.payouts.models import Payout, PayoutStatus
 from payments.simulator import StripeSimulator
 from submissions.models import Submission, TeamMember, TeamRole
 from tests.functional.payments_helpers import MakeApp, loopback_site

@@ -10,7 +10,7 @@ from core.mail import Mail
 from judging.models import JudgingSettings
 from payments.gateway import gateway
 from payments.models import Funding, FundingStatus, Refund
-from payments.settlement_models import Settlement
+from payments.payouts.models import Settlement
 from tests.functional.payouts_helpers import FIRST, SECOND, simulator
 from tests.unit.test_results_compute import Example, example_world
 
@@ -52,8 +52,8 @@ def fund(challenge_id: int, purse: int, fee: int = FEE, sequence: int = 1) -> Fu
 
 
 def funded_world(*, purses: tuple[int, ...] = (FIRST + SECOND + EXTRA,), passing=None) -> Example:
-    """The §2 example (First 1,000,001 / Second 500,000 USD), funded by ``purses`` (one
-    funding each, in order), each with the platform fee."""
+    """The calibration worked example (First 1,000,001 / Second 500,000 USD), funded by
+    ``purses`` (one funding each, in order), each with the platform fee."""
     example = example_world()
     first, _ = example.challenge.prize_tiers
     first.amount = FIRST

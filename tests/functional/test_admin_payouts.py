@@ -12,9 +12,9 @@ from accounts.models import User
 from core.audit import AuditEntry
 from core.db import db
 from core.errors import Conflict, PermissionDenied
-from payments.payout_admin import reissue_payout, retry_payout
-from payments.payout_models import Payout, PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts.admin import reissue_payout, retry_payout
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.worker import run_payouts
 from tests.conftest import AuthActions
 from tests.functional.payouts_helpers import (
     FIRST,

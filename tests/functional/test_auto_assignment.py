@@ -8,8 +8,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.db import db
-from judging.auto_assign import assign_due_judges
 from judging.models import Assignment, AssignmentState
+from judging.panel.auto_assign import assign_due_judges
 from tests.concurrency import race_on_challenge
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD

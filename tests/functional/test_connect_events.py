@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 
 from accounts.models import User
 from core.db import db
-from payments.connect import transfers_ready
-from payments.connect_models import ConnectedAccount, PayoutState
+from payments.connect.models import ConnectedAccount, PayoutState
+from payments.connect.onboarding import transfers_ready
 from payments.gateway import EXTENSION_KEY
 from payments.models import StripeEvent
 from payments.simulator import StripeSimulator

@@ -13,8 +13,8 @@ from werkzeug.test import TestResponse
 
 from accounts.models import User
 from core.db import db
-from payments.connect import transfers_ready
-from payments.connect_models import ConnectedAccount
+from payments.connect.models import ConnectedAccount
+from payments.connect.onboarding import transfers_ready
 from payments.gateway import EXTENSION_KEY
 from payments.simulator import StripeSimulator
 from tests.factories import make_user

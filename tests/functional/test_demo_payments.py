@@ -10,7 +10,7 @@ from flask import Flask
 from challenges.models import Challenge
 from core.db import db
 from payments.models import Funding, FundingStatus, Refund, RefundStatus
-from payments.payout_models import PayoutStatus
+from payments.payouts.models import PayoutStatus
 from tests.functional.payouts_helpers import ledger_totals, onboard, payouts, simulator
 
 

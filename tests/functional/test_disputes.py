@@ -13,11 +13,10 @@ from flask import Flask
 from accounts.models import User
 from core.db import db
 from payments.models import DisputeStatus, Funding
-from payments.payout_models import PayoutStatus
-from payments.payout_status import my_payouts
-from payments.payouts import run_payouts
-from payments.settlement import settle_all
-from payments.settlement_models import SettlementStatus
+from payments.payouts.models import PayoutStatus, SettlementStatus
+from payments.payouts.settlement import settle_all
+from payments.payouts.status import my_payouts
+from payments.payouts.worker import run_payouts
 from payments.webhooks import apply_event
 from tests.factories import make_user
 from tests.functional.payments_helpers import MakeApp

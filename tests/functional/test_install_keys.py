@@ -14,11 +14,11 @@ from flask import Flask
 
 from app import create_app
 from core.db import db
-from payments import payouts as worker
 from payments.gateway import gateway
 from payments.install import install_id
 from payments.models import Installation
-from payments.payouts import run_payouts
+from payments.payouts import worker
+from payments.payouts.worker import run_payouts
 from tests.functional.payouts_helpers import (
     approve,
     fresh,

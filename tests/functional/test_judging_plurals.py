@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from core.text import plural
 from judging.models import Round
-from judging.screening import assign_screeners
+from judging.rounds.screening import assign_screeners
 from tests.conftest import AuthActions
 from tests.factories import make_user
 from tests.rounds_support import judge_verdict, screening_world, standing

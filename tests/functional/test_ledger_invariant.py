@@ -29,13 +29,13 @@ from hypothesis.stateful import (
 
 from challenges.models import Challenge
 from core.db import db
-from judging.result_models import Award
-from payments import payouts as worker
-from payments.connect_models import ConnectedAccount
+from judging.results.models import Award
+from payments.connect.models import ConnectedAccount
 from payments.gateway import init_gateway
 from payments.ledger import summary
-from payments.payout_models import Payout, PayoutStatus
-from payments.payouts import reconcile_payouts, run_payouts
+from payments.payouts import worker
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.worker import reconcile_payouts, run_payouts
 from tests.conftest import _empty_tables
 from tests.functional.payouts_helpers import (
     approve,

@@ -14,8 +14,8 @@ from core.db import db
 from core.money import format_amount
 from payments import ledger
 from payments.models import LedgerEntry, LedgerKind
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts.models import PayoutStatus
+from payments.payouts.worker import run_payouts
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import make_org

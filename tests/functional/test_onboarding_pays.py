@@ -11,8 +11,7 @@ from flask.testing import FlaskClient
 from accounts.models import User
 from core.db import db
 from payments.gateway import EXTENSION_KEY
-from payments.payout_models import PayoutStatus
-from payments.settlement_models import SettlementStatus
+from payments.payouts.models import PayoutStatus, SettlementStatus
 from tests.functional.payments_helpers import log_in
 from tests.functional.payouts_helpers import approve, fresh, onboard, payouts, simulator, transfers
 from tests.functional.settlement_helpers import EXTRA, funded_world, settlement_of, sim_refunds

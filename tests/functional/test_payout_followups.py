@@ -12,13 +12,12 @@ import pytest
 from flask import Flask
 
 from core.db import db
-from payments import payouts as worker
 from payments.models import RefundStatus
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts import worker
+from payments.payouts.models import PayoutStatus, SettlementStatus
+from payments.payouts.settlement import settle_challenge
+from payments.payouts.worker import run_payouts
 from payments.refunds import retry_pending_refunds
-from payments.settlement import settle_challenge
-from payments.settlement_models import SettlementStatus
 from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
     approve,

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from flask import Flask
 
 from core.db import db
-from judging.awards import award_status
-from payments import payouts as worker
+from judging.results.awards import award_status
 from payments.models import LedgerEntry
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from payments.payouts import worker
+from payments.payouts.models import PayoutStatus
+from payments.payouts.worker import run_payouts
 from tests.functional.payments_helpers import MakeApp, event_about, post_event
 from tests.functional.payouts_helpers import (
     FIRST,

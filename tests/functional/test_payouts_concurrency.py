@@ -13,11 +13,11 @@ from flask import Flask
 from accounts.models import User
 from core.db import db
 from core.errors import Conflict
-from judging.awards import approve_winners, default_picks
-from judging.result_models import Award, ResultSnapshot
-from judging.results import compute_results
-from payments.payout_models import Payout
-from payments.payouts import run_payouts
+from judging.results.awards import approve_winners, default_picks
+from judging.results.compute import compute_results
+from judging.results.models import Award, ResultSnapshot
+from payments.payouts.models import Payout
+from payments.payouts.worker import run_payouts
 from tests.functional.payouts_helpers import (
     approve,
     assert_paid_once,

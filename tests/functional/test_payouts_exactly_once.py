@@ -12,11 +12,11 @@ from flask import Flask
 
 from core.db import db
 from core.errors import Conflict
-from judging.awards import award_status
-from judging.result_models import Award
-from payments import payouts as worker
-from payments.payout_models import PayoutStatus
-from payments.payouts import run_payouts
+from judging.results.awards import award_status
+from judging.results.models import Award
+from payments.payouts import worker
+from payments.payouts.models import PayoutStatus
+from payments.payouts.worker import run_payouts
 from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
     FIRST,

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from core.db import utcnow
-from judging.result_models import SnapshotState
+from judging.results.models import SnapshotState
 from tests.conftest import AuthActions
 from tests.factories import make_challenge, make_org, make_user
 from tests.results_support import (

@@ -9,8 +9,8 @@ from flask.testing import FlaskClient
 
 from accounts.models import User
 from core.db import db
-from judging.result_models import Award
-from judging.results import compute_results
+from judging.results.compute import compute_results
+from judging.results.models import Award
 from tests.concurrency import race_on_challenge
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from challenges.models import PrizeTier
 from core.db import db
 from judging.models import Assignment, JudgingSettings
-from judging.result_models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
-from judging.results import compute_results
+from judging.results.compute import compute_results
+from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from submissions.models import Submission
 from tests.conftest import AuthActions
 from tests.unit.test_results_compute import Example, add_voters, cast, example_world

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from core.db import db, utcnow
-from judging.result_models import SnapshotState
+from judging.results.models import SnapshotState
 from tests.conftest import AuthActions
 from tests.factories import make_org, make_user
 from tests.queries import count_queries

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 
 from core.db import db
 from judging.models import JudgingSettings
-from judging.result_models import Award, ResultSnapshot
-from judging.results import compute_results
+from judging.results.compute import compute_results
+from judging.results.models import Award, ResultSnapshot
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_org
@@ -47,8 +47,8 @@ EMAILS = {
 
 
 def _world(passing_score: float | None) -> dict[str, object]:
-    """The §2 example (S3 > S1 > S2 > S4) with a team member on S1, an admin, another org's
-    owner, and a computed snapshot; with passing score 95 nothing passes."""
+    """The calibration worked example (S3 > S1 > S2 > S4) with a team member on S1, an admin,
+    another org's owner, and a computed snapshot; with passing score 95 nothing passes."""
     example = example_world()
     teammate = person("teammate")
     db.session.add(

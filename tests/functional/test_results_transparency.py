@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from core.db import db, utcnow
 from judging.models import Assignment, AssignmentState, Review, Round
-from judging.result_models import SnapshotState
+from judging.results.models import SnapshotState
 from tests.conftest import AuthActions
 from tests.results_support import PANEL_NOTE, feedback_text, judged_world, publish
 from tests.unit.test_judging_support import World

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 
 from core.db import db
 from judging.models import Assignment, Round
-from judging.rounds import set_rounds
+from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
 from tests.factories import make_org
 from tests.permissions import assert_access, request_as

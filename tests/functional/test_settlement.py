@@ -12,15 +12,15 @@ from flask import Flask
 
 from challenges.models import Challenge
 from core.db import db
-from judging.awards import decline_awards
-from judging.results import compute_results
+from judging.results.awards import decline_awards
+from judging.results.compute import compute_results
 from payments.gateway import gateway
-from payments.inline import pay_and_settle
 from payments.ledger import summary
 from payments.models import RefundStatus
-from payments.payouts import PayoutRun, run_payouts
-from payments.settlement import settle_all, settle_challenge
-from payments.settlement_models import SettlementReason, SettlementStatus
+from payments.payouts.inline import pay_and_settle
+from payments.payouts.models import SettlementReason, SettlementStatus
+from payments.payouts.settlement import settle_all, settle_challenge
+from payments.payouts.worker import PayoutRun, run_payouts
 from tests.functional.payments_helpers import MakeApp, log_in, sponsor_with_approved_challenge
 from tests.functional.payouts_helpers import (
     FIRST,

@@ -10,8 +10,8 @@ from flask.testing import FlaskClient
 
 from accounts.models import User
 from core.db import db
-from judging.result_models import SnapshotState
-from judging.rounds import set_rounds
+from judging.results.models import SnapshotState
+from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
 from tests.factories import make_user
 from tests.results_support import freeze

@@ -17,7 +17,7 @@ from challenges.models import Challenge
 from core.db import db
 from core.errors import ValidationFailed
 from judging.models import JudgingSettings
-from judging.result_models import Award, AwardKind
+from judging.results.models import Award, AwardKind
 from tests.conftest import AuthActions
 from tests.factories import make_challenge, make_org, make_user
 from tests.functional.test_challenge_pages import FORM

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from core.db import db
-from judging import voting
 from judging.models import JudgingSettings
-from judging.vote_models import Vote, VoteEvent, VoteReview
+from judging.voting import votes as voting
+from judging.voting.models import Vote, VoteEvent, VoteReview
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
 from tests.unit.test_judging_support import seat_judge

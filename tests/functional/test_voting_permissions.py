@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from accounts.models import User
 from core.db import db, utcnow
-from judging.vote_models import Vote
+from judging.voting.models import Vote
 from submissions.models import TeamMember
 from tests.conftest import AuthActions
 from tests.permissions import assert_access, request_as

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from accounts.models import User
 from core.db import db
 from core.errors import Conflict
-from payments import connect
-from payments.connect_models import ConnectedAccount, PayoutState
+from payments.connect import onboarding as connect
+from payments.connect.models import ConnectedAccount, PayoutState
 from payments.gateway import GatewayError, gateway
 from tests.factories import make_user
 

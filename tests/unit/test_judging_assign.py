@@ -10,11 +10,11 @@ from core.db import db
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.mail import Mail
 from judging import services
-from judging.assignment import blind_label
-from judging.labels import entry_labels, label_for
+from judging.algorithms.labels import entry_labels, label_for
+from judging.algorithms.matching import blind_label
 from judging.models import Assignment, AssignmentState
 from judging.policies import can_open_assignment
-from judging.rubric import settings_for
+from judging.settings import settings_for
 from tests.unit.test_judging_support import (
     judging_world,
     move,

@@ -1,12 +1,12 @@
-"""Conflicts of interest from database facts: rules (a)–(d) of JUDGING §4."""
+"""Conflicts of interest from database facts: rules (a)–(d) of docs/judging.md."""
 
 from __future__ import annotations
 
 import pytest
 
 from accounts.models import OrgRole
-from judging.assignment import DECLARED, SAME_EMAIL_DOMAIN, SAME_ORGANIZATION, TEAM_MEMBER
-from judging.coi import declared_people, forbidden_pairs
+from judging.algorithms.matching import DECLARED, SAME_EMAIL_DOMAIN, SAME_ORGANIZATION, TEAM_MEMBER
+from judging.panel.coi import declared_people, forbidden_pairs
 from tests.factories import add_member, make_org, make_user
 from tests.unit.test_judging_support import seat_judge, sponsor_world, submit_entry
 

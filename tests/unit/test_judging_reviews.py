@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from core.db import db, frozen_time
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from judging import services
+from judging.algorithms.scoring import review_score
 from judging.models import Assignment, AssignmentState
 from judging.policies import can_open_assignment
-from judging.scoring import review_score
 from tests.unit.test_judging_support import World, judging_world, person
 
 FULL = [5, 3, 4, 2]  # Impact 40, Feasibility 30, Novelty 20, Clarity 10 -> 72.5

@@ -12,7 +12,7 @@ from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.mail import Mail
 from judging import services
 from judging.models import Criterion, JudgingSettings
-from judging.rubric import CriterionInput
+from judging.panel.rubric import CriterionInput
 from tests.factories import make_challenge, make_org, make_user
 from tests.unit.test_judging_support import RUBRIC, move, sponsor_world
 

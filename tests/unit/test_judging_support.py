@@ -11,7 +11,7 @@ from challenges.models import Challenge, Phase
 from core.db import db, utcnow
 from judging import services
 from judging.models import Judge
-from judging.rubric import CriterionInput
+from judging.panel.rubric import CriterionInput
 from submissions import services as entries
 from submissions.models import Submission, TeamMember, TeamRole
 from tests.factories import add_member, make_challenge, make_org, make_user

@@ -1,4 +1,4 @@
-"""The reliability panel from real reviews (JUDGING §6), its bias chart, and judge reminders."""
+"""The reliability panel from real reviews (docs/judging.md), its bias chart, judge reminders."""
 
 from __future__ import annotations
 
@@ -17,26 +17,26 @@ from core.db import db, frozen_time, utcnow
 from core.errors import Conflict, PermissionDenied
 from core.mail import outbox
 from judging import services
-from judging.models import Assignment, AssignmentState, Judge, Round
-from judging.models import Review as ReviewRow
-from judging.panel_health import (
-    FLAGGED_COLOUR,
-    MIN_OVERLAP_ENTRIES,
-    ZERO_X,
-    JudgeHealth,
-    bias_chart,
-    chart_scale,
-    panel_health,
-)
-from judging.reliability import (
+from judging.algorithms.reliability import (
     LOW_AGREEMENT,
     MISSING_COMMENTS,
     NEGATIVE_CORRELATION,
     OUTLIER_BIAS,
     ZERO_VARIANCE,
 )
-from judging.reminders import remind_due_judges, remind_late_judges
-from judging.rubric import CriterionInput
+from judging.models import Assignment, AssignmentState, Judge, Round
+from judging.models import Review as ReviewRow
+from judging.panel.reliability_panel import (
+    FLAGGED_COLOUR,
+    MIN_OVERLAP_ENTRIES,
+    ZERO_X,
+    JudgeReliability,
+    bias_chart,
+    chart_scale,
+    reliability_panel,
+)
+from judging.panel.reminders import remind_due_judges, remind_late_judges
+from judging.panel.rubric import CriterionInput
 from tests.factories import make_user
 from tests.unit.test_judging_support import (
     DAY,
@@ -113,13 +113,13 @@ def scored_world(
     return world
 
 
-# JUDGING §2/§6: judges A, B, C (columns) on S1..S4 (rows).
+# The calibration worked example: judges A, B, C (columns) on S1..S4 (rows).
 EXAMPLE = [[88, None, 70], [80, 50, None], [88, 64, None], [None, 40, 60]]
 
 
 def test_the_panel_reproduces_the_judging_example_through_real_reviews() -> None:
     world = scored_world(EXAMPLE)
-    health = panel_health(world.challenge)
+    health = reliability_panel(world.challenge)
     assert health.enough and health.reviews == 8 and health.overlapping == 4
     assert health.alpha_raw.alpha == pytest.approx(0.097938, abs=5e-7)
     assert health.alpha_calibrated.alpha == pytest.approx(0.513910, abs=5e-7)
@@ -151,7 +151,7 @@ def test_void_assignments_drafts_and_other_rounds_do_not_count() -> None:
     )
     db.session.add(ReviewRow(assignment=finalist, score_total=99.0, submitted_at=utcnow()))
     db.session.commit()
-    health = panel_health(world.challenge)
+    health = reliability_panel(world.challenge)
     assert health.reviews == 7
     a, b, c = health.judges
     assert (a.done, a.assigned, b.done, b.assigned, c.done, c.assigned) == (2, 2, 3, 4, 2, 2)
@@ -162,7 +162,7 @@ def test_flags_name_the_constant_the_contrary_and_the_silent_judge() -> None:
     # higher and comments on half the criteria; Z reverses the order; W gives 50 everywhere.
     table = [[20, 30, 80, 50], [40, 50, 60, 50], [60, 70, 40, 50], [80, 90, 20, 50]]
     world = scored_world(table, comments=[1, 2])
-    health = panel_health(world.challenge)
+    health = reliability_panel(world.challenge)
     x, y, z, w = health.judges
     assert x.flags == (MISSING_COMMENTS,)
     assert y.flags == ()  # exactly half its comments empty is not "more than half"
@@ -174,14 +174,14 @@ def test_flags_name_the_constant_the_contrary_and_the_silent_judge() -> None:
 
 def test_a_judge_far_more_lenient_than_six_colleagues_is_flagged_for_outlier_bias() -> None:
     table = [[q] * 6 + [q + 24] for q in (30, 50, 70)]
-    health = panel_health(scored_world(table).challenge)
+    health = reliability_panel(scored_world(table).challenge)
     assert [j.flags for j in health.judges] == [()] * 6 + [(OUTLIER_BIAS,)]
     assert health.judges[6].bias > 10 and health.alpha_raw.alpha < health.alpha_calibrated.alpha
 
 
 def test_too_few_overlapping_reviews_give_no_numbers() -> None:
     world = scored_world([[60, 70], [50, 40], [80, None]])
-    health = panel_health(world.challenge)
+    health = reliability_panel(world.challenge)
     assert health.overlapping == 2 < MIN_OVERLAP_ENTRIES and not health.enough
     assert health.alpha_raw is None and health.alpha_calibrated is None and health.icc is None
     assert [j.bias for j in health.judges] == [None, None]
@@ -191,7 +191,7 @@ def test_too_few_overlapping_reviews_give_no_numbers() -> None:
 
 def test_a_panel_without_assignments_is_empty_and_not_enough() -> None:
     world = judging_world(entry_count=1, judge_count=1, k=1)
-    health = panel_health(world.challenge)
+    health = reliability_panel(world.challenge)
     assert health.judges == [] and not health.enough and health.reviews == 0
 
 
@@ -205,7 +205,7 @@ def test_the_panel_reads_with_three_queries_however_many_reviews_there_are() -> 
 
     sa.event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        health = panel_health(world.challenge)
+        health = reliability_panel(world.challenge)
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", listener)
     assert health.reviews == 14 and len(statements) <= 3, statements
@@ -214,8 +214,8 @@ def test_the_panel_reads_with_three_queries_however_many_reviews_there_are() -> 
 # The chart ------------------------------------------------------------------------------
 
 
-def _judge(n: int, bias: float, flags: tuple[str, ...] = (), label: str = "") -> JudgeHealth:
-    return JudgeHealth(n, label or f"Judge {n}", 3, 3, 60.0, bias, flags)
+def _judge(n: int, bias: float, flags: tuple[str, ...] = (), label: str = "") -> JudgeReliability:
+    return JudgeReliability(n, label or f"Judge {n}", 3, 3, 60.0, bias, flags)
 
 
 def _bars(svg: str) -> list[ET.Element]:

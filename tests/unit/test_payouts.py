@@ -9,11 +9,11 @@ from flask import Flask, render_template
 
 from core.db import db, utcnow
 from core.errors import Conflict
-from judging import awards as judging_awards
+from judging.results import awards as judging_awards
 from payments.models import LedgerEntry
-from payments.payout_creation import split_award
-from payments.payout_models import Payout, PayoutStatus
-from payments.payout_status import _summary, award_payout_status, my_payouts
+from payments.payouts.creation import split_award
+from payments.payouts.models import Payout, PayoutStatus
+from payments.payouts.status import _summary, award_payout_status, my_payouts
 from tests.factories import make_user
 from tests.results_support import judged_world, publish
 

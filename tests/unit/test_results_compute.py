@@ -1,4 +1,4 @@
-"""Computing results: the JUDGING §2 example through real reviews, ties, passing, community
+"""Computing results: the calibration worked example through real reviews, ties, passing, community
 blend, finalists, staleness and superseding; plus the builders the functional tests share."""
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from core.errors import Conflict, PermissionDenied
 from judging import services
-from judging.calibration import calibrate
+from judging.algorithms.calibration import calibrate
 from judging.models import Assignment, AssignmentState, Judge, JudgingSettings, Round, RoundEntry
-from judging.result_inputs import ReviewInput, inputs_hash, is_stale
-from judging.result_models import ResultRow, ResultSnapshot, SnapshotState
-from judging.results import _criterion_means, compute_results
-from judging.rubric import CriterionInput
-from judging.vote_models import Vote, VoteReview
+from judging.panel.rubric import CriterionInput
+from judging.results.compute import _criterion_means, compute_results
+from judging.results.inputs import ReviewInput, inputs_hash, is_stale
+from judging.results.models import ResultRow, ResultSnapshot, SnapshotState
+from judging.voting.models import Vote, VoteReview
 from submissions.models import Submission, SubmissionStatus
 from tests.unit.test_judging_support import (
     World,
@@ -37,7 +37,7 @@ RUBRIC = [
     CriterionInput("Feasibility", 4),
     CriterionInput("Clarity", 1),
 ]
-# JUDGING §2: judge → {entry number: review score}.
+# docs/judging.md, "Calibration": judge → {entry number: review score}.
 EXAMPLE = {"A": {1: 88, 2: 80, 3: 88}, "B": {2: 50, 3: 64, 4: 40}, "C": {1: 70, 4: 60}}
 CALIBRATED = {1: 74.873016, 2: 65.142857, 3: 76.142857, 4: 53.984127}
 
@@ -85,7 +85,8 @@ def example_world(
     entries: int = 4, judges: str = "ABC", reviews: dict[str, dict[int, int]] | None = None
 ) -> Example:
     """Sponsor "Helios", challenge "grid" (First 1,000,000 / Second 500,000 USD, funded), entries
-    S1.. by solver1.., judges A.. seated; ``reviews`` (default the §2 example) submitted."""
+    S1.. by solver1.., judges A.. seated; ``reviews`` (default the calibration worked example)
+    submitted."""
     example = Example(sponsor_world(rubric=RUBRIC, k=3))
     for n in range(1, entries + 1):
         example.entries[n] = submit_entry(example.challenge, person(f"solver{n}"), title=f"S{n}")

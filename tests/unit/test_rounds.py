@@ -11,21 +11,21 @@ from core.mail import Mail
 from judging import services
 from judging.access import judge_can_view
 from judging.models import Assignment, AssignmentState, Round, RoundEntry
-from judging.progress import my_judging, overview
-from judging.rounds import (
+from judging.panel.progress import my_judging, overview
+from judging.rounds.advance import (
     advance_to_evaluation,
     advance_to_finalists,
     evaluation_preview,
     finalist_preview,
     set_rounds,
 )
-from judging.rubric import settings_for
-from judging.screening import (
+from judging.rounds.screening import (
     ScreeningStatus,
     add_screener,
     assign_screeners,
     screening_state,
 )
+from judging.settings import settings_for
 from tests.rounds_support import (
     example_world,
     judge_verdict,
@@ -246,7 +246,7 @@ def test_a_screening_review_can_no_longer_change_once_evaluation_began() -> None
         services.swap_judge(actor=world.owner, assignment=row, new_judge=world.judges[2])
 
 
-# ---- evaluation -> finalists (JUDGING §2 worked example) ----------------------------------
+# ---- evaluation -> finalists (the calibration worked example) ----------------------------
 
 
 def _finalists(world: World, n: int) -> list[int]:

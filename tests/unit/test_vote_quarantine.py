@@ -13,9 +13,11 @@ from challenges.models import PrizeTier
 from core.audit import AuditEntry
 from core.db import db, frozen_time, utcnow
 from core.errors import Conflict, PermissionDenied, ValidationFailed
-from judging import services, vote_admin, voting
-from judging.community import VoteFlagConfig
-from judging.vote_models import Vote, VoteReview
+from judging import services
+from judging.algorithms.tallies import VoteFlagConfig
+from judging.voting import oversight as vote_admin
+from judging.voting import votes as voting
+from judging.voting.models import Vote, VoteReview
 from submissions.models import Submission, SubmissionStatus
 from tests.factories import make_challenge, make_org
 from tests.unit.test_judging_support import World, move

@@ -1,4 +1,4 @@
-"""Community voting (JUDGING §5): casting, changing and withdrawing votes, eligibility, races."""
+"""Community voting (docs/judging.md): casting, changing, withdrawing votes, eligibility, races."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from accounts.models import User
 from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from judging import services, voting
+from judging import services
 from judging.models import Round, RoundEntry
 from judging.policies import vote_refusal
-from judging.rubric import ensure_settings
-from judging.vote_models import Vote, VoteEvent
+from judging.settings import ensure_settings
+from judging.voting import votes as voting
+from judging.voting.models import Vote, VoteEvent
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.factories import add_member, make_user
 from tests.unit.test_judging_support import World, move, seat_judge, sponsor_world

@@ -1,6 +1,6 @@
-"""The JUDGING §2 worked example, shared by the calibration and reliability tests."""
+"""The worked example of docs/judging.md, "Calibration", shared by calibration and reliability."""
 
-from judging.calibration import Review
+from judging.algorithms.calibration import Review
 
 A, B, C = 1, 2, 3
 S1, S2, S3, S4 = 1, 2, 3, 4

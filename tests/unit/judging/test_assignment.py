@@ -1,4 +1,4 @@
-"""Reviewer assignment follows JUDGING §4: hard COI, greedy balance, max-flow fallback."""
+"""Assignment follows docs/judging.md: hard conflicts, greedy balance, max-flow fallback."""
 
 import hashlib
 import hmac
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.assignment import (
+from judging.algorithms.matching import (
     DECLARED,
     EXCLUDED_BY_SOLVER,
     SAME_EMAIL_DOMAIN,

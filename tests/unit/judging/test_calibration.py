@@ -1,4 +1,4 @@
-"""The ridge additive judge-bias model reproduces JUDGING §2 and its stated properties."""
+"""The ridge judge-bias model reproduces docs/judging.md, "Calibration", and its properties."""
 
 from collections.abc import Callable
 from fractions import Fraction
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from judging.calibration import (
+from judging.algorithms.calibration import (
     Review,
     average_ranks,
     borda,

@@ -1,4 +1,4 @@
-"""Community voting follows JUDGING §5: Wilson, Bayesian average, QV, blending, vote flags."""
+"""Community voting follows docs/judging.md: Wilson, Bayesian average, QV, blend, vote flags."""
 
 import itertools
 import random
@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from judging.community import (
+from judging.algorithms.tallies import (
     NEW_ACCOUNTS,
     RING,
     SUBNET_RATE,

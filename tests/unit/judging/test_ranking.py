@@ -1,10 +1,10 @@
-"""The final ranking applies the JUDGING §6 tie-break chain and flags prize-boundary ties."""
+"""The final ranking applies docs/judging.md, "Tie-break chain", and flags prize-boundary ties."""
 
 from datetime import datetime, timedelta
 
 import pytest
 
-from judging.ranking import (
+from judging.algorithms.ranking import (
     CRITERIA,
     FINAL_SCORE,
     HEAD_TO_HEAD,

@@ -1,12 +1,12 @@
-"""The reliability dashboard reproduces JUDGING §6: alpha, ICC and judge flags."""
+"""Reliability reproduces docs/judging.md, "Reliability": alpha, ICC and judge flags."""
 
 import itertools
 import random
 
 import pytest
 
-from judging.calibration import Review, calibrate
-from judging.reliability import (
+from judging.algorithms.calibration import Review, calibrate
+from judging.algorithms.reliability import (
     AGREEMENT_UNKNOWN,
     LOW_AGREEMENT,
     MISSING_COMMENTS,

@@ -1,8 +1,8 @@
-"""Rubric review scores follow JUDGING §1 and reject malformed input."""
+"""Review scores follow docs/judging.md, "Rubric scoring", and reject malformed input."""
 
 import pytest
 
-from judging.scoring import passes, review_score
+from judging.algorithms.scoring import passes, review_score
 
 WEIGHTS = {"impact": 40, "feasibility": 30, "novelty": 20, "clarity": 10}
 

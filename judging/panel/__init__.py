@@ -1,0 +1,1 @@
+"""The panel: rubric, judges and their invitations, conflicts, assignment, reviews, reminders."""

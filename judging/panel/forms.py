@@ -1,0 +1,166 @@
+"""Forms for the rubric, the panel, invitations and reviews (shape only; rules live in services)."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from core.forms import FlaskForm
+from judging.models import (
+    MAX_K,
+    MAX_WEIGHT,
+    SCORE_MAX,
+    SCORE_MIN,
+    Criterion,
+)
+from judging.panel.rubric import MAX_CRITERIA, CriterionInput
+
+
+class CriterionForm(Form):
+    name = StringField("Name", validators=[Optional(), Length(max=80)])
+    weight = IntegerField("Weight", validators=[Optional(), NumberRange(1, MAX_WEIGHT)])
+    guidance = TextAreaField("Guidance for judges", validators=[Optional(), Length(max=5000)])
+    anchor_low = StringField("What a 1 means", validators=[Optional(), Length(max=300)])
+    anchor_high = StringField("What a 5 means", validators=[Optional(), Length(max=300)])
+
+    def is_blank(self) -> bool:
+        return not any(
+            (f.data or "").strip() if isinstance(f.data, str) else f.data is not None
+            for f in (self.name, self.weight, self.guidance, self.anchor_low, self.anchor_high)
+        )
+
+
+class RubricForm(FlaskForm):
+    criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=MAX_CRITERIA)
+    k = IntegerField(
+        "Judges per entry",
+        default=3,
+        validators=[DataRequired(), NumberRange(1, MAX_K)],
+        description="Each entry is scored by this many judges (3 is the usual choice).",
+    )
+    passing_score = FloatField(
+        "Passing score (optional)",
+        validators=[Optional(), NumberRange(0, 100)],
+        description="0–100. An entry scoring below it cannot win.",
+    )
+    blind_review = BooleanField("Blind review: judges do not see names, team or organization")
+    change_note = TextAreaField(
+        "Change note for entrants",
+        validators=[Optional(), Length(max=2000)],
+        description="The challenge is open: a changed rubric is a new rules version.",
+    )
+    add_row = SubmitField("Add a criterion row")
+    save = SubmitField("Save rubric")
+
+    def criteria_input(self) -> list[CriterionInput]:
+        return [
+            CriterionInput(
+                name=row.form.name.data or "",
+                weight=row.form.weight.data or 0,
+                guidance=row.form.guidance.data or "",
+                anchor_low=row.form.anchor_low.data or "",
+                anchor_high=row.form.anchor_high.data or "",
+            )
+            for row in self.criteria
+            if not row.form.is_blank()
+        ]
+
+
+class InviteJudgeForm(FlaskForm):
+    email = EmailField("Judge's e-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Invite judge")
+
+
+class AcceptJudgingForm(FlaskForm):
+    conflicts = TextAreaField(
+        "People you have a conflict with",
+        validators=[Optional(), Length(max=5000)],
+        description="Handles or e-mail addresses, separated by commas or new lines: relatives, "
+        "co-workers, co-authors, business partners, students.",
+    )
+    conflict_orgs = SelectMultipleField(
+        "Organizations you have a conflict with",
+        coerce=int,
+        validators=[Optional()],
+        description="Employers, clients, funders. Hold Ctrl (⌘ on Mac) to choose several.",
+    )
+    attest = BooleanField(
+        "I attest that I have no conflicts of interest with any entrant other than those "
+        "declared above, and that I will declare any I discover."
+    )
+    accept = SubmitField("Accept and join the panel")
+
+
+class SwapForm(FlaskForm):
+    judge = SelectField("Replace with", coerce=int)
+    submit = SubmitField("Swap")
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField(
+        "What is the conflict?", validators=[DataRequired(), Length(min=5, max=2000)]
+    )
+    submit = SubmitField("Declare conflict")
+
+
+class ReviewForm(FlaskForm):
+    feedback_to_solver = TextAreaField(
+        "Feedback to the solver",
+        validators=[Optional(), Length(max=10_000)],
+        description="Shown to the entrants after results, as the openness profile allows.",
+    )
+    note_to_panel = TextAreaField(
+        "Note to the panel",
+        validators=[Optional(), Length(max=10_000)],
+        description="Seen by the other judges and the sponsor, never by solvers.",
+    )
+    save_draft = SubmitField("Save draft")
+    submit_review = SubmitField("Submit review")
+
+
+def review_form_for(criteria: list[Criterion], **kwargs: object) -> ReviewForm:
+    """A review form with a 1–5 radio group and a comment box for each criterion."""
+
+    class Rubric(ReviewForm):
+        pass
+
+    for criterion in criteria:
+        setattr(
+            Rubric,
+            f"score_{criterion.id}",
+            RadioField(
+                f"Score for {criterion.name}",
+                choices=[SelectChoice(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
+                coerce=int,
+                validators=[Optional()],
+            ),
+        )
+        setattr(
+            Rubric,
+            f"comment_{criterion.id}",
+            TextAreaField(
+                f"Comment on {criterion.name}", validators=[Optional(), Length(max=5000)]
+            ),
+        )
+    return Rubric(**kwargs)

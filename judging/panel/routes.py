@@ -1,0 +1,259 @@
+"""Sponsor pages: rubric, panel and invitations, assigning and swapping judges, progress, and
+the reliability panel with reminders to late judges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from accounts.forms import ConfirmForm
+from challenges.models import Challenge
+from challenges.services import get_challenge
+from core.db import db
+from core.errors import DomainError
+from core.forms import apply_error
+from core.paging import page_arg, redirect_past_end
+from judging import bp, services
+from judging.models import AssignmentState
+from judging.panel.assignments import active_judges, get_assignment
+from judging.panel.auto_assign import assign_when_due, assigned_automatically
+from judging.panel.forms import ConflictForm, InviteJudgeForm, RubricForm, SwapForm
+from judging.panel.progress import Overview, overview
+from judging.panel.reliability_panel import agreement_words, bias_chart, reliability_panel
+from judging.panel.reminders import late_judges, remind_late_judges, reminded_message
+from judging.panel.rubric import MAX_CRITERIA
+from judging.policies import can_view_judging, rubric_is_free
+from submissions.visibility import visible_entry_ids
+
+
+def _rubric_form(challenge: Challenge) -> RubricForm:
+    settings = services.settings_for(challenge)
+    rows = [
+        {
+            "name": c.name,
+            "weight": c.weight,
+            "guidance": c.guidance,
+            "anchor_low": c.anchor_low,
+            "anchor_high": c.anchor_high,
+        }
+        for c in services.criteria_of(challenge)
+    ]
+    form = RubricForm(
+        data={
+            "criteria": rows,
+            "k": settings.k,
+            "passing_score": settings.passing_score,
+            "blind_review": settings.blind_review,
+        }
+    )
+    while len(form.criteria) < max(len(rows) + 1, 3) and len(form.criteria) < MAX_CRITERIA:
+        form.criteria.append_entry()
+    return form
+
+
+def _listing() -> dict[str, int | None]:
+    """The dashboard's page and filter of entries from the query string, as ``url_for``
+    arguments (defaults left out)."""
+    page = page_arg()
+    return {
+        "page": page if page > 1 else None,
+        "open": 1 if request.args.get("open") == "1" else None,
+    }
+
+
+def _swap_forms(data: Overview) -> dict[int, SwapForm]:
+    """Swap forms for the shown assignments that can still change hands; the judges to choose
+    from are listed once and shared."""
+    choices = [(judge.id, SelectChoice(str(judge.id), judge.label)) for judge in data.active]
+    forms = {}
+    for entry in data.entries:
+        seated = {assignment.judge_id for assignment in entry.assignments}
+        free = [choice for judge_id, choice in choices if judge_id not in seated]
+        for assignment in entry.assignments:
+            if assignment.state == AssignmentState.SUBMITTED:
+                continue
+            form = SwapForm(prefix=f"swap-{assignment.id}")
+            form.judge.choices = free
+            forms[assignment.id] = form
+    return forms
+
+
+def _page(
+    challenge: Challenge,
+    rubric_form: RubricForm | None = None,
+    invite_form: InviteJudgeForm | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    if not can_view_judging(current_user, challenge):
+        abort(403, "The judging dashboard is for the sponsor's owners and managers.")
+    listing = _listing()
+    data = overview(challenge, listing["page"] or 1, open_only=bool(listing["open"]))
+    if (past_end := redirect_past_end(data.pages)) is not None:
+        return past_end
+    return render_template(
+        "judging/dashboard.html",
+        challenge=challenge,
+        settings=services.settings_for(challenge),
+        criteria=services.criteria_of(challenge),
+        rubric_form=rubric_form or _rubric_form(challenge),
+        invite_form=invite_form or InviteJudgeForm(),
+        confirm_form=ConfirmForm(),
+        conflict_form=ConflictForm(),
+        swap_forms=_swap_forms(data),
+        overview=data,
+        listing=listing,
+        rubric_free=rubric_is_free(challenge),
+        auto_assigned=assigned_automatically(challenge),
+        readable=visible_entry_ids(current_user, challenge),
+    ), status
+
+
+@bp.get("/challenges/<slug>/judging")
+@login_required
+def dashboard(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if can_view_judging(current_user, challenge):
+        assign_when_due(challenge)  # the deadline may have passed since the last visit
+    return _page(challenge)
+
+
+@bp.post("/challenges/<slug>/judging/rubric")
+@login_required
+def save_rubric(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    form = RubricForm()
+    if form.add_row.data:
+        if len(form.criteria) < MAX_CRITERIA:
+            form.criteria.append_entry()
+        return _page(challenge, rubric_form=form)
+    if form.validate_on_submit():
+        args = {
+            "actor": current_user,
+            "challenge": challenge,
+            "criteria": form.criteria_input(),
+            "passing_score": form.passing_score.data,
+            "k": form.k.data,
+            "blind_review": bool(form.blind_review.data),
+        }
+        try:
+            if rubric_is_free(challenge):
+                services.set_rubric(**args)
+            else:
+                services.change_rubric_with_note(**args, note=form.change_note.data or "")
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            db.session.rollback()
+            if error.field == "criteria":  # a list of rows: shown above the form
+                form.form_errors.append(error.message)
+            else:
+                apply_error(form, error)
+        else:
+            flash("Rubric saved.", "success")
+            return redirect(url_for("judging.dashboard", slug=slug) + "#rubric")
+    return _page(challenge, rubric_form=form, status=422)
+
+
+@bp.post("/challenges/<slug>/judging/judges")
+@login_required
+def invite(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    form = InviteJudgeForm()
+    if form.validate_on_submit():
+        try:
+            judge = services.invite_judge(
+                actor=current_user, challenge=challenge, email=form.email.data
+            )
+        except DomainError as error:
+            if error.status == 403:
+                raise
+            apply_error(form, error)
+        else:
+            flash(f"Invitation sent to {judge.email}.", "success")
+            return redirect(url_for("judging.dashboard", slug=slug) + "#panel")
+    return _page(challenge, invite_form=form, status=422)
+
+
+@bp.post("/challenges/<slug>/judging/judges/<int:judge_id>/remove")
+@login_required
+def remove(slug: str, judge_id: int) -> ResponseReturnValue:
+    judge = services.get_judge(judge_id)
+    if judge.challenge.slug != slug or not ConfirmForm().validate_on_submit():
+        abort(404 if judge.challenge.slug != slug else 400)
+    created = services.remove_judge(actor=current_user, judge=judge)
+    note = f" {len(created)} of their entries went to other judges." if created else ""
+    flash(f"{judge.email} is off the panel.{note}", "info")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#panel")
+
+
+@bp.post("/challenges/<slug>/judging/assign")
+@login_required
+def assign(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        report = services.assign_judges(actor=current_user, challenge=challenge)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(report.message, "warning" if report.shortfall else "success")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#assignments")
+
+
+@bp.post("/challenges/<slug>/judging/assignments/<int:assignment_id>/swap")
+@login_required
+def swap(slug: str, assignment_id: int) -> ResponseReturnValue:
+    assignment = get_assignment(assignment_id)
+    if assignment.submission.challenge.slug != slug:
+        abort(404)
+    form = SwapForm(prefix=f"swap-{assignment.id}")
+    form.judge.choices = [
+        SelectChoice(str(j.id), j.label) for j in active_judges(assignment.submission.challenge)
+    ]
+    if not form.validate_on_submit():
+        abort(400, "Choose the judge who takes this entry over.")
+    try:
+        services.swap_judge(
+            actor=current_user, assignment=assignment, new_judge=services.get_judge(form.judge.data)
+        )
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(f"{assignment.blind_label} has a new judge.", "success")
+    back = url_for("judging.dashboard", slug=slug, **_listing(), _anchor="assignments")
+    return redirect(back)
+
+
+@bp.post("/challenges/<slug>/judging/remind")
+@login_required
+def remind_judges(slug: str) -> ResponseReturnValue:
+    challenge = get_challenge(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        count = remind_late_judges(actor=current_user, challenge=challenge)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        flash(error.message, "danger")
+    else:
+        flash(reminded_message(count), "success" if count else "info")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#reliability")
+
+
+# Jinja globals this module offers templates; judging/templating.py merges them.
+TEMPLATE_HELPERS: dict[str, Any] = {
+    "reliability_panel": reliability_panel,
+    "bias_chart": bias_chart,
+    "agreement_words": agreement_words,
+    "late_judges": late_judges,
+}

@@ -1,0 +1,1 @@
+"""Results: inputs, the frozen snapshot, the sponsor's decision and awards, publication."""

@@ -1,0 +1,349 @@
+"""Deciding results: the sponsor maps ranks to prize tiers and approves the winners, or declines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import sqlalchemy as sa
+
+from accounts.models import User
+from challenges.models import Challenge, PrizeTier
+from challenges.services import lock_challenge, record_awarded, tell_sponsor
+from core import audit
+from core.db import db, utcnow
+from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.mail import send_mail
+from core.money import format_amount
+from core.urls import external_url
+from judging.models import JudgingSettings
+from judging.policies import can_decide_results
+from judging.results.compute import latest_snapshot
+from judging.results.inputs import inputs_hash
+from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
+from judging.results.signals import awards_announced, awards_approved, awards_declined
+from judging.settings import settings_for
+from submissions.models import Submission, TeamMember
+
+MIN_REASON = 10
+PAYOUT_PENDING = "payout pending"
+
+
+_status_provider: list[Callable[[Award], str]] = []
+
+
+def register_award_status(provider: Callable[[Award], str]) -> None:
+    """Let payments (which judging may not import) say how an award stands with its payout."""
+    _status_provider[:] = [provider]
+
+
+def award_status(award: Award) -> str:
+    """How an award stands with its payout: the registered provider's word, else pending."""
+    return _status_provider[0](award) if _status_provider else PAYOUT_PENDING
+
+
+def get_snapshot(snapshot_id: int) -> ResultSnapshot:
+    snapshot = db.session.get(ResultSnapshot, snapshot_id)
+    if snapshot is None:
+        raise NotFound("There are no such results.")
+    return snapshot
+
+
+def awards_of(challenge_id: int) -> list[Award]:
+    """The challenge's awards: placed tiers in place order, then People's Choice."""
+    return list(
+        db.session.scalars(
+            sa.select(Award)
+            .join(PrizeTier, PrizeTier.id == Award.prize_tier_id)
+            .where(Award.challenge_id == challenge_id)
+            .order_by(Award.kind.desc(), PrizeTier.place)
+        )
+    )
+
+
+def placed_tiers(challenge: Challenge, settings: JudgingSettings) -> list[PrizeTier]:
+    """Tiers given by the expert ranking, in place order (People's Choice set aside)."""
+    return [t for t in challenge.prize_tiers if t.id != settings.peoples_choice_tier_id]
+
+
+def peoples_choice_tier(challenge: Challenge, settings: JudgingSettings) -> PrizeTier | None:
+    pc = settings.peoples_choice_tier_id
+    return next((t for t in challenge.prize_tiers if t.id == pc), None)
+
+
+def community_order() -> tuple[sa.ColumnElement, ...]:
+    """Best Wilson bound first; ties go to more up votes, then to the lower id."""
+    return (
+        ResultRow.community_score.desc(),
+        ResultRow.votes_up.desc(),
+        ResultRow.submission_id,
+    )
+
+
+def default_picks(snapshot: ResultSnapshot) -> dict[int, int]:
+    """The computed order as a mapping tier id → entry: placed tiers go to the passing rows in
+    rank order (a tier stays empty when too few pass); People's Choice to the community's
+    favourite (best Wilson bound among ranked entries with an up vote), if that tier is set."""
+    challenge = snapshot.challenge
+    settings = settings_for(challenge)
+    tiers = placed_tiers(challenge, settings)
+    passing = db.session.scalars(
+        sa.select(ResultRow.submission_id)
+        .where(ResultRow.snapshot_id == snapshot.id, ResultRow.passes.is_(True))
+        .order_by(ResultRow.rank)
+        .limit(len(tiers))
+    ).all()
+    picks = {tier.id: entry for tier, entry in zip(tiers, passing, strict=False)}
+    pc = peoples_choice_tier(challenge, settings)
+    if pc is not None:
+        favourite = db.session.scalar(
+            sa.select(ResultRow.submission_id)
+            .where(ResultRow.snapshot_id == snapshot.id, ResultRow.votes_up > 0)
+            .order_by(*community_order())
+            .limit(1)
+        )
+        if favourite is not None:
+            picks[pc.id] = favourite
+    return picks
+
+
+def _check_decidable(challenge: Challenge, snapshot: ResultSnapshot) -> None:
+    if snapshot.state == SnapshotState.APPROVED:
+        raise Conflict(
+            f"These winners were already approved on {snapshot.decided_at:%d %b %Y, %H:%M} UTC; "
+            "the awards exist and cannot be approved twice."
+        )
+    if snapshot.state == SnapshotState.DECLINED:
+        raise Conflict("The sponsor already declined to award prizes from these results.")
+    latest = latest_snapshot(challenge.id)
+    if snapshot.state == SnapshotState.SUPERSEDED or latest is None or latest.id != snapshot.id:
+        raise Conflict(
+            "These results were superseded by a later computation: decide on the latest results."
+        )
+    if challenge.awarded_at is not None:
+        raise Conflict("The results of this challenge were already decided.")
+    if inputs_hash(challenge) != snapshot.inputs_hash:
+        raise Conflict(
+            "Reviews or community votes changed since these results were computed, so they are "
+            "stale. Compute results again, then approve the winners."
+        )
+
+
+def _locked(snapshot: ResultSnapshot) -> tuple[Challenge, ResultSnapshot]:
+    """Lock the challenge row (serialising decisions), then re-read the snapshot under it."""
+    challenge = lock_challenge(snapshot.challenge_id)
+    fresh = db.session.scalars(
+        sa.select(ResultSnapshot)
+        .where(ResultSnapshot.id == snapshot.id)
+        .execution_options(populate_existing=True)
+    ).one()
+    return challenge, fresh
+
+
+def _mark_decided(snapshot: ResultSnapshot, actor: User, state: SnapshotState, reason: str) -> None:
+    # Conditional update: of two concurrent decisions exactly one moves the snapshot on.
+    won = db.session.execute(
+        sa.update(ResultSnapshot)
+        .where(ResultSnapshot.id == snapshot.id, ResultSnapshot.state == SnapshotState.COMPUTED)
+        .values(state=state, decided_at=utcnow(), decided_by_id=actor.id, adjustment_reason=reason)
+    ).rowcount
+    if won != 1:
+        raise Conflict("These results were decided a moment ago (another tab or a colleague).")
+
+
+def _validated_picks(
+    challenge: Challenge, snapshot: ResultSnapshot, picks: Mapping[int, int]
+) -> list[tuple[PrizeTier, ResultRow]]:
+    settings = settings_for(challenge)
+    tiers = {tier.id: tier for tier in challenge.prize_tiers}
+    chosen = {int(tier): int(entry) for tier, entry in picks.items() if entry}
+    if set(chosen) - set(tiers):
+        raise ValidationFailed("Some picks are for prize tiers this challenge does not have.")
+    if not chosen:
+        raise ValidationFailed(
+            "Pick a winner for at least one prize tier, or decline to award if no entry "
+            "reaches the passing score."
+        )
+    rows = {
+        row.submission_id: row
+        for row in db.session.scalars(
+            sa.select(ResultRow).where(
+                ResultRow.snapshot_id == snapshot.id,
+                ResultRow.submission_id.in_(set(chosen.values())),
+            )
+        )
+    }
+    placed: dict[int, PrizeTier] = {}
+    result = []
+    for tier_id in sorted(chosen, key=lambda t: tiers[t].place):
+        tier, row = tiers[tier_id], rows.get(chosen[tier_id])
+        name = f"tier_{tier_id}"
+        if row is None:
+            raise ValidationFailed(
+                f"{tier.label}: that entry is not ranked in these results.", field=name
+            )
+        if tier_id != settings.peoples_choice_tier_id:
+            if not row.passes:
+                raise ValidationFailed(
+                    f"{tier.label}: the entry ranked {row.rank} did not reach the passing score "
+                    f"({settings.passing_score:g}), so it cannot win a placed prize.",
+                    field=name,
+                )
+            if row.submission_id in placed:
+                raise ValidationFailed(
+                    f"The entry ranked {row.rank} is picked for both "
+                    f"{placed[row.submission_id].label} and {tier.label}: an entry wins at most "
+                    "one placed prize.",
+                    field=name,
+                )
+            placed[row.submission_id] = tier
+        result.append((tier, row))
+    total = sum(tier.amount for tier, _ in result)
+    if total > challenge.funded_amount:
+        raise Conflict(
+            f"These prizes total {format_amount(total, challenge.currency)} but the challenge "
+            f"holds {format_amount(challenge.funded_amount, challenge.currency)}: awards may "
+            "never exceed the funded purse (an invariant). Contact support."
+        )
+    return result
+
+
+def approve_winners(
+    *, actor: User, snapshot: ResultSnapshot, picks: Mapping[int, int], reason: str
+) -> list[Award]:
+    """Approve the winners of the latest, up-to-date snapshot: ``picks`` maps prize tier id →
+    entry. Placed tiers need a passing, ranked entry, one placed tier per entry; People's
+    Choice needs a ranked entry. A mapping that differs from ``default_picks`` needs a reason
+    (≥ 10 characters), published with the results. Creates the Award rows, marks the
+    snapshot approved and the challenge awarded, commits once, then e-mails each winning
+    team and the sponsor. Twice, stale or superseded → 409; nothing is half-written."""
+    ensure(
+        can_decide_results(actor, snapshot.challenge),
+        "Only the sponsor's owners and managers can approve winners.",
+    )
+    try:
+        challenge, snapshot = _locked(snapshot)
+        _check_decidable(challenge, snapshot)
+        chosen = _validated_picks(challenge, snapshot, picks)
+        adjusted = {tier.id: row.submission_id for tier, row in chosen} != default_picks(snapshot)
+        reason = reason.strip()
+        if adjusted and len(reason) < MIN_REASON:
+            raise ValidationFailed(
+                "The winners differ from the computed order: explain why in at least "
+                f"{MIN_REASON} characters. The reason is published with the results.",
+                field="reason",
+            )
+        pc = settings_for(challenge).peoples_choice_tier_id
+        awards = [
+            Award(
+                challenge_id=challenge.id,
+                snapshot_id=snapshot.id,
+                prize_tier_id=tier.id,
+                submission_id=row.submission_id,
+                kind=AwardKind.PEOPLES_CHOICE if tier.id == pc else AwardKind.PLACED,
+                rank=None if tier.id == pc else row.rank,
+                amount=tier.amount,
+                currency=challenge.currency,
+            )
+            for tier, row in chosen
+        ]
+        db.session.add_all(awards)
+        _mark_decided(snapshot, actor, SnapshotState.APPROVED, reason if adjusted else "")
+        record_awarded(challenge.id)
+        audit.record(
+            actor.id,
+            "results.approved",
+            "result_snapshot",
+            snapshot.id,
+            "; ".join(f"{tier.label}: rank {row.rank}" for tier, row in chosen)
+            + (f". Adjusted: {reason}" if adjusted else ""),
+        )
+        awards_approved.send(challenge, awards=awards)
+        db.session.commit()
+    except sa.exc.IntegrityError as error:  # UNIQUE(challenge, tier): another request won
+        db.session.rollback()
+        raise Conflict(
+            "These winners were already approved (another tab or a colleague): "
+            "there is exactly one set of awards."
+        ) from error
+    except Exception:
+        db.session.rollback()
+        raise
+    _announce(challenge, awards)
+    awards_announced.send(challenge, awards=awards)
+    return awards
+
+
+def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> ResultSnapshot:
+    """Decline to award: allowed only when no ranked entry reaches the passing score (or none
+    is ranked). The reason (≥ 10 characters) is published with the results; the challenge
+    is marked awarded with no awards. Commits once, then tells the sponsor."""
+    ensure(
+        can_decide_results(actor, snapshot.challenge),
+        "Only the sponsor's owners and managers can decline to award.",
+    )
+    try:
+        challenge, snapshot = _locked(snapshot)
+        _check_decidable(challenge, snapshot)
+        passing = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ResultRow)
+            .where(ResultRow.snapshot_id == snapshot.id, ResultRow.passes.is_(True))
+        )
+        if passing:
+            raise Conflict(
+                f"{passing} ranked {'entry reaches' if passing == 1 else 'entries reach'} the "
+                "passing score: prizes may be declined only when no entry does."
+            )
+        reason = reason.strip()
+        if len(reason) < MIN_REASON:
+            raise ValidationFailed(
+                f"Explain to entrants why no prize is awarded (at least {MIN_REASON} "
+                "characters); it is published with the results.",
+                field="reason",
+            )
+        _mark_decided(snapshot, actor, SnapshotState.DECLINED, reason)
+        record_awarded(challenge.id)
+        audit.record(actor.id, "results.declined", "result_snapshot", snapshot.id, reason)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    tell_sponsor(
+        challenge,
+        f"No prizes awarded: {challenge.title}",
+        f"The results were declined.\n\n{reason}",
+    )
+    awards_declined.send(challenge)
+    return snapshot
+
+
+def _announce(challenge: Challenge, awards: list[Award]) -> None:
+    link = external_url("challenges.show", slug=challenge.slug)
+    lines = []
+    for award in awards:
+        tier, entry = award.prize_tier, award.submission
+        amount = format_amount(award.amount, award.currency)
+        lines.append(f"- {tier.label} ({amount}): “{entry.title or 'Untitled entry'}”")
+        for email in _team_emails(entry):
+            send_mail(
+                email,
+                f"Your entry won {tier.label}: {challenge.title}",
+                f"Your entry “{entry.title or 'Untitled entry'}” won {tier.label} ({amount}) in "
+                f"{challenge.title}.\n\nPayout pending: you will be asked to set up payouts.\n\n"
+                f"{link}\n",
+            )
+    tell_sponsor(
+        challenge,
+        f"Winners approved: {challenge.title}",
+        "The awards are recorded; payouts are pending.\n\n" + "\n".join(lines),
+    )
+
+
+def _team_emails(entry: Submission) -> list[str]:
+    emails = db.session.scalars(
+        sa.select(User.email)
+        .join(TeamMember, TeamMember.user_id == User.id)
+        .where(TeamMember.submission_id == entry.id)
+        .order_by(TeamMember.id)
+    ).all()
+    return list(emails) or [entry.owner.email]

@@ -1,0 +1,17 @@
+"""Signals payments subscribes to: approved awards become payouts, a decline refunds the purse."""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# Sent by ``approve_winners`` inside its transaction, just before the commit (sender: the
+# challenge; ``awards``: the new Award rows, flushed). A receiver that raises aborts the
+# approval: nothing is written.
+awards_approved = _signals.signal("awards-approved")
+
+# Sent after that commit and the e-mails (sender: the challenge; ``awards``).
+awards_announced = _signals.signal("awards-announced")
+
+# Sent by ``decline_awards`` after its commit and the sponsor's e-mail (sender: the challenge):
+# payments refunds the unawarded purse.
+awards_declined = _signals.signal("awards-declined")

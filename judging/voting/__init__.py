@@ -1,0 +1,1 @@
+"""Community voting: votes and their events, tallies, quarantine and People's Choice settings."""

@@ -1,0 +1,1 @@
+"""Payouts to winners: creation on approval, the worker, status, notices, settlement, admin."""

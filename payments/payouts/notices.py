@@ -1,0 +1,123 @@
+"""E-mails about prize money: set up payouts, your prize is paid, the challenge is settled.
+
+Each is sent after the commit of the state change it reports, by the one caller that made the
+change (or, for the sponsor's summary, by whoever wins the conditional update of
+``notified_at``), so a replay or a second worker sends nothing.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from accounts.models import User
+from challenges.models import Challenge
+from challenges.services import tell_sponsor
+from core.db import db, utcnow
+from core.mail import send_mail
+from core.money import format_amount
+from core.urls import external_url
+from judging.results.models import Award
+from payments.connect.onboarding import transfers_ready
+from payments.payouts.models import (
+    Payout,
+    PayoutStatus,
+    Settlement,
+    SettlementReason,
+    SettlementStatus,
+)
+
+
+def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:
+    """After the approval's commit: each recipient of these awards who cannot receive
+    transfers yet gets one e-mail with the link to ``/account/payouts`` and their amount.
+    (The announcement only says that they will be asked; this is the asking.)"""
+    rows = db.session.execute(
+        sa.select(Payout.user_id, sa.func.sum(Payout.amount))
+        .where(Payout.award_id.in_([award.id for award in awards]))
+        .group_by(Payout.user_id)
+        .order_by(Payout.user_id)
+    ).all()
+    link = external_url("payments.payouts")
+    sent = 0
+    for user_id, amount in rows:
+        if transfers_ready(user_id):
+            continue
+        user = db.session.get(User, user_id)
+        if user is None:
+            continue
+        send_mail(
+            user.email,
+            f"Set up payouts to receive your prize: {challenge.title}",
+            f"You are owed {format_amount(int(amount), challenge.currency)} from "
+            f"{challenge.title}. To receive it, set up payouts with our payment provider "
+            f"(Stripe): it takes a few minutes, and the prize is sent as soon as your account "
+            f"is ready.\n\n{link}\n",
+        )
+        sent += 1
+    return sent
+
+
+def announce_paid(payout_id: int) -> None:
+    """After the commit that recorded a payout paid, by the one caller that recorded it."""
+    payout = db.session.get(Payout, payout_id, populate_existing=True)
+    if payout is None or payout.status != PayoutStatus.PAID:
+        return
+    tell_payee_paid(payout)
+    db.session.commit()
+
+
+def tell_payee_paid(payout: Payout) -> None:
+    """After the commit that recorded ``payout`` paid (once, by the recording caller)."""
+    user = db.session.get(User, payout.user_id)
+    challenge = db.session.get(Challenge, payout.challenge_id)
+    if user is None or challenge is None:
+        return
+    tier = payout.award.prize_tier.label
+    amount = format_amount(payout.amount, payout.currency)
+    send_mail(
+        user.email,
+        f"Prize paid: {amount} from {challenge.title}",
+        f"Your share of {tier} in {challenge.title}, {amount}, was sent to your Stripe account "
+        f"(transfer {payout.stripe_transfer_id}). Stripe pays it out to your bank on your "
+        f"account's schedule.\n\n{external_url('payments.payouts')}\n",
+    )
+
+
+def tell_sponsor_settled(challenge_id: int) -> bool:
+    """The sponsor's summary of a settled challenge, sent once: whoever moves ``notified_at``
+    from empty (a conditional update, committed) sends it."""
+    won = db.session.execute(
+        sa.update(Settlement)
+        .where(
+            Settlement.challenge_id == challenge_id,
+            Settlement.status == SettlementStatus.SETTLED,
+            Settlement.notified_at.is_(None),
+        )
+        .values(notified_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if won != 1:
+        return False
+    settlement = db.session.scalars(
+        sa.select(Settlement).where(Settlement.challenge_id == challenge_id)
+    ).one()
+    challenge = db.session.get(Challenge, challenge_id)
+
+    def money(amount: int) -> str:
+        return format_amount(amount, settlement.currency)
+
+    if settlement.reason == SettlementReason.DECLINED:
+        opening = "No prize was awarded, so the whole purse was refunded to you."
+    else:
+        opening = "Every prize is paid to the winners and the unawarded purse is refunded."
+    lines = [
+        opening,
+        "",
+        f"Purse funded: {money(settlement.funded)}",
+        f"Awarded and paid to winners: {money(settlement.awarded)}",
+        f"Refunded to you: {money(settlement.remainder)}",
+        f"Platform fee (not refunded after results): {money(settlement.fee)}",
+    ]
+    tell_sponsor(challenge, f"Settled: {challenge.title}", "\n".join(lines))
+    return True

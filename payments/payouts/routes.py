@@ -1,0 +1,83 @@
+"""The platform admins' payouts page: payouts by status, retry now, re-issue a failed payout."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+
+from accounts.forms import ConfirmForm
+from core.errors import DomainError
+from core.paging import page_arg, redirect_past_end
+from payments import bp
+from payments.payouts import admin
+from payments.payouts.admin import FILTER_WORDS, PayoutFilter
+from payments.policies import can_manage_payouts
+
+
+@bp.get("/admin/payouts")
+@login_required
+def admin_payouts() -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    counts = admin.counts()
+    # Without a choice, open on what needs an admin most that has any payouts in it.
+    urgency = [PayoutFilter.FAILED, PayoutFilter.ATTENTION, PayoutFilter.FROZEN]
+    urgency += [PayoutFilter.PROCESSING, PayoutFilter.PENDING, PayoutFilter.WAITING]
+    first = next((f for f in urgency if counts.get(f)), PayoutFilter.FAILED)
+    try:
+        which = PayoutFilter(request.args.get("status", first))
+    except ValueError:
+        which = PayoutFilter.FAILED
+    pagination = admin.page_of_payouts(which, page_arg(), current_app.config["PER_PAGE"])
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
+    return render_template(
+        "payments/admin_payouts.html",
+        which=which,
+        words=FILTER_WORDS,
+        counts=counts,
+        pagination=pagination,
+    )
+
+
+def _back() -> ResponseReturnValue:
+    return redirect(url_for("payments.admin_payouts", status=request.args.get("status") or None))
+
+
+@bp.post("/admin/payouts/<int:payout_id>/retry")
+@login_required
+def admin_retry_payout(payout_id: int) -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        flash("The page expired; please try again.", "warning")
+        return _back()
+    try:
+        run = admin.retry_payout(actor=current_user, payout_id=payout_id)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(f"Payout worker ran for the challenge: {run}.", "success")
+    return _back()
+
+
+@bp.post("/admin/payouts/<int:payout_id>/reissue")
+@login_required
+def admin_reissue_payout(payout_id: int) -> ResponseReturnValue:
+    if not can_manage_payouts(current_user):
+        abort(403)
+    if not ConfirmForm().validate_on_submit():
+        flash("The page expired; please try again.", "warning")
+        return _back()
+    try:
+        payout = admin.reissue_payout(actor=current_user, payout_id=payout_id)
+    except DomainError as error:
+        flash(error.message, "danger")
+    else:
+        flash(
+            f"Payout {payout_id} re-issued as payout {payout.id}; "
+            "it is paid once the recipient can receive transfers.",
+            "success",
+        )
+    return _back()
