@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response
 
 from api.extension import PROBLEM_JSON
 from core.db import db, utcnow
-from judging.result_models import SnapshotState
+from judging.results.models import SnapshotState
 from tests.api_support import submit
 from tests.factories import make_challenge, make_org, make_user, without_blind_review
 from tests.results_support import awarded_challenge, bare_entries, freeze, judged_world, publish
