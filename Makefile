@@ -1,4 +1,4 @@
-# OpenPrize: `make run` serves the site with demo data, `make test` runs lint and every test.
+# OpenPrize: `make run` serves the site with demo data, `make test` runs lint, types and every test.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,11 +23,14 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python tests/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)
 	$(BIN)/ruff format .

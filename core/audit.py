@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import UTCDateTime, db, utcnow
 
 
-class AuditEntry(db.Model):
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]  # db.Model is dynamic
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)

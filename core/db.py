@@ -46,7 +46,7 @@ def frozen_time(at: datetime) -> Iterator[None]:
         _frozen_at.pop()
 
 
-class UTCDateTime(sa.types.TypeDecorator):
+class UTCDateTime(sa.types.TypeDecorator[datetime]):
     """Stores aware datetimes as naive UTC; always returns aware UTC datetimes."""
 
     impl = sa.DateTime

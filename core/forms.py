@@ -16,7 +16,7 @@ NUL_MESSAGE = (
 )
 
 
-class FlaskForm(flask_wtf.FlaskForm):
+class FlaskForm(flask_wtf.FlaskForm):  # type: ignore[misc]  # Flask-WTF ships no types
     """Every form of the app derives from this one instead of Flask-WTF's.
 
     A NUL character in any submitted text is refused on its field before any validator (or
@@ -27,7 +27,7 @@ class FlaskForm(flask_wtf.FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         refused = [field for field in _leaf_fields(self) if any(map(has_nul, field.raw_data or []))]
         if not refused:
-            return super().validate(extra_validators)
+            return bool(super().validate(extra_validators))
         for field in refused:
             if isinstance(field.data, str):
                 field.data = field.data.replace(NUL, "\ufffd")

@@ -30,7 +30,7 @@ def exponent(currency: str) -> int:
 def max_purse(currency: str) -> int:
     """The most a challenge's prizes may add up to, in minor units of ``currency``."""
     major = MAX_PURSE_MAJOR.get(currency.upper(), DEFAULT_MAX_PURSE_MAJOR)
-    return major * 10 ** exponent(currency)
+    return int(major * 10 ** exponent(currency))
 
 
 def too_large_message(currency: str) -> str:

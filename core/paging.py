@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
@@ -53,7 +55,9 @@ def redirect_past_end(pagination: Pagination) -> Response | None:
         f"{plural(last, 'page')}): here is the last page.",
         "info",
     )
-    args = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"}
+    args: dict[str, Any] = {
+        k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"
+    }
     target = url_for(
         request.endpoint or "", **(request.view_args or {}), **args, page=last if last > 1 else None
     )

@@ -12,7 +12,7 @@ MAX_PREVIEW = 50_000
 
 
 @bp.post("/preview/markdown")
-@login_required
+@login_required  # type: ignore[untyped-decorator]  # Flask-Login ships no types
 @limiter.limit("120 per minute")
 def markdown_preview() -> ResponseReturnValue:
     text = request.form.get("text", "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from flask import g, request
@@ -23,14 +24,15 @@ def all_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def is_valid_zone(name: str | None) -> bool:
+def is_valid_zone(name: str | None) -> TypeGuard[str]:
     return bool(name) and name in all_zones()
 
 
 def viewer_zone() -> ZoneInfo:
     """The signed-in user's zone, else the browser's (cookie set by app.js), else UTC."""
     if "viewer_zone" in g:
-        return g.viewer_zone
+        cached: ZoneInfo = g.viewer_zone
+        return cached
     name = getattr(current_user, "timezone", None) if current_user.is_authenticated else None
     if not is_valid_zone(name):
         name = request.cookies.get(TZ_COOKIE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import flask_migrate
@@ -17,6 +18,9 @@ from core.db import db, drop_schema
 from core.extensions import limiter
 from core.mail import Mail, outbox
 from payments.gateway import init_gateway
+from tests.database import empty_tables, postgres_database
+
+TESTS_DIR = Path(__file__).resolve().parent
 
 TEST_SETTINGS = {
     "TESTING": True,
@@ -30,16 +34,37 @@ TEST_SETTINGS = {
 }
 
 
-def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+# Tests that touch no application database (pure functions, the Stripe simulator with its own
+# store, the browser journeys) run in the SQLite pass only: a second pass proves nothing new.
+DATABASE_INDEPENDENT = (
+    TESTS_DIR / "browser",
+    TESTS_DIR / "unit" / "judging",
+    TESTS_DIR / "unit" / "simulator",
+    TESTS_DIR / "unit" / "test_markdown.py",
+    TESTS_DIR / "unit" / "test_money.py",
+    TESTS_DIR / "unit" / "test_uploads.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(path == item.path or path in item.path.parents for path in DATABASE_INDEPENDENT):
+            item.add_marker(pytest.mark.database_independent)
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _database_url(tmp_path_factory)
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """TEST_DATABASE_URL (one database per xdist worker), else a SQLite file per worker."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    elif worker is None:
+        yield url
+    else:
+        # Each xdist worker on a database of its own, named after the given one.
+        with postgres_database(url, f"{sa.make_url(url).database}_{worker}") as own:
+            yield own
 
 
 @pytest.fixture(scope="session")
@@ -58,18 +83,6 @@ def _reset_schema() -> None:
     drop_schema()
 
 
-def _empty_tables() -> None:
-    db.session.remove()
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
-
-
 @pytest.fixture(autouse=True)
 def _app_context(app: Flask, web_app: Flask) -> Iterator[None]:
     # A fresh Stripe simulator per test: idempotency keys are derived from row ids, which
@@ -80,7 +93,7 @@ def _app_context(app: Flask, web_app: Flask) -> Iterator[None]:
         limiter.reset()
         outbox().clear()
         yield
-        _empty_tables()
+        empty_tables()
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from core.db import db, include_in_autogenerate
+from tests.database import postgres_database
 
 
 @contextmanager
@@ -22,16 +23,8 @@ def _fresh_database(base_url: str, tmp_path: Path) -> Iterator[str]:
     if url.get_backend_name() == "sqlite":
         yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
         return
-    name = f"openprize_mig_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database(base_url, f"openprize_mig_{uuid.uuid4().hex[:10]}") as fresh:
+        yield fresh
 
 
 def _schema_diff() -> list:
