@@ -10,7 +10,7 @@ from accounts import org_services as services
 from accounts import orgs_bp as bp
 from accounts.forms import ConfirmForm, InviteForm, OrganizationForm, RoleForm
 from accounts.models import Invitation, Membership, Organization
-from accounts.policies import can_create_org, can_edit_org, can_view_members
+from accounts.policies import can_create_org, can_edit_org, can_view_members, is_signed_in
 from core.db import db
 from core.forms import domain_errors
 
@@ -167,7 +167,7 @@ def invitation(token: str) -> ResponseReturnValue:
     invitation = services.invitation_from_token(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if not current_user.is_authenticated:
+        if not is_signed_in(current_user):
             return redirect(url_for("accounts.login", next=url_for("orgs.invitation", token=token)))
         services.accept_invitation(actor=current_user, token=token)
         flash(f"Welcome to {invitation.organization.name}.", "success")

@@ -17,6 +17,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.org_services import user_organizations
+from accounts.policies import is_signed_in
 from core.extensions import limiter
 from core.forms import domain_errors
 from core.urls import safe_next_url
@@ -37,7 +38,7 @@ def _login_account_key() -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
 def signup() -> ResponseReturnValue:
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("challenges.home"))
     form = SignupForm()
     if form.validate_on_submit():
@@ -59,7 +60,7 @@ def signup() -> ResponseReturnValue:
 @limiter.limit(_login_ip_limit, methods=["POST"])
 @limiter.limit(_login_account_limit, key_func=_login_account_key, methods=["POST"])
 def login() -> ResponseReturnValue:
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("challenges.home"))
     form = LoginForm()
     if form.validate_on_submit():
@@ -87,7 +88,7 @@ def verify_email(token: str) -> ResponseReturnValue:
     if not refused:
         flash("Thank you: your e-mail address is confirmed.", "success")
     return redirect(
-        url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login")
+        url_for("accounts.account") if is_signed_in(current_user) else url_for("accounts.login")
     )
 
 
