@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask_login import current_user, login_user, logout_user
 
 from accounts.models import User
+from accounts.policies import is_signed_in
 from accounts.sessions import end_session, start_session, user_for_session
 from core.extensions import login_manager
 
@@ -38,6 +39,6 @@ def sign_in(user: User, *, remember: bool = False) -> None:
 
 def sign_out() -> None:
     """End this browser's session on the server, then forget it in the browser."""
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         end_session(actor=current_user)
     logout_user()

@@ -10,10 +10,9 @@ from accounts import org_services as services
 from accounts import orgs_bp as bp
 from accounts.forms import ConfirmForm, InviteForm, OrganizationForm, RoleForm
 from accounts.models import Invitation, Membership, Organization
-from accounts.policies import can_create_org, can_edit_org, can_view_members
+from accounts.policies import can_create_org, can_edit_org, can_view_members, is_signed_in
 from core.db import db
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 
 
 def _org_or_404(slug: str) -> Organization:
@@ -38,16 +37,14 @@ def new_org() -> ResponseReturnValue:
         return redirect(url_for("accounts.account"))
     form = OrganizationForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             org = services.create_organization(
                 actor=current_user,
                 name=form.name.data,
                 website=form.website.data or "",
                 description=form.description.data or "",
             )
-        except DomainError as error:
-            apply_error(form, error)
-        else:
+        if not refused:
             flash(f"{org.name} is created. You are its owner.", "success")
             return redirect(url_for("orgs.members", slug=org.slug))
     return render_template("orgs/new.html", form=form), 422 if form.errors else 200
@@ -109,15 +106,11 @@ def invite(slug: str) -> ResponseReturnValue:
     org = _org_or_404(slug)
     form = InviteForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             invitation = services.invite_member(
                 actor=current_user, org=org, email=form.email.data, role=form.role.data
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            apply_error(form, error)
-        else:
+        if not refused:
             flash(f"Invitation sent to {invitation.email}.", "success")
             return redirect(url_for("orgs.members", slug=org.slug))
     if not can_view_members(current_user, org):
@@ -174,7 +167,7 @@ def invitation(token: str) -> ResponseReturnValue:
     invitation = services.invitation_from_token(token)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if not current_user.is_authenticated:
+        if not is_signed_in(current_user):
             return redirect(url_for("accounts.login", next=url_for("orgs.invitation", token=token)))
         services.accept_invitation(actor=current_user, token=token)
         flash(f"Welcome to {invitation.organization.name}.", "success")

@@ -8,13 +8,14 @@ from accounts.models import Membership, Organization, OrgRole, User
 from core.db import db
 
 
-def _is_user(user: User | None) -> bool:
+def is_signed_in(user: User | None) -> bool:
+    """True for a signed-in user; false for ``None`` and Flask-Login's anonymous visitor."""
     return user is not None and getattr(user, "is_authenticated", False)
 
 
 def org_role(user: User | None, org: Organization) -> OrgRole | None:
     """The user's role in ``org``, or ``None``."""
-    if not _is_user(user):
+    if not is_signed_in(user):
         return None
     role = db.session.scalar(
         sa.select(Membership.role).where(Membership.user_id == user.id, Membership.org_id == org.id)
@@ -23,11 +24,11 @@ def org_role(user: User | None, org: Organization) -> OrgRole | None:
 
 
 def is_admin(user: User | None) -> bool:
-    return _is_user(user) and bool(user.is_admin)
+    return is_signed_in(user) and bool(user.is_admin)
 
 
 def can_create_org(user: User | None) -> bool:
-    return _is_user(user) and user.is_verified
+    return is_signed_in(user) and user.is_verified
 
 
 def can_edit_org(user: User | None, org: Organization) -> bool:
@@ -43,7 +44,7 @@ def can_view_members(user: User | None, org: Organization) -> bool:
 
 
 def can_leave_org(user: User | None, membership: Membership) -> bool:
-    return _is_user(user) and membership.user_id == user.id
+    return is_signed_in(user) and membership.user_id == user.id
 
 
 def can_view_admin(user: User | None) -> bool:

@@ -17,9 +17,9 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.org_services import user_organizations
-from core.errors import DomainError
+from accounts.policies import is_signed_in
 from core.extensions import limiter
-from core.forms import apply_error
+from core.forms import domain_errors
 from core.urls import safe_next_url
 
 
@@ -38,20 +38,18 @@ def _login_account_key() -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit(_login_ip_limit, methods=["POST"])
 def signup() -> ResponseReturnValue:
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("challenges.home"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             user = services.register_user(
                 email=form.email.data,
                 handle=form.handle.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
             )
-        except DomainError as error:
-            apply_error(form, error)
-        else:
+        if not refused:
             sign_in(user)
             flash("Welcome! We sent you a link to confirm your e-mail address.", "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
@@ -62,7 +60,7 @@ def signup() -> ResponseReturnValue:
 @limiter.limit(_login_ip_limit, methods=["POST"])
 @limiter.limit(_login_account_limit, key_func=_login_account_key, methods=["POST"])
 def login() -> ResponseReturnValue:
-    if current_user.is_authenticated:
+    if is_signed_in(current_user):
         return redirect(url_for("challenges.home"))
     form = LoginForm()
     if form.validate_on_submit():
@@ -85,14 +83,12 @@ def logout() -> ResponseReturnValue:
 
 @bp.get("/verify/<token>")
 def verify_email(token: str) -> ResponseReturnValue:
-    try:
+    with domain_errors(flash_as="warning") as refused:
         services.verify_email(token)
-    except DomainError as error:
-        flash(error.message, "warning")
-    else:
+    if not refused:
         flash("Thank you: your e-mail address is confirmed.", "success")
     return redirect(
-        url_for("accounts.account") if current_user.is_authenticated else url_for("accounts.login")
+        url_for("accounts.account") if is_signed_in(current_user) else url_for("accounts.login")
     )
 
 
@@ -125,18 +121,15 @@ def forgot_password() -> ResponseReturnValue:
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> ResponseReturnValue:
-    try:
+    with domain_errors(flash_as="warning") as refused:
         services.user_for_reset_token(token)
-    except DomainError as error:
-        flash(error.message, "warning")
+    if refused:
         return redirect(url_for("accounts.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             user = services.reset_password(token, form.password.data)
-        except DomainError as error:
-            apply_error(form, error)
-        else:
+        if not refused:
             sign_in(user)
             flash("Your password is changed and you are signed in.", "success")
             return redirect(url_for("challenges.home"))
@@ -148,7 +141,7 @@ def reset_password(token: str) -> ResponseReturnValue:
 def account() -> ResponseReturnValue:
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             services.update_profile(
                 actor=current_user,
                 display_name=form.display_name.data,
@@ -156,9 +149,7 @@ def account() -> ResponseReturnValue:
                 website=form.website.data or "",
                 timezone=form.timezone.data or "",
             )
-        except DomainError as error:
-            apply_error(form, error)
-        else:
+        if not refused:
             flash("Profile saved.", "success")
             return redirect(url_for("accounts.account"))
     return render_template(

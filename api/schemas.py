@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import url_for
 
 from core.money import exponent
+from core.timefmt import iso_utc
 
 URI = {"format": "uri"}
 
@@ -18,7 +19,7 @@ class UtcDateTime(ma.fields.DateTime):
     """A UTC timestamp as ISO 8601 with ``Z``, the API's one date format."""
 
     def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return value.isoformat().replace("+00:00", "Z") if value else None
+        return iso_utc(value) if value else None
 
 
 def one_of(values: Iterable[object]) -> ma.fields.String:

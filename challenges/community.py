@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from accounts.models import User
+from accounts.policies import is_signed_in
 from challenges.models import Challenge, ChallengeUpdate, Follow, Question
 from challenges.notifications import notify_followers
 from challenges.policies import (
@@ -106,7 +107,7 @@ def unfollow(*, actor: User, challenge: Challenge) -> None:
 
 
 def is_following(user: User | None, challenge: Challenge) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     return db.session.get(Follow, (user.id, challenge.id)) is not None
 

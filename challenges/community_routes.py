@@ -13,8 +13,7 @@ from challenges.models import Question
 from challenges.routes import render_challenge_page
 from challenges.services import get_challenge
 from core.db import db
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 
 
 def _anchor(slug: str, fragment: str) -> str:
@@ -29,13 +28,10 @@ def ask(slug: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         flash("Write your question (up to 5,000 characters).", "danger")
         return redirect(_anchor(slug, "questions"))
-    try:
+    with domain_errors(form) as refused:
         community.ask_question(actor=current_user, challenge=challenge, body=form.body.data)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        apply_error(form, error)
-        return render_challenge_page(challenge, question_form=form, status=error.status)
+    if refused:
+        return render_challenge_page(challenge, question_form=form, status=refused.status)
     flash("Your question is posted. You will get an e-mail when it is answered.", "success")
     return redirect(_anchor(slug, "questions"))
 

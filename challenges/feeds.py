@@ -6,13 +6,10 @@ from xml.etree import ElementTree as ET
 
 from challenges.models import Challenge
 from core.money import format_amount
+from core.timefmt import iso_utc
 from core.urls import external_url
 
 ATOM = "http://www.w3.org/2005/Atom"
-
-
-def _iso(value: object) -> str:
-    return value.isoformat().replace("+00:00", "Z")  # type: ignore[attr-defined]
 
 
 def atom_feed(challenges: list[Challenge]) -> bytes:
@@ -25,7 +22,7 @@ def atom_feed(challenges: list[Challenge]) -> bytes:
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=external_url("challenges.index"))
     updated = max((c.published_at for c in challenges if c.published_at), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = (
-        _iso(updated) if updated else "1970-01-01T00:00:00Z"
+        iso_utc(updated) if updated else "1970-01-01T00:00:00Z"
     )
     for challenge in challenges:
         url = external_url("challenges.show", slug=challenge.slug)
@@ -33,8 +30,8 @@ def atom_feed(challenges: list[Challenge]) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}title").text = challenge.title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = url
         ET.SubElement(entry, f"{{{ATOM}}}link", rel="alternate", href=url)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _iso(challenge.published_at)
-        ET.SubElement(entry, f"{{{ATOM}}}published").text = _iso(challenge.published_at)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = iso_utc(challenge.published_at)
+        ET.SubElement(entry, f"{{{ATOM}}}published").text = iso_utc(challenge.published_at)
         author = ET.SubElement(entry, f"{{{ATOM}}}author")
         ET.SubElement(author, f"{{{ATOM}}}name").text = challenge.organization.name
         purse = format_amount(challenge.purse_amount, challenge.currency)

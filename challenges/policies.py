@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from accounts.models import Organization, OrgRole, User
-from accounts.policies import is_admin, org_role
+from accounts.policies import is_admin, is_signed_in, org_role
 from challenges.models import Challenge, Phase, ReviewState
 
 SPONSOR_ROLES = {OrgRole.OWNER, OrgRole.MANAGER}
 ASKING_PHASES = {Phase.UPCOMING, Phase.OPEN}
-
-
-def _signed_in(user: User | None) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
 
 
 def is_sponsor_member(user: User | None, challenge: Challenge) -> bool:
@@ -20,7 +16,7 @@ def is_sponsor_member(user: User | None, challenge: Challenge) -> bool:
 
 
 def can_create_challenge(user: User | None, org: Organization) -> bool:
-    return _signed_in(user) and user.is_verified and org_role(user, org) in SPONSOR_ROLES
+    return is_signed_in(user) and user.is_verified and org_role(user, org) in SPONSOR_ROLES
 
 
 def can_view_challenge(user: User | None, challenge: Challenge) -> bool:
@@ -71,7 +67,7 @@ def can_cancel_challenge(user: User | None, challenge: Challenge) -> bool:
 def can_ask_question(user: User | None, challenge: Challenge) -> bool:
     """Entrants and the public ask; the sponsor answers (and posts updates) instead."""
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and challenge.phase() in ASKING_PHASES
         and not is_sponsor_member(user, challenge)
     )
@@ -90,7 +86,7 @@ def can_post_update(user: User | None, challenge: Challenge) -> bool:
 
 
 def can_follow(user: User | None, challenge: Challenge) -> bool:
-    return _signed_in(user) and challenge.published_at is not None
+    return is_signed_in(user) and challenge.published_at is not None
 
 
 TEMPLATE_POLICIES = {

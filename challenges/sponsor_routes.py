@@ -18,8 +18,7 @@ from challenges.policies import (
     can_edit_challenge,
     is_sponsor_manager,
 )
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 from core.timefmt import viewer_zone
 
 
@@ -48,17 +47,10 @@ def _save(form: ChallengeForm, save) -> Challenge | None:
     data = form_to_input(form)
     if data is None:
         return None
-    try:
+    with domain_errors(form, above={"tiers"}) as refused:
         return save(data)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        form.conflict = error.status == 409
-        if error.field in {"tiers"}:
-            form.form_errors.append(error.message)
-        else:
-            apply_error(form, error)
-        return None
+    form.conflict = refused.status == 409
+    return None
 
 
 @bp.route("/challenges/new", methods=["GET", "POST"])
@@ -144,14 +136,11 @@ def review(slug: str) -> ResponseReturnValue:
         )
         flash(f"Approved “{challenge.title}”.", "success")
     else:
-        try:
+        with domain_errors() as refused:
             services.request_changes(
                 actor=current_user, challenge=challenge, comment=form.comment.data or ""
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            flash(error.message, "danger")
+        if refused:
             return redirect(url_for("challenges.review_queue"))
         flash(f"Changes requested for “{challenge.title}”.", "info")
     return redirect(url_for("challenges.review_queue"))
@@ -163,15 +152,11 @@ def cancel(slug: str) -> ResponseReturnValue:
     challenge = services.get_challenge(slug)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form, reraise=(403, 409)) as refused:
             services.cancel_challenge(
                 actor=current_user, challenge=challenge, reason=form.reason.data
             )
-        except DomainError as error:
-            if error.status in (403, 409):
-                raise
-            apply_error(form, error)
-        else:
+        if not refused:
             flash("The challenge is cancelled. Any funded purse is being refunded in full.", "info")
             return redirect(url_for("challenges.show", slug=slug))
     if not can_cancel_challenge(current_user, challenge):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import flask_wtf
+from flask import flash
 from wtforms import Field, FieldList, FormField
 
+from core.db import db
 from core.errors import DomainError
 from core.inputs import NUL, has_nul
 
@@ -46,10 +49,57 @@ def _leaf_fields(form: Any) -> Iterator[Field]:
             yield field
 
 
-def apply_error(form: flask_wtf.FlaskForm, error: DomainError) -> None:
-    """Show a service's error on the named field, or at the top of the form."""
-    field = getattr(form, error.field, None) if error.field else None
+def apply_error(
+    form: flask_wtf.FlaskForm, error: DomainError, *, above: Collection[str] = ()
+) -> None:
+    """Show a service's error on the named field, or at the top of the form (also when the
+    field is one of ``above``: a list of rows whose message belongs over the whole form)."""
+    field = getattr(form, error.field, None) if error.field and error.field not in above else None
     if field is not None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+class Refusal:
+    """What a ``domain_errors`` block caught: false while the service went through."""
+
+    def __init__(self) -> None:
+        self.error: DomainError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+    @property
+    def status(self) -> int:
+        """The caught error's status, for a page shown again with the form."""
+        return self.error.status if self.error is not None else 200
+
+
+@contextmanager
+def domain_errors(
+    form: flask_wtf.FlaskForm | None = None,
+    *,
+    flash_as: str = "danger",
+    reraise: Collection[int] = (403,),
+    above: Collection[str] = (),
+) -> Iterator[Refusal]:
+    """Turn a service's refusal into feedback on the page instead of an error page.
+
+    A ``DomainError`` raised in the block rolls the session back and is shown on ``form``
+    (see ``apply_error``) or, without a form, flashed under ``flash_as``; the block's
+    ``Refusal`` is then true. Errors whose status is in ``reraise`` (by default "not allowed")
+    propagate to the error page.
+    """
+    refusal = Refusal()
+    try:
+        yield refusal
+    except DomainError as error:
+        if error.status in reraise:
+            raise
+        db.session.rollback()
+        refusal.error = error
+        if form is None:
+            flash(error.message, flash_as)
+        else:
+            apply_error(form, error, above=above)

@@ -1,4 +1,4 @@
-"""Showing UTC timestamps in the viewer's time zone, with the zone named."""
+"""UTC timestamps shown in the viewer's zone (the zone named), or as ISO 8601 for machines."""
 
 from __future__ import annotations
 
@@ -75,6 +75,12 @@ def to_viewer_zone(value: datetime) -> datetime:
         return value.astimezone(viewer_zone())
     except OverflowError:
         return value.astimezone(UTC)
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO 8601 for APIs, feeds and exports: ``2026-12-04T08:00:00Z`` for a UTC value (microseconds
+    shown when there are any; a value in another zone keeps its offset)."""
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def format_date(value: datetime | None) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from accounts.models import Membership, User
+from accounts.policies import is_signed_in
 from challenges.models import Challenge
 from core.db import db
 from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, JudgingSettings
@@ -62,7 +63,7 @@ def _blind_now() -> sa.ColumnElement[bool]:
 def blind_review_condition(user: User | None) -> sa.ColumnElement[bool]:
     """Where blind review withholds authors' names from ``user``: every challenge under blind
     review, except, for the sponsor's members, their own challenges they do not judge."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return _blind_now()
     sponsor = Challenge.org_id.in_(
         sa.select(Membership.org_id).where(Membership.user_id == user.id)
@@ -93,7 +94,7 @@ def register_visibility_rules() -> None:
 def judges_blind_to(user: User | None, submission: Submission) -> bool:
     """True when ``user`` judges this entry under blind review: pages must then hide names,
     handles, avatars, team and organization and show only the entry's blind label."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     blind = db.session.scalar(
         sa.select(JudgingSettings.blind_review).where(

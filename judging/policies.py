@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from accounts.models import User
-from accounts.policies import is_admin, org_role
+from accounts.policies import is_admin, is_signed_in, org_role
 from challenges.models import Challenge, Phase
 from challenges.openness import JudgingTransparency
 from challenges.policies import SPONSOR_ROLES
@@ -16,10 +16,6 @@ from core.db import db, utcnow
 from judging.models import Assignment, Judge, JudgeStatus, JudgingSettings, Round, RoundEntry
 from submissions.models import Submission, SubmissionStatus
 from submissions.visibility import can_view_submission, is_team_member
-
-
-def _signed_in(user: User | None) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
 
 
 def _live(challenge: Challenge) -> bool:
@@ -66,7 +62,7 @@ def can_remind_judges(user: User | None, challenge: Challenge) -> bool:
 def can_respond_to_invitation(user: User | None, judge: Judge) -> bool:
     """Only the verified account of the invited e-mail address answers an invitation."""
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and user.is_verified
         and user.email == judge.email
         and judge.status == JudgeStatus.INVITED
@@ -76,7 +72,7 @@ def can_respond_to_invitation(user: User | None, judge: Judge) -> bool:
 
 def is_judge_of(user: User | None, assignment: Assignment) -> bool:
     judge = assignment.judge
-    return _signed_in(user) and judge.user_id == user.id and judge.is_active
+    return is_signed_in(user) and judge.user_id == user.id and judge.is_active
 
 
 def can_open_assignment(user: User | None, assignment: Assignment) -> bool:
@@ -99,7 +95,7 @@ def can_declare_conflict(user: User | None, assignment: Assignment) -> bool:
 
 def has_judging(user: User | None) -> bool:
     """Whether to show the "Judging" link: an active seat or a pending invitation."""
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return False
     seat = sa.or_(
         sa.and_(Judge.user_id == user.id, Judge.status == JudgeStatus.ACCEPTED),
@@ -231,7 +227,7 @@ def vote_refusal(
     refusal = voting_refusal(submission, now)
     if refusal is not None:
         return refusal
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return "sign_in"
     if not can_view_submission(user, submission, now):
         return "hidden"

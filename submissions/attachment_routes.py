@@ -20,9 +20,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from accounts.forms import ConfirmForm
-from core.db import db
-from core.errors import DomainError
-from core.forms import FlaskForm
+from core.forms import FlaskForm, domain_errors
 from core.storage import storage
 from submissions import attachments, bp, services
 from submissions.models import Attachment, Submission, SubmissionStatus
@@ -58,16 +56,11 @@ def upload_attachment(submission_id: int) -> ResponseReturnValue:
             abort(400, "The form expired. Reload the page and try again.")
         flash(" ".join(form.file.errors) or "Choose a file to upload.", "danger")
         return _back_to_edit(submission.id)
-    try:
+    with domain_errors() as refused:
         attachment = attachments.add_attachment(
             actor=current_user, submission=submission, file_storage=form.file.data
         )
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(_after_change(submission, f"Added “{attachment.filename}”."), "success")
     return _back_to_edit(submission.id)
 
@@ -79,14 +72,9 @@ def remove_attachment(submission_id: int, attachment_id: int) -> ResponseReturnV
     if not ConfirmForm().validate_on_submit():
         abort(400)
     attachment = attachments.get_attachment(submission, attachment_id)
-    try:
+    with domain_errors() as refused:
         attachments.remove_attachment(actor=current_user, attachment=attachment)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
+    if not refused:
         message = f"Removed “{attachment.filename}”. Versions that included it keep it."
         flash(_after_change(submission, message), "success")
     return _back_to_edit(submission.id)

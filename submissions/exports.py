@@ -28,6 +28,7 @@ from core.db import db, utcnow
 from core.errors import ensure
 from core.storage import storage
 from core.text import slugify
+from core.timefmt import iso_utc
 from submissions.gallery import latest_versions
 from submissions.models import (
     Attachment,
@@ -104,7 +105,7 @@ def neutralise(value: object) -> str:
 
 
 def _iso(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value else ""
+    return iso_utc(value) if value else ""
 
 
 def entries_csv(*, actor: User, challenge: Challenge) -> str:

@@ -13,7 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import contains_eager, joinedload
 
 from accounts.models import Membership, User
-from accounts.policies import is_admin
+from accounts.policies import is_admin, is_signed_in
 from challenges.models import Challenge
 from challenges.openness import SubmissionLicense
 from core.db import db
@@ -73,7 +73,7 @@ def _named_condition(viewer: User | None) -> sa.ColumnElement[bool]:
     if is_admin(viewer):
         return sa.true()
     public = visible_condition(None)
-    if viewer is None or not viewer.is_authenticated:
+    if not is_signed_in(viewer):
         return public
     own = Submission.id.in_(
         sa.select(TeamMember.submission_id).where(TeamMember.user_id == viewer.id)

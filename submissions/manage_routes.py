@@ -11,8 +11,7 @@ from flask_login import current_user, login_required
 from accounts.policies import is_admin
 from challenges.models import Challenge
 from challenges.services import get_challenge
-from core.db import db
-from core.errors import DomainError
+from core.forms import domain_errors
 from submissions import bp, exports, gallery, moderation, services
 from submissions.forms import ReasonForm
 from submissions.models import Submission
@@ -91,15 +90,10 @@ def _moderate(submission_id: int, action: Callable[..., object], message: str) -
     if not form.validate_on_submit():
         flash("Give a reason of at least 10 characters.", "warning")
         return back
-    try:
+    with domain_errors(flash_as="warning") as refused:
         action(actor=current_user, submission=submission, reason=form.reason.data)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        db.session.rollback()
-        flash(error.message, "warning")
-        return back
-    flash(message, "success")
+    if not refused:
+        flash(message, "success")
     return back
 
 

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Membership, OrgRole, User
-from accounts.policies import is_admin
+from accounts.policies import is_admin, is_signed_in
 from core.audit import AuditEntry, record
 from core.db import db, utcnow
 from core.errors import Conflict, ValidationFailed, ensure
@@ -31,7 +31,7 @@ def _reason(text: str) -> str:
 
 
 def open_report_of(user: User | None, submission: Submission) -> Report | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     return db.session.scalar(
         sa.select(Report).where(

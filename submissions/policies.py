@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from accounts.models import User
-from accounts.policies import is_admin, org_role
+from accounts.policies import is_admin, is_signed_in, org_role
 from challenges.models import Challenge, Phase
 from challenges.policies import SPONSOR_ROLES, is_sponsor_member
 from core.db import utcnow
@@ -11,14 +11,10 @@ from submissions.models import Submission, SubmissionStatus
 from submissions.visibility import authors_hidden, can_view_submission, is_team_member
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 def can_enter(user: User | None, challenge: Challenge) -> bool:
     """Verified users who are not the sponsor may enter an open challenge."""
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and user.is_verified
         and challenge.phase() == Phase.OPEN
         and not is_sponsor_member(user, challenge)
@@ -40,7 +36,7 @@ def can_edit_submission(user: User | None, submission: Submission) -> bool:
 
 def can_withdraw(user: User | None, submission: Submission) -> bool:
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and user.id == submission.owner_id
         and submission.status == SubmissionStatus.SUBMITTED
         and before_deadline(submission)
@@ -49,7 +45,7 @@ def can_withdraw(user: User | None, submission: Submission) -> bool:
 
 def can_reinstate(user: User | None, submission: Submission) -> bool:
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and user.id == submission.owner_id
         and submission.status == SubmissionStatus.WITHDRAWN
         and before_deadline(submission)
@@ -58,7 +54,7 @@ def can_reinstate(user: User | None, submission: Submission) -> bool:
 
 def can_manage_team(user: User | None, submission: Submission) -> bool:
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and user.id == submission.owner_id
         and can_edit_submission(user, submission)
     )
@@ -70,7 +66,7 @@ def can_see_history(user: User | None, submission: Submission) -> bool:
 
 def can_report(user: User | None, submission: Submission) -> bool:
     return (
-        _signed_in(user)
+        is_signed_in(user)
         and can_view_submission(user, submission)
         and not is_team_member(user, submission)
     )

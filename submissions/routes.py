@@ -9,8 +9,7 @@ from flask_login import current_user, login_required
 from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
 from core.db import db
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 from submissions import bp, services
 from submissions.forms import EnterForm, EntryForm
 from submissions.models import SubmissionVersion
@@ -40,18 +39,14 @@ def enter(slug: str) -> ResponseReturnValue:
         )
     form = EnterForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form, reraise=(403, 409)) as refused:
             submission = services.enter_challenge(
                 actor=current_user,
                 challenge=challenge,
                 accepts_terms=form.accept_terms.data,
                 attests_eligibility=form.attest_eligibility.data,
             )
-        except DomainError as error:
-            if error.status in (403, 409):
-                raise
-            apply_error(form, error)
-        else:
+        if not refused:
             flash("You are in. Your entry is a private draft until you submit it.", "success")
             return redirect(url_for("submissions.edit", submission_id=submission.id))
     return render_template(
@@ -92,7 +87,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
             body_md=form.body_md.data or "",
             links=form.links.data or "",
         )
-        try:
+        with domain_errors(form) as refused:
             version = services.save_entry(
                 actor=current_user,
                 submission=submission,
@@ -100,13 +95,8 @@ def edit(submission_id: int) -> ResponseReturnValue:
                 base_version=form.base_version.data or 0,
                 submit=bool(form.submit_entry.data),
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            db.session.rollback()
-            apply_error(form, error)
-            status = error.status
-        else:
+        status = refused.status
+        if not refused:
             if version is None:
                 flash(
                     "Saved. Nothing changed since the last version."

@@ -16,9 +16,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from accounts.models import User
 from core.db import db
-from core.errors import DomainError, ValidationFailed
+from core.errors import ValidationFailed
 from core.extensions import limiter
-from core.forms import FlaskForm
+from core.forms import FlaskForm, domain_errors
 from submissions import bp, lineage, services, teams
 from submissions.models import InviteStatus, Submission, TeamInvite, TeamMember, TeamRole
 from submissions.visibility import can_view_submission, is_team_member
@@ -126,16 +126,11 @@ def _entry(submission_id: int) -> Submission:
 
 def _attempt(action: Callable[[], object], success: str) -> bool:
     """Run one service; refusals other than "not allowed" come back as a flashed message."""
-    try:
+    with domain_errors() as refused:
         action()
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-        return False
-    flash(success, "success")
-    return True
+    if not refused:
+        flash(success, "success")
+    return not refused
 
 
 def _team_page(submission: Submission) -> str:

@@ -10,6 +10,7 @@ from typing import ParamSpec, TypeVar, cast
 import sqlalchemy as sa
 
 from accounts.models import User
+from accounts.policies import is_signed_in
 from accounts.services import get_user_by_email, get_user_by_handle
 from challenges.policies import is_sponsor_member
 from core.db import db, utcnow
@@ -92,7 +93,7 @@ def team_is_open(submission: Submission) -> bool:
 
 def is_invitee(user: User | None, invite: TeamInvite) -> bool:
     """The invited account, or (for an e-mail invitation) whoever verified that address."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return False
     if invite.user_id is not None:
         return invite.user_id == user.id

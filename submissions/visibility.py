@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from accounts.models import Membership, User
-from accounts.policies import is_admin
+from accounts.policies import is_admin, is_signed_in
 from challenges.models import Challenge
 from challenges.openness import SolutionVisibility
 from challenges.policies import is_sponsor_member
@@ -46,12 +46,8 @@ def register_names_rule(predicate: NamesPredicate, condition: NamesCondition) ->
         _NAME_RULES.append((predicate, condition))
 
 
-def _signed_in(user: User | None) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)
-
-
 def is_team_member(user: User | None, submission: Submission) -> bool:
-    return _signed_in(user) and user.id in submission.member_ids()
+    return is_signed_in(user) and user.id in submission.member_ids()
 
 
 def public_can_view(submission: Submission) -> bool:
@@ -86,7 +82,7 @@ def can_view_submission(
         return True
     if submission.status == SubmissionStatus.DRAFT:
         return False
-    if _signed_in(user):
+    if is_signed_in(user):
         if is_sponsor_member(user, submission.challenge) and sponsor_can_view(submission, now):
             return True
         if any(predicate(user, submission, now) for predicate, _ in _EXTRA_RULES):
@@ -108,7 +104,7 @@ def visible_condition(user: User | None, now: datetime | None = None) -> sa.Colu
             ),
         ),
     )
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return public
     if is_admin(user):
         return sa.true()
@@ -161,7 +157,7 @@ def authors_hidden_condition(user: User | None) -> sa.ColumnElement[bool]:
     if is_admin(user) or not _NAME_RULES:
         return sa.false()
     hidden = sa.or_(*[condition(user) for _, condition in _NAME_RULES])
-    if not _signed_in(user):
+    if not is_signed_in(user):
         return hidden
     team = Submission.id.in_(
         sa.select(TeamMember.submission_id).where(TeamMember.user_id == user.id)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask import Flask
 
 from core.db import db
 
@@ -59,3 +60,31 @@ def wait_for_lock_waiters(count: int) -> None:
             if probe.execute(query).scalar() >= count:
                 return
         time.sleep(0.05)
+
+
+THREADS = 4
+
+
+def race_threads(app: Flask, job: Callable[[], object]) -> list[BaseException]:
+    """Run ``job`` in THREADS threads released together, each with its own app context and
+    database session; returns what they raised."""
+    start = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                start.wait()
+                job()
+            except BaseException as error:
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    return errors

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from accounts.models import Membership, Organization, OrgRole, User
 from accounts.passwords import hash_password
+from challenges.drafts import ChallengeInput, TierInput
 from core.db import db, utcnow
 
 if TYPE_CHECKING:
@@ -86,7 +89,6 @@ def make_challenge(
     max_team_size: int = 3,
 ) -> Challenge:
     """A challenge in ``phase`` (upcoming, open, judging, awarded, cancelled) relative to now."""
-    from datetime import timedelta
 
     from challenges.models import Challenge, PrizeTier
 
@@ -153,3 +155,30 @@ def without_blind_review(challenge: Challenge) -> None:
         db.session.add(settings)
     settings.blind_review = False
     db.session.commit()
+
+
+def challenge_input(**changes: object) -> ChallengeInput:
+    """A valid draft's input (opening tomorrow, two USD prizes), with ``changes`` applied."""
+    now, day = utcnow(), timedelta(days=1)
+    data = ChallengeInput(
+        title="Cheap Grid Storage",
+        summary="Store solar power cheaply.",
+        category="Energy & climate",
+        tags=["storage", "grid"],
+        description_md="Problem **statement**.",
+        rules_md="Rules.",
+        eligibility_md="Anyone.",
+        currency="USD",
+        timezone="Europe/Berlin",
+        opens_at=now + day,
+        closes_at=now + 30 * day,
+        judging_ends_at=now + 60 * day,
+        max_team_size=3,
+        community_voting=False,
+        solution_visibility="public_after_close",
+        submission_license="CC-BY-4.0",
+        ip_on_award="solver_retains",
+        judging_transparency="scores_public",
+        tiers=[TierInput("First prize", 5_000_000), TierInput("Second prize", 2_000_000)],
+    )
+    return replace(data, **changes)

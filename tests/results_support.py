@@ -18,7 +18,7 @@ from judging.models import Assignment, Round
 from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
 from tests.factories import make_challenge
-from tests.unit.test_judging_support import World, judging_world, person
+from tests.judging_support import World, judging_world, person
 
 PANEL_NOTE = "Panel-only remark: compare with the 2019 prototype."
 CRITERIA = ("Impact", "Feasibility", "Novelty", "Clarity")

@@ -12,7 +12,7 @@ from judging.panel.rubric import CriterionInput
 from judging.rounds.advance import set_rounds
 from judging.rounds.screening import assign_screeners, record_verdict
 from submissions.models import Submission
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     World,
     move,
     person,

@@ -13,7 +13,7 @@ from accounts.forms import ConfirmForm
 from accounts.models import Organization
 from core.db import db
 from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import apply_error, domain_errors
 from judging import bp, services
 from judging.access import judges_blind_to
 from judging.models import Assignment, Judge, Round
@@ -60,7 +60,7 @@ def invitation(judge_id: int) -> ResponseReturnValue:
         for org in db.session.scalars(sa.select(Organization).order_by(Organization.name))
     ]
     if form.validate_on_submit():
-        try:
+        with domain_errors(form, reraise=(403, 409)) as refused:
             services.accept_judging(
                 actor=current_user,
                 judge=judge,
@@ -68,11 +68,7 @@ def invitation(judge_id: int) -> ResponseReturnValue:
                 conflict_org_ids=form.conflict_orgs.data or [],
                 attest=bool(form.attest.data),
             )
-        except DomainError as error:
-            if error.status in (403, 409):
-                raise
-            apply_error(form, error)
-        else:
+        if not refused:
             flash(f"Welcome to the panel of “{judge.challenge.title}”.", "success")
             return redirect(url_for("judging.my_assignments"))
     return render_template(

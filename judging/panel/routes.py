@@ -13,9 +13,7 @@ from wtforms import SelectChoice
 from accounts.forms import ConfirmForm
 from challenges.models import Challenge
 from challenges.services import get_challenge
-from core.db import db
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
 from judging import bp, services
 from judging.models import AssignmentState
@@ -139,20 +137,13 @@ def save_rubric(slug: str) -> ResponseReturnValue:
             "k": form.k.data,
             "blind_review": bool(form.blind_review.data),
         }
-        try:
+        # the criteria are a list of rows: their message is shown above the form
+        with domain_errors(form, above={"criteria"}) as refused:
             if rubric_is_free(challenge):
                 services.set_rubric(**args)
             else:
                 services.change_rubric_with_note(**args, note=form.change_note.data or "")
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            db.session.rollback()
-            if error.field == "criteria":  # a list of rows: shown above the form
-                form.form_errors.append(error.message)
-            else:
-                apply_error(form, error)
-        else:
+        if not refused:
             flash("Rubric saved.", "success")
             return redirect(url_for("judging.dashboard", slug=slug) + "#rubric")
     return _page(challenge, rubric_form=form, status=422)
@@ -164,15 +155,11 @@ def invite(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     form = InviteJudgeForm()
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             judge = services.invite_judge(
                 actor=current_user, challenge=challenge, email=form.email.data
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            apply_error(form, error)
-        else:
+        if not refused:
             flash(f"Invitation sent to {judge.email}.", "success")
             return redirect(url_for("judging.dashboard", slug=slug) + "#panel")
     return _page(challenge, invite_form=form, status=422)
@@ -196,13 +183,9 @@ def assign(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as refused:
         report = services.assign_judges(actor=current_user, challenge=challenge)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(report.message, "warning" if report.shortfall else "success")
     return redirect(url_for("judging.dashboard", slug=slug) + "#assignments")
 
@@ -219,15 +202,11 @@ def swap(slug: str, assignment_id: int) -> ResponseReturnValue:
     ]
     if not form.validate_on_submit():
         abort(400, "Choose the judge who takes this entry over.")
-    try:
+    with domain_errors() as refused:
         services.swap_judge(
             actor=current_user, assignment=assignment, new_judge=services.get_judge(form.judge.data)
         )
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(f"{assignment.blind_label} has a new judge.", "success")
     back = url_for("judging.dashboard", slug=slug, **_listing(), _anchor="assignments")
     return redirect(back)
@@ -239,13 +218,9 @@ def remind_judges(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as refused:
         count = remind_late_judges(actor=current_user, challenge=challenge)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(reminded_message(count), "success" if count else "info")
     return redirect(url_for("judging.dashboard", slug=slug) + "#reliability")
 

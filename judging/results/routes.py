@@ -16,8 +16,7 @@ from accounts.models import User
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.db import db
-from core.errors import DomainError
-from core.forms import apply_error
+from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
 from core.text import plural
 from judging import bp
@@ -171,12 +170,9 @@ def results_compute(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as refused:
         snapshot = compute_results(actor=current_user, challenge=challenge)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        flash(error.message, "danger")
+    if refused:
         return redirect(url_for("judging.dashboard", slug=slug) + "#results")
     flash(f"Results computed: {plural(snapshot.entry_count, 'entry')} ranked.", "success")
     return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot.id))
@@ -194,18 +190,15 @@ def results_approve(slug: str, snapshot_id: int) -> ResponseReturnValue:
     snapshot = _snapshot(slug, snapshot_id)
     form = _decision_form(snapshot, formdata=True)
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             made = awards.approve_winners(
                 actor=current_user,
                 snapshot=snapshot,
                 picks=form.picks(),
                 reason=form.reason.data or "",
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            apply_error(form, error)
-            return _review_page(snapshot, form=form, status=error.status)
+        if refused:
+            return _review_page(snapshot, form=form, status=refused.status)
         flash(
             f"Winners approved: {plural(len(made), 'award')} recorded; payouts are pending.",
             "success",
@@ -220,13 +213,10 @@ def results_decline(slug: str, snapshot_id: int) -> ResponseReturnValue:
     snapshot = _snapshot(slug, snapshot_id)
     form = DeclineAwardsForm(prefix="decline")
     if form.validate_on_submit():
-        try:
+        with domain_errors(form) as refused:
             awards.decline_awards(actor=current_user, snapshot=snapshot, reason=form.reason.data)
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            apply_error(form, error)
-            return _review_page(snapshot, decline_form=form, status=error.status)
+        if refused:
+            return _review_page(snapshot, decline_form=form, status=refused.status)
         flash("You declined to award prizes; the reason is published with the results.", "info")
         return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot_id))
     return _review_page(snapshot, decline_form=form, status=422)

@@ -14,8 +14,7 @@ from wtforms import SelectChoice
 from accounts.forms import ConfirmForm
 from challenges.models import Challenge
 from challenges.services import get_challenge
-from core.db import db
-from core.errors import DomainError
+from core.forms import domain_errors
 from core.text import plural
 from judging import bp
 from judging.models import JudgingSettings, Round
@@ -56,13 +55,6 @@ def _managed(slug: str) -> Challenge:
     return challenge
 
 
-def _flash_error(error: DomainError) -> None:
-    if error.status == 403:
-        raise error
-    db.session.rollback()
-    flash(error.message, "danger")
-
-
 @bp.post("/challenges/<slug>/judging/rounds")
 @login_required
 def save_rounds(slug: str) -> ResponseReturnValue:
@@ -72,16 +64,14 @@ def save_rounds(slug: str) -> ResponseReturnValue:
         errors = [error for f in form for error in f.errors]
         flash(errors[0] if errors else "Check the rounds settings.", "danger")
         return _dashboard(slug)
-    try:
+    with domain_errors() as refused:
         set_rounds(
             actor=current_user,
             challenge=challenge,
             screening=bool(form.screening.data),
             finalist_count=form.finalist_count.data,
         )
-    except DomainError as error:
-        _flash_error(error)
-    else:
+    if not refused:
         flash("Rounds saved.", "success")
     return _dashboard(slug)
 
@@ -92,11 +82,9 @@ def screeners(slug: str) -> ResponseReturnValue:
     challenge = _managed(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with domain_errors() as refused:
         report = assign_screeners(actor=current_user, challenge=challenge)
-    except DomainError as error:
-        _flash_error(error)
-    else:
+    if not refused:
         flash(report.message, "warning" if report.shortfall else "success")
     return _dashboard(slug)
 
@@ -112,16 +100,14 @@ def screener(slug: str, submission_id: int) -> ResponseReturnValue:
     form.judge.choices = [SelectChoice(str(j.id), j.label) for j in active_judges(challenge)]
     if not form.validate_on_submit():
         abort(400, "Choose the judge who screens this entry.")
-    try:
+    with domain_errors() as refused:
         assignment = add_screener(
             actor=current_user,
             challenge=challenge,
             submission=submission,
             judge=get_judge(form.judge.data),
         )
-    except DomainError as error:
-        _flash_error(error)
-    else:
+    if not refused:
         flash(f"{assignment.blind_label} has a new screener.", "success")
     return _dashboard(slug)
 
@@ -158,7 +144,7 @@ def confirm_advance(slug: str, target: str) -> ResponseReturnValue:
     expected = form.entry_ids() if form.validate_on_submit() else None
     if expected is None:
         abort(400, "Open the list again and confirm it from there.")
-    try:
+    with domain_errors() as refused:
         if target == Round.EVALUATION:
             count = advance_to_evaluation(
                 actor=current_user, challenge=challenge, expected=expected
@@ -170,8 +156,7 @@ def confirm_advance(slug: str, target: str) -> ResponseReturnValue:
             message = advance_to_finalists(
                 actor=current_user, challenge=challenge, expected=expected
             ).message
-    except DomainError as error:
-        _flash_error(error)
+    if refused:
         return redirect(url_for("judging.advance", slug=slug, target=target))
     flash(message, "success")
     return _dashboard(slug, "assignments")

@@ -20,6 +20,7 @@ from challenges.openness import SolutionVisibility
 from challenges.services import get_challenge
 from core.db import utcnow
 from core.errors import DomainError
+from core.forms import domain_errors
 from judging import bp
 from judging.models import JudgingSettings
 from judging.policies import (
@@ -75,18 +76,14 @@ def community_settings(slug: str) -> ResponseReturnValue:
         errors = [e for field in form for e in field.errors]
         flash(errors[0] if errors else "Check the community settings.", "danger")
     else:
-        try:
+        with domain_errors() as refused:
             oversight.set_community_settings(
                 actor=current_user,
                 challenge=challenge,
                 peoples_choice_tier_id=form.peoples_choice_tier.data or None,
                 community_weight=form.community_weight.data,
             )
-        except DomainError as error:
-            if error.status == 403:
-                raise
-            flash(error.message, "danger")
-        else:
+        if not refused:
             flash("Community settings saved.", "success")
     return redirect(url_for("judging.dashboard", slug=slug) + "#community")
 
@@ -120,15 +117,11 @@ def review_vote(vote_id: int, action: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     decision = VoteReview.COUNTED if action == "count" else VoteReview.DISCARDED
-    try:
+    with domain_errors(flash_as="warning", reraise=(403, 404)) as refused:
         oversight.review_vote(
             actor=current_user, vote=oversight.get_vote(vote_id), decision=decision
         )
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        flash(error.message, "warning")
-    else:
+    if not refused:
         flash(
             "The vote counts." if action == "count" else "The vote is discarded (kept on record).",
             "success",

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 
 from accounts.models import User
+from accounts.policies import is_signed_in
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -211,7 +212,7 @@ def quarantined_count(challenge: Challenge | None = None) -> int:
 
 
 def vote_of(user: User | None, submission: Submission) -> Vote | None:
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     return db.session.scalar(
         sa.select(Vote).where(Vote.submission_id == submission.id, Vote.user_id == user.id)

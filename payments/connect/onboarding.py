@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 
 from accounts.models import User
+from accounts.policies import is_signed_in
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
@@ -85,7 +86,7 @@ def start_onboarding(
     refresh_url: str | None = None,
 ) -> str:
     """The URL of a new Account Link for the actor's account, created at Stripe if needed."""
-    ensure(actor.is_authenticated, "Sign in to set up payouts.")
+    ensure(is_signed_in(actor), "Sign in to set up payouts.")
     if country is not None and country not in COUNTRIES:
         raise Conflict("Choose a country from the list.")
     account = _claim(actor, country)

@@ -11,8 +11,7 @@ from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
 
 from core.db import db
-from core.errors import DomainError
-from core.forms import FlaskForm
+from core.forms import FlaskForm, domain_errors
 from payments import bp
 from payments.connect import onboarding
 from payments.connect.models import COUNTRIES, ConnectedAccount, PayoutState
@@ -71,10 +70,9 @@ def start_payouts() -> ResponseReturnValue:
     form = PayoutSetupForm()
     if not form.validate_on_submit():
         return _page(form, 422)
-    try:
+    with domain_errors() as refused:
         url = onboarding.start_onboarding(actor=current_user, country=form.country.data or None)
-    except DomainError as error:
-        flash(error.message, "danger")
+    if refused:
         return redirect(url_for("payments.payouts"))
     return redirect(url, code=303)
 
@@ -82,11 +80,9 @@ def start_payouts() -> ResponseReturnValue:
 @bp.get("/account/payouts/return")
 @login_required
 def payouts_return() -> ResponseReturnValue:
-    try:
+    with domain_errors(flash_as="warning") as refused:
         account = onboarding.refresh_status(actor=current_user)
-    except DomainError as error:
-        flash(error.message, "warning")
-    else:
+    if not refused:
         message, category = RETURNED[account.state if account else PayoutState.NOT_SET_UP]
         flash(message, category)
     return redirect(url_for("payments.payouts"))
@@ -95,10 +91,9 @@ def payouts_return() -> ResponseReturnValue:
 @bp.get("/account/payouts/refresh")
 @login_required
 def payouts_refresh() -> ResponseReturnValue:
-    try:
+    with domain_errors(flash_as="warning") as refused:
         url = onboarding.refresh_onboarding(actor=current_user)
-    except DomainError as error:
-        flash(error.message, "warning")
+    if refused:
         return redirect(url_for("payments.payouts"))
     return redirect(url, code=303)
 

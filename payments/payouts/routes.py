@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
-from core.errors import DomainError
+from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
 from payments import bp
 from payments.payouts import admin
@@ -53,11 +53,9 @@ def admin_retry_payout(payout_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         flash("The page expired; please try again.", "warning")
         return _back()
-    try:
+    with domain_errors() as refused:
         run = admin.retry_payout(actor=current_user, payout_id=payout_id)
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(f"Payout worker ran for the challenge: {run}.", "success")
     return _back()
 
@@ -70,11 +68,9 @@ def admin_reissue_payout(payout_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         flash("The page expired; please try again.", "warning")
         return _back()
-    try:
+    with domain_errors() as refused:
         payout = admin.reissue_payout(actor=current_user, payout_id=payout_id)
-    except DomainError as error:
-        flash(error.message, "danger")
-    else:
+    if not refused:
         flash(
             f"Payout {payout_id} re-issued as payout {payout.id}; "
             "it is paid once the recipient can receive transfers.",

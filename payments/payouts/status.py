@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from accounts.policies import is_signed_in
 from challenges.models import Challenge, PrizeTier
 from core.db import db
 from judging.results.models import Award
@@ -81,7 +82,7 @@ def award_payout_status(award: Award) -> str:
 def my_payouts(user: Any) -> list[dict[str, Any]]:
     """The signed-in user's payouts, newest first, for ``payments/_my_payouts.html`` (one
     query; a re-issued payout replaces the failed row it re-issues)."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return []
     rows = db.session.execute(
         sa.select(Payout, Challenge.title, Challenge.slug, PrizeTier.label)

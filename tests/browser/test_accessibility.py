@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from payments.payouts.worker import run_payouts
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import Screenshot
-from tests.browser.test_challenge_journey import sign_in
+from tests.browser.journey_helpers import sign_in
 from tests.factories import make_challenge, make_org, make_user
 from tests.functional.payouts_helpers import approve, judged_and_funded, onboard
 from tests.functional.payouts_helpers import payouts as payout_rows

@@ -5,36 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Screenshot
-from tests.factories import PASSWORD, make_challenge, make_org, make_user
+from tests.browser.journey_helpers import flash, nav, sign_in, sign_out
+from tests.factories import make_challenge, make_org, make_user
 
 TITLE = "Cheap Soil Carbon Sensing"
 # Only in the problem statement, so finding it proves the statement is indexed for search.
 RARE_WORD = "mycorrhizal"
 OPENS, CLOSES, JUDGING_ENDS = "2030-01-01T09:00", "2030-03-15T18:00", "2030-05-15T18:00"
-
-
-def nav(page: Page) -> Locator:
-    return page.get_by_role("navigation", name="Main navigation")
-
-
-def flash(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def sign_in(page: Page, email: str) -> None:
-    nav(page).get_by_role("link", name="Sign in").click()
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    flash(page, "Signed in as")
-
-
-def sign_out(page: Page) -> None:
-    nav(page).get_by_role("button", name="Sign out").click()
-    flash(page, "You are signed out.")
 
 
 def choose(page: Page, group: str, label_start: str) -> None:

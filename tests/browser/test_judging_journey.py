@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from core.db import db
 from tests.browser.conftest import Screenshot
-from tests.browser.test_challenge_journey import flash, sign_in, sign_out
-from tests.unit.test_judging_support import move, person, sponsor_world, submit_entry
+from tests.browser.journey_helpers import flash, sign_in, sign_out
+from tests.judging_support import move, person, sponsor_world, submit_entry
 
 # Entry title -> the score both judges give every criterion (the best entry wins first prize).
 ENTRIES = {"Salt Cavern Storage": 5, "Flywheel Farm": 3, "Thermal Bricks": 4}

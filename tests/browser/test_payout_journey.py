@@ -13,7 +13,7 @@ from core.money import format_amount
 from payments.payouts.models import PayoutStatus
 from payments.payouts.worker import run_payouts
 from tests.browser.conftest import Screenshot
-from tests.browser.test_challenge_journey import flash, sign_in
+from tests.browser.journey_helpers import flash, sign_in
 from tests.functional.payouts_helpers import FIRST, SECOND, approve, judged_and_funded, onboard
 from tests.functional.payouts_helpers import payouts as payout_rows
 

@@ -11,7 +11,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Screenshot
-from tests.browser.test_challenge_journey import flash, nav, sign_in, sign_out
+from tests.browser.journey_helpers import flash, nav, sign_in, sign_out
 from tests.factories import make_challenge, make_org, make_user
 
 CHALLENGE = "Desalination For Village Wells"

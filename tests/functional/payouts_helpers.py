@@ -22,9 +22,10 @@ from payments.models import Funding, FundingStatus, LedgerEntry, LedgerKind
 from payments.payouts.models import Payout, PayoutStatus
 from payments.simulator import StripeSimulator
 from submissions.models import Submission, TeamMember, TeamRole
+from tests.example_support import Example, example_world
+from tests.factories import make_org
 from tests.functional.payments_helpers import MakeApp, loopback_site
-from tests.unit.test_judging_support import person
-from tests.unit.test_results_compute import Example, example_world
+from tests.judging_support import person
 
 FIRST = 1_000_001  # First prize: an odd amount, so a three-way split leaves remainder cents
 SECOND = 500_000
@@ -218,3 +219,67 @@ def fresh(payout_id: int) -> Payout:
     payout = db.session.get(Payout, payout_id)
     assert payout is not None
     return payout
+
+
+ROLES = [
+    "anonymous",
+    "solver",
+    "teammate",
+    "judge",
+    "other_judge",
+    "member",
+    "manager",
+    "owner",
+    "other_owner",
+    "admin",
+]
+
+
+EMAILS = {
+    "solver": "solver1@solver1.example",
+    "teammate": "teammate@teammate.example",
+    "judge": "judgea@judgea.example",
+    "other_judge": "judgeb@judgeb.example",
+    "member": "member@example.org",
+    "manager": "manager@example.org",
+    "owner": "owner@example.org",
+    "other_owner": "other_owner@other_owner.example",
+    "admin": "admin@admin.example",
+}
+
+
+def roles_world() -> Example:
+    """A funded, judged challenge "grid" with approved winners (S3 first, S1 second), a team
+    member on S1, another org's owner and a platform admin; nobody onboarded yet."""
+    example, _ = judged_and_funded()
+    db.session.add(
+        TeamMember(
+            submission_id=example.sid(1),
+            challenge_id=example.challenge.id,
+            user_id=person("teammate").id,
+            role=TeamRole.MEMBER,
+        )
+    )
+    make_org("Other", owner=person("other_owner"), slug="other")
+    person("admin").is_admin = True
+    db.session.commit()
+    approve(example)
+    return example
+
+
+class HeldDeliveries:
+    """Stands in for the network between Stripe and the app: events wait until released."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[str, bytes, str]] = []
+        self.deliver = simulator().deliver
+        simulator().deliver = self
+
+    def __call__(self, endpoint: str, payload: bytes, signature: str) -> None:
+        self.held.append((endpoint, payload, signature))
+
+    def release(self) -> None:
+        simulator().deliver = self.deliver
+        for endpoint, payload, signature in self.held:
+            self.deliver(endpoint, payload, signature)
+        self.held.clear()

@@ -11,8 +11,8 @@ from judging.models import JudgingSettings
 from payments.gateway import gateway
 from payments.models import Funding, FundingStatus, Refund
 from payments.payouts.models import Settlement
+from tests.example_support import Example, example_world
 from tests.functional.payouts_helpers import FIRST, SECOND, simulator
-from tests.unit.test_results_compute import Example, example_world
 
 EXTRA = 250_000  # purse beyond the two prizes: the remainder refunded to the sponsor
 FEE = 80_000

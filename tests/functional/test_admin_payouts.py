@@ -16,18 +16,20 @@ from payments.payouts.admin import reissue_payout, retry_payout
 from payments.payouts.models import Payout, PayoutStatus
 from payments.payouts.worker import run_payouts
 from tests.conftest import AuthActions
+from tests.example_support import Example
 from tests.functional.payouts_helpers import (
+    EMAILS,
     FIRST,
+    ROLES,
     SECOND,
     assert_paid_once,
     onboard,
     payouts,
+    roles_world,
     simulator,
     transfers,
 )
-from tests.functional.test_ledger_pages import EMAILS, ROLES, roles_world
 from tests.permissions import assert_access, request_as
-from tests.unit.test_results_compute import Example
 
 ADMIN = "admin@admin.example"
 

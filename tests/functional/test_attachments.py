@@ -21,7 +21,7 @@ from submissions.attachments import add_attachment
 from submissions.models import Attachment, Submission, TeamMember
 from submissions.services import EntryText, enter_challenge, save_entry
 from tests.factories import PASSWORD, make_challenge, make_org, make_user
-from tests.unit.test_uploads import PDF, make_zip, png_bytes
+from tests.upload_support import PDF, make_zip, png_bytes
 
 
 @pytest.fixture(scope="session")

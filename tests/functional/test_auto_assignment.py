@@ -13,7 +13,7 @@ from judging.panel.auto_assign import assign_due_judges
 from tests.concurrency import race_on_challenge
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
-from tests.unit.test_judging_support import judging_world, move, person, seat_judge
+from tests.judging_support import judging_world, move, person, seat_judge
 
 BEFORE_DEADLINE = "They come after the submission deadline"
 

@@ -127,7 +127,7 @@ def test_a_nul_in_the_sign_up_form_is_refused_on_the_form(client: FlaskClient) -
 def test_a_nul_in_the_challenge_form_keeps_the_text_and_names_the_field(
     client: FlaskClient, auth: AuthActions
 ) -> None:
-    from tests.functional.test_challenge_pages import FORM
+    from tests.functional.challenge_helpers import FORM
 
     owner = make_user("owner")
     make_org("Helios", owner=owner, slug="helios")

@@ -20,7 +20,7 @@ from judging.models import Assignment, JudgingSettings
 from submissions.lineage import declare_builds_on
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_user
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     World,
     move,
     person,

@@ -10,7 +10,7 @@ from challenges.models import Question
 from core.db import db
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_challenge, make_org, make_user
-from tests.functional.test_challenge_pages import FORM
+from tests.functional.challenge_helpers import FORM
 
 ROLES = ["anonymous", "solver", "member", "manager", "owner", "other_owner", "admin"]
 SIGNED_IN = set(ROLES) - {"anonymous"}

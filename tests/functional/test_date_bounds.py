@@ -11,11 +11,11 @@ from flask.testing import FlaskClient
 from challenges.models import Challenge
 from core.db import db
 from tests.factories import make_challenge
-from tests.functional import test_challenge_pages
-from tests.functional.test_challenge_pages import FORM
+from tests.functional import challenge_helpers
+from tests.functional.challenge_helpers import FORM
 
 WINDOW_MESSAGE = "Choose a date between"
-sponsor = test_challenge_pages.sponsor  # the signed-in owner of "Helios"
+sponsor = challenge_helpers.sponsor  # the signed-in owner of "Helios"
 
 
 @pytest.mark.parametrize(

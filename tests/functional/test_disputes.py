@@ -21,6 +21,7 @@ from payments.webhooks import apply_event
 from tests.factories import make_user
 from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
+    HeldDeliveries,
     approve,
     onboard,
     payouts,
@@ -34,7 +35,6 @@ from tests.functional.settlement_helpers import (
     sim_refunds,
     subjects,
 )
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
 
 
 @pytest.fixture(params=["in_process", "loopback"])

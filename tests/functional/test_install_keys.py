@@ -20,6 +20,7 @@ from payments.models import Installation
 from payments.payouts import worker
 from payments.payouts.worker import run_payouts
 from tests.functional.payouts_helpers import (
+    HeldDeliveries,
     approve,
     fresh,
     judged_and_funded,
@@ -27,14 +28,13 @@ from tests.functional.payouts_helpers import (
     payouts,
     transfers,
 )
-from tests.functional.test_migrations import _fresh_database
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
+from tests.migration_support import fresh_database
 
 
 @contextmanager
 def _install(database_url: str, tmp_path: Path, name: str, store: str) -> Iterator[Flask]:
     """A fresh database migrated as a new install would be, on the shared simulated Stripe."""
-    with _fresh_database(database_url, tmp_path / name) as url:
+    with fresh_database(database_url, tmp_path / name) as url:
         app = create_app(
             {
                 "TESTING": True,

@@ -16,10 +16,10 @@ from judging import services
 from judging.models import Assignment, AssignmentState, Judge, Round
 from tests.conftest import AuthActions
 from tests.factories import make_org
+from tests.judging_support import World, judging_world, person, seat_judge
 from tests.queries import count_queries
 from tests.results_support import bare_entries
 from tests.rounds_support import judge_verdict, screening_world, standing
-from tests.unit.test_judging_support import World, judging_world, person, seat_judge
 
 DASH = "/challenges/grid/judging"
 

@@ -13,7 +13,7 @@ from core.db import db, frozen_time
 from judging.models import Assignment, Criterion, Judge, JudgeStatus, JudgingSettings
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_challenge, make_org, make_user
-from tests.unit.test_judging_support import judging_world
+from tests.judging_support import judging_world
 
 FULL = {"Impact": "5", "Feasibility": "3", "Novelty": "4", "Clarity": "2"}
 

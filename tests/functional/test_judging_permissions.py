@@ -10,8 +10,7 @@ from judging import services
 from judging.models import Assignment, AssignmentState
 from tests.conftest import AuthActions
 from tests.factories import make_org
-from tests.permissions import assert_access, request_as
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     RUBRIC,
     World,
     move,
@@ -20,6 +19,7 @@ from tests.unit.test_judging_support import (
     sponsor_world,
     submit_entry,
 )
+from tests.permissions import assert_access, request_as
 
 ROLES = [
     "anonymous",

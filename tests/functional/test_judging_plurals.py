@@ -12,8 +12,8 @@ from judging.models import Round
 from judging.rounds.screening import assign_screeners
 from tests.conftest import AuthActions
 from tests.factories import make_user
+from tests.judging_support import judging_world
 from tests.rounds_support import judge_verdict, screening_world, standing
-from tests.unit.test_judging_support import judging_world
 
 WRONG = re.compile(r"\b1 (judges|entries|assignments|reviews|screeners|days|finalists)\b")
 

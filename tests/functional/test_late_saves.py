@@ -67,7 +67,7 @@ def test_a_question_asked_after_the_deadline_keeps_the_text_and_says_why(
 def test_a_challenge_edit_sent_after_cancellation_keeps_the_text_and_says_why(
     client: FlaskClient, auth: AuthActions
 ) -> None:
-    from tests.functional.test_challenge_pages import FORM
+    from tests.functional.challenge_helpers import FORM
 
     owner = make_user("owner")
     challenge = make_challenge(make_org("Helios", owner=owner), slug="grid", published=False)

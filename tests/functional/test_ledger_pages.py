@@ -16,66 +16,23 @@ from payments import ledger
 from payments.models import LedgerEntry, LedgerKind
 from payments.payouts.models import PayoutStatus
 from payments.payouts.worker import run_payouts
-from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
-from tests.factories import make_org
+from tests.example_support import Example
 from tests.functional.payouts_helpers import (
+    EMAILS,
     FIRST,
+    ROLES,
     SECOND,
-    approve,
     judged_and_funded,
     onboard,
+    roles_world,
     simulator,
 )
 from tests.functional.payouts_helpers import payouts as payout_rows
 from tests.permissions import assert_access, request_as
 from tests.queries import count_queries
-from tests.unit.test_judging_support import person
-from tests.unit.test_results_compute import Example
 
-ROLES = [
-    "anonymous",
-    "solver",
-    "teammate",
-    "judge",
-    "other_judge",
-    "member",
-    "manager",
-    "owner",
-    "other_owner",
-    "admin",
-]
-EMAILS = {
-    "solver": "solver1@solver1.example",
-    "teammate": "teammate@teammate.example",
-    "judge": "judgea@judgea.example",
-    "other_judge": "judgeb@judgeb.example",
-    "member": "member@example.org",
-    "manager": "manager@example.org",
-    "owner": "owner@example.org",
-    "other_owner": "other_owner@other_owner.example",
-    "admin": "admin@admin.example",
-}
 USD = "USD"
-
-
-def roles_world() -> Example:
-    """A funded, judged challenge "grid" with approved winners (S3 first, S1 second), a team
-    member on S1, another org's owner and a platform admin; nobody onboarded yet."""
-    example, _ = judged_and_funded()
-    db.session.add(
-        TeamMember(
-            submission_id=example.sid(1),
-            challenge_id=example.challenge.id,
-            user_id=person("teammate").id,
-            role=TeamRole.MEMBER,
-        )
-    )
-    make_org("Other", owner=person("other_owner"), slug="other")
-    person("admin").is_admin = True
-    db.session.commit()
-    approve(example)
-    return example
 
 
 def pay_first_prize(example: Example) -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
@@ -14,17 +11,7 @@ from alembic.migration import MigrationContext
 
 from app import create_app
 from core.db import db, include_in_autogenerate
-from tests.database import postgres_database
-
-
-@contextmanager
-def _fresh_database(base_url: str, tmp_path: Path) -> Iterator[str]:
-    url = sa.engine.make_url(base_url)
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
-        return
-    with postgres_database(base_url, f"openprize_mig_{uuid.uuid4().hex[:10]}") as fresh:
-        yield fresh
+from tests.migration_support import fresh_database
 
 
 def _schema_diff() -> list:
@@ -38,7 +25,7 @@ def _schema_diff() -> list:
 def test_upgrade_from_empty_matches_the_models_and_downgrades(
     database_url: str, tmp_path: Path
 ) -> None:
-    with _fresh_database(database_url, tmp_path) as url:
+    with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             flask_migrate.upgrade()
@@ -64,7 +51,7 @@ def test_user_sessions_migration_keeps_users_and_the_rows_that_point_at_them(
         "memberships": "INSERT INTO memberships (user_id, org_id, role, created_at)"
         " VALUES (1, 1, 'owner', '2026-12-01')",
     }
-    with _fresh_database(database_url, tmp_path) as url:
+    with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             flask_migrate.upgrade(revision="72fb3c2f9e2d")

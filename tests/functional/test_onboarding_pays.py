@@ -13,9 +13,16 @@ from core.db import db
 from payments.gateway import EXTENSION_KEY
 from payments.payouts.models import PayoutStatus, SettlementStatus
 from tests.functional.payments_helpers import log_in
-from tests.functional.payouts_helpers import approve, fresh, onboard, payouts, simulator, transfers
+from tests.functional.payouts_helpers import (
+    HeldDeliveries,
+    approve,
+    fresh,
+    onboard,
+    payouts,
+    simulator,
+    transfers,
+)
 from tests.functional.settlement_helpers import EXTRA, funded_world, settlement_of, sim_refunds
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from core.mail import outbox
 from judging import services
 from judging.models import Assignment, Judge
 from tests.conftest import AuthActions
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     World,
     move,
     person,
@@ -23,7 +23,7 @@ from tests.unit.test_judging_support import (
     sponsor_world,
     submit_entry,
 )
-from tests.unit.test_panel_health import EXAMPLE, scored_world
+from tests.panel_health_support import EXAMPLE, scored_world
 
 ROLES = [
     "anonymous",

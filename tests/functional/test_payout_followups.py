@@ -20,6 +20,7 @@ from payments.payouts.worker import run_payouts
 from payments.refunds import retry_pending_refunds
 from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
+    HeldDeliveries,
     approve,
     fresh,
     onboard,
@@ -35,7 +36,6 @@ from tests.functional.settlement_helpers import (
     settlement_of,
     sim_refunds,
 )
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
 
 
 @pytest.fixture(params=["in_process", "loopback"])

@@ -19,6 +19,7 @@ from payments.payouts.worker import run_payouts
 from tests.functional.payments_helpers import MakeApp, event_about, post_event
 from tests.functional.payouts_helpers import (
     FIRST,
+    HeldDeliveries,
     approve,
     assert_paid_once,
     fresh,
@@ -30,7 +31,6 @@ from tests.functional.payouts_helpers import (
     stripe_app,
     transfers,
 )
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
 
 
 @pytest.fixture(params=["in_process", "loopback"])

@@ -3,9 +3,6 @@ connections on PostgreSQL; SQLite serialises writers, so there it checks the sam
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -18,6 +15,7 @@ from judging.results.compute import compute_results
 from judging.results.models import Award, ResultSnapshot
 from payments.payouts.models import Payout
 from payments.payouts.worker import run_payouts
+from tests.concurrency import THREADS, race_threads
 from tests.functional.payouts_helpers import (
     approve,
     assert_paid_once,
@@ -27,33 +25,6 @@ from tests.functional.payouts_helpers import (
     three_person_team,
 )
 
-THREADS = 4
-
-
-def _race(app: Flask, job: Callable[[], object]) -> list[BaseException]:
-    """Run ``job`` in THREADS threads released together, each with its own app context and
-    database session; returns what they raised."""
-    start = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        with app.app_context():
-            try:
-                start.wait()
-                job()
-            except BaseException as error:
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work) for _ in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return errors
-
 
 def test_workers_running_at_once_make_one_transfer_per_payout(app: Flask) -> None:
     example, _ = judged_and_funded()
@@ -61,7 +32,7 @@ def test_workers_running_at_once_make_one_transfer_per_payout(app: Flask) -> Non
     approve(example)
     for payout in payouts():
         onboard(payout.user_id)
-    assert _race(app, run_payouts) == []
+    assert race_threads(app, run_payouts) == []
     assert len(payouts()) == 4
     assert_paid_once(example.challenge.id)
 
@@ -84,7 +55,7 @@ def test_concurrent_approvals_make_one_set_of_payouts(
             reason="",
         )
 
-    errors = _race(app, approve_in_thread)
+    errors = race_threads(app, approve_in_thread)
     assert len(errors) == THREADS - 1 and all(isinstance(e, Conflict) for e in errors)
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Award)) == 2

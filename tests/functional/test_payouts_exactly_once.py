@@ -21,6 +21,7 @@ from tests.functional.payments_helpers import MakeApp
 from tests.functional.payouts_helpers import (
     FIRST,
     SECOND,
+    HeldDeliveries,
     approve,
     assert_paid_once,
     fresh,
@@ -39,24 +40,6 @@ from tests.functional.payouts_helpers import (
 def site(request: pytest.FixtureRequest, app: Flask, make_app: MakeApp) -> Iterator[Flask]:
     with stripe_app(request.param, app, make_app) as built:
         yield built
-
-
-class HeldDeliveries:
-    """Stands in for the network between Stripe and the app: events wait until released."""
-
-    def __init__(self) -> None:
-        self.held: list[tuple[str, bytes, str]] = []
-        self.deliver = simulator().deliver
-        simulator().deliver = self
-
-    def __call__(self, endpoint: str, payload: bytes, signature: str) -> None:
-        self.held.append((endpoint, payload, signature))
-
-    def release(self) -> None:
-        simulator().deliver = self.deliver
-        for endpoint, payload, signature in self.held:
-            self.deliver(endpoint, payload, signature)
-        self.held.clear()
 
 
 def _everyone_onboarded(example) -> None:

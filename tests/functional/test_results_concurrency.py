@@ -13,9 +13,9 @@ from judging.results.compute import compute_results
 from judging.results.models import Award
 from tests.concurrency import race_on_challenge
 from tests.conftest import AuthActions
+from tests.example_support import example_world
 from tests.factories import PASSWORD
-from tests.functional.test_results_decision import URL, all_awards, computed, picks_for, tiers_of
-from tests.unit.test_results_compute import example_world
+from tests.functional.results_helpers import URL, all_awards, computed, picks_for, tiers_of
 
 
 def test_approving_twice_is_a_conflict_and_leaves_one_set_of_awards(

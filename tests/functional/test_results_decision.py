@@ -15,32 +15,8 @@ from judging.results.compute import compute_results
 from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from submissions.models import Submission
 from tests.conftest import AuthActions
-from tests.unit.test_results_compute import Example, add_voters, cast, example_world
-
-URL = "/challenges/grid/judging/results"
-
-
-def tiers_of(example: Example) -> list[PrizeTier]:
-    return list(example.challenge.prize_tiers)
-
-
-def computed(example: Example, client: FlaskClient, auth: AuthActions) -> ResultSnapshot:
-    auth.login(example.world.owner.email)
-    response = client.post(URL)
-    assert response.status_code == 302
-    snapshot = db.session.scalars(
-        sa.select(ResultSnapshot).order_by(ResultSnapshot.id.desc())
-    ).first()
-    assert response.headers["Location"].endswith(f"{URL}/{snapshot.id}")
-    return snapshot
-
-
-def picks_for(example: Example, *entries: int, reason: str = "") -> dict[str, str]:
-    data = {
-        f"tier_{tier.id}": str(example.sid(n))
-        for tier, n in zip(tiers_of(example), entries, strict=False)
-    }
-    return {**data, "reason": reason, "approve": "Approve winners"}
+from tests.example_support import Example, add_voters, cast, example_world
+from tests.functional.results_helpers import URL, all_awards, computed, picks_for, tiers_of
 
 
 def _open_assignment(example: Example, judge: str, entry: int) -> Assignment:
@@ -49,10 +25,6 @@ def _open_assignment(example: Example, judge: str, entry: int) -> Assignment:
         submission_id=example.sid(entry),
         blind_label=f"Entry #{example.sid(entry):06d}",
     )
-
-
-def all_awards() -> list[Award]:
-    return list(db.session.scalars(sa.select(Award).order_by(Award.amount.desc())))
 
 
 def test_sponsor_computes_results_from_the_dashboard_and_sees_the_default_mapping(

@@ -13,6 +13,7 @@ from core.db import db, utcnow
 from judging.results.models import SnapshotState
 from tests.conftest import AuthActions
 from tests.factories import make_org, make_user
+from tests.judging_support import person, seat_judge
 from tests.queries import count_queries
 from tests.results_support import (
     PANEL_NOTE,
@@ -24,7 +25,6 @@ from tests.results_support import (
     judged_world,
     publish,
 )
-from tests.unit.test_judging_support import person, seat_judge
 
 RESULTS = "/challenges/grid/results"
 

@@ -15,10 +15,10 @@ from judging.results.compute import compute_results
 from judging.results.models import Award, ResultSnapshot
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
+from tests.example_support import example_world
 from tests.factories import PASSWORD, make_org
+from tests.judging_support import person
 from tests.permissions import assert_access, request_as
-from tests.unit.test_judging_support import person
-from tests.unit.test_results_compute import example_world
 
 ROLES = [
     "anonymous",

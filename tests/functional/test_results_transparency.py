@@ -11,8 +11,8 @@ from core.db import db, utcnow
 from judging.models import Assignment, AssignmentState, Review, Round
 from judging.results.models import SnapshotState
 from tests.conftest import AuthActions
+from tests.judging_support import World
 from tests.results_support import PANEL_NOTE, feedback_text, judged_world, publish
-from tests.unit.test_judging_support import World
 
 TRANSPARENCIES = ["scores_public", "scores_to_solver", "private"]
 VIEWERS = {

@@ -11,8 +11,8 @@ from core.db import db
 from judging.models import Assignment, JudgingSettings, Round, RoundEntry
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
+from tests.judging_support import sponsor_world
 from tests.rounds_support import example_world, screened, screening_world, standing
-from tests.unit.test_judging_support import sponsor_world
 
 REASON = "Off topic: this is a wind farm."
 

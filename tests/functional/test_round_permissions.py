@@ -10,8 +10,8 @@ from judging.models import Assignment, Round
 from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
 from tests.factories import make_org
+from tests.judging_support import move, person, seat_judge, sponsor_world, submit_entry
 from tests.permissions import assert_access, request_as
-from tests.unit.test_judging_support import move, person, seat_judge, sponsor_world, submit_entry
 
 ROLES = [
     "anonymous",

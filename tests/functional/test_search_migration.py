@@ -10,7 +10,7 @@ from app import create_app
 from challenges.search import BrowseFilters, browse
 from core.db import db
 from tests.factories import make_challenge, make_org, make_user
-from tests.functional.test_migrations import _fresh_database
+from tests.migration_support import fresh_database
 
 BEFORE_SPONSOR_SEARCH = "c8fc999f60f6"
 
@@ -18,7 +18,7 @@ BEFORE_SPONSOR_SEARCH = "c8fc999f60f6"
 def test_challenges_saved_before_the_migration_are_found_by_sponsor_name(
     database_url: str, tmp_path: Path
 ) -> None:
-    with _fresh_database(database_url, tmp_path) as url:
+    with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             flask_migrate.upgrade(revision=BEFORE_SPONSOR_SEARCH)

@@ -21,10 +21,12 @@ from payments.payouts.inline import pay_and_settle
 from payments.payouts.models import SettlementReason, SettlementStatus
 from payments.payouts.settlement import settle_all, settle_challenge
 from payments.payouts.worker import PayoutRun, run_payouts
+from tests.concurrency import race_threads
 from tests.functional.payments_helpers import MakeApp, log_in, sponsor_with_approved_challenge
 from tests.functional.payouts_helpers import (
     FIRST,
     SECOND,
+    HeldDeliveries,
     approve,
     ledger_totals,
     onboard,
@@ -41,8 +43,6 @@ from tests.functional.settlement_helpers import (
     sim_refunds,
     subjects,
 )
-from tests.functional.test_payouts_concurrency import _race
-from tests.functional.test_payouts_exactly_once import HeldDeliveries
 
 
 @pytest.fixture(params=["in_process", "loopback"])
@@ -255,7 +255,7 @@ def test_settles_running_at_once_refund_the_remainder_once(
     challenge_id = example.challenge.id
     assert settlement_of(challenge_id) is None
     db.session.remove()  # the racers' commits must not wait on this session
-    errors = _race(app, lambda: settle_challenge(challenge_id))
+    errors = race_threads(app, lambda: settle_challenge(challenge_id))
     if db.engine.dialect.name == "postgresql":  # the fundings' row lock queues the racers
         assert errors == []
     else:  # SQLite may refuse a racer's write ("database is locked"): nothing half-written

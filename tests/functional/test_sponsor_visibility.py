@@ -14,8 +14,7 @@ from judging.results.models import SnapshotState
 from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
 from tests.factories import make_user
-from tests.results_support import freeze
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     World,
     move,
     person,
@@ -23,6 +22,7 @@ from tests.unit.test_judging_support import (
     sponsor_world,
     submit_entry,
 )
+from tests.results_support import freeze
 
 SECRET = "Secret Sauce Battery"
 HIDDEN = ["public_after_close", "sponsor_only"]

@@ -19,10 +19,9 @@ from core.errors import ValidationFailed
 from judging.models import JudgingSettings
 from judging.results.models import Award, AwardKind
 from tests.conftest import AuthActions
-from tests.factories import make_challenge, make_org, make_user
-from tests.functional.test_challenge_pages import FORM
+from tests.factories import challenge_input, make_challenge, make_org, make_user
+from tests.functional.challenge_helpers import FORM
 from tests.results_support import awarded_challenge
-from tests.unit.test_challenge_lifecycle import _input
 
 REFUSAL = "Community voting needs solutions the public can read"
 MIGRATION = "voting_needs_public_entries.py"
@@ -52,13 +51,13 @@ def test_the_service_refuses_hiding_the_entries_of_a_voting_draft() -> None:
     draft = services.create_challenge(
         actor=owner,
         org=org,
-        data=_input(solution_visibility="public_on_submit", community_voting=True),
+        data=challenge_input(solution_visibility="public_on_submit", community_voting=True),
     )
     with pytest.raises(ValidationFailed) as refused:
         services.update_challenge(
             actor=owner,
             challenge=draft,
-            data=_input(solution_visibility="sponsor_only", community_voting=True),
+            data=challenge_input(solution_visibility="sponsor_only", community_voting=True),
         )
     assert refused.value.field == "community_voting" and REFUSAL in refused.value.message
 

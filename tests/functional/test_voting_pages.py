@@ -15,8 +15,8 @@ from judging.voting import votes as voting
 from judging.voting.models import Vote, VoteEvent, VoteReview
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD
-from tests.unit.test_judging_support import seat_judge
-from tests.unit.test_voting import count, voter, voting_world
+from tests.judging_support import seat_judge
+from tests.voting_support import count, voter, voting_world
 
 
 def _vote(client: FlaskClient, entry_id: int, value: str, follow: bool = False):

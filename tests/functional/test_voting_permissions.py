@@ -13,9 +13,9 @@ from core.db import db, utcnow
 from judging.voting.models import Vote
 from submissions.models import TeamMember
 from tests.conftest import AuthActions
+from tests.judging_support import person, seat_judge, sponsor_world
 from tests.permissions import assert_access, request_as
-from tests.unit.test_judging_support import person, seat_judge, sponsor_world
-from tests.unit.test_voting import quick_entry
+from tests.voting_support import quick_entry
 
 ROLES = [
     "anonymous",

@@ -16,35 +16,9 @@ from challenges.models import Challenge, ChallengeUpdate, Follow, Phase, RulesCh
 from core.db import db, utcnow
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.mail import Mail
-from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.factories import add_member, challenge_input, make_challenge, make_org, make_user
 
 DAY = timedelta(days=1)
-
-
-def _input(**changes: object) -> ChallengeInput:
-    now = utcnow()
-    data = ChallengeInput(
-        title="Cheap Grid Storage",
-        summary="Store solar power cheaply.",
-        category="Energy & climate",
-        tags=["storage", "grid"],
-        description_md="Problem **statement**.",
-        rules_md="Rules.",
-        eligibility_md="Anyone.",
-        currency="USD",
-        timezone="Europe/Berlin",
-        opens_at=now + DAY,
-        closes_at=now + 30 * DAY,
-        judging_ends_at=now + 60 * DAY,
-        max_team_size=3,
-        community_voting=False,
-        solution_visibility="public_after_close",
-        submission_license="CC-BY-4.0",
-        ip_on_award="solver_retains",
-        judging_transparency="scores_public",
-        tiers=[TierInput("First prize", 5_000_000), TierInput("Second prize", 2_000_000)],
-    )
-    return replace(data, **changes)
 
 
 @pytest.fixture
@@ -56,16 +30,16 @@ def sponsor():
 
 def test_owner_drafts_a_challenge_with_purse_and_stable_slug(sponsor) -> None:
     owner, org = sponsor
-    challenge = services.create_challenge(actor=owner, org=org, data=_input())
+    challenge = services.create_challenge(actor=owner, org=org, data=challenge_input())
     assert challenge.slug == "cheap-grid-storage"
     assert challenge.purse_amount == 7_000_000
     assert [t.place for t in challenge.prize_tiers] == [1, 2]
     assert challenge.phase() == Phase.DRAFT
     services.update_challenge(
-        actor=owner, challenge=challenge, data=_input(title="Renamed Entirely")
+        actor=owner, challenge=challenge, data=challenge_input(title="Renamed Entirely")
     )
     assert challenge.slug == "cheap-grid-storage"
-    second = services.create_challenge(actor=owner, org=org, data=_input())
+    second = services.create_challenge(actor=owner, org=org, data=challenge_input())
     assert second.slug == "cheap-grid-storage-2"
 
 
@@ -91,7 +65,7 @@ def test_invalid_drafts_are_refused_and_nothing_is_saved(
 ) -> None:
     owner, org = sponsor
     with pytest.raises(ValidationFailed) as caught:
-        services.create_challenge(actor=owner, org=org, data=_input(**changes))
+        services.create_challenge(actor=owner, org=org, data=challenge_input(**changes))
     assert caught.value.field == field
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Challenge)) == 0
 
@@ -103,7 +77,7 @@ def test_members_and_outsiders_cannot_draft(sponsor, role: OrgRole | None) -> No
     if role:
         add_member(org, user, role)
     with pytest.raises(PermissionDenied):
-        services.create_challenge(actor=user, org=org, data=_input())
+        services.create_challenge(actor=user, org=org, data=challenge_input())
 
 
 def test_phase_follows_the_timestamps() -> None:
@@ -124,7 +98,7 @@ def test_review_flow_and_publication_waits_for_funding(
 ) -> None:
     owner, org = sponsor
     admin = make_user("admin", admin=True)
-    challenge = services.create_challenge(actor=owner, org=org, data=_input())
+    challenge = services.create_challenge(actor=owner, org=org, data=challenge_input())
     services.submit_for_review(actor=owner, challenge=challenge)
     assert challenge.review_state == "in_review"
     assert any(m.to == admin.email and "to review" in m.subject for m in mails)
@@ -145,7 +119,7 @@ def test_review_flow_and_publication_waits_for_funding(
 
 def test_review_can_be_switched_off(app: Flask, sponsor) -> None:
     owner, org = sponsor
-    challenge = services.create_challenge(actor=owner, org=org, data=_input())
+    challenge = services.create_challenge(actor=owner, org=org, data=challenge_input())
     app.config["REVIEW_REQUIRED"] = False
     try:
         services.submit_for_review(actor=owner, challenge=challenge)
@@ -157,7 +131,7 @@ def test_review_can_be_switched_off(app: Flask, sponsor) -> None:
 def test_editing_an_approved_unpublished_challenge_sends_it_back_to_draft(sponsor) -> None:
     owner, org = sponsor
     challenge = make_challenge(org, published=False, review_state="approved")
-    data = _input(title=challenge.title)
+    data = challenge_input(title=challenge.title)
     services.update_challenge(actor=owner, challenge=challenge, data=data)
     assert challenge.review_state == "draft"
 

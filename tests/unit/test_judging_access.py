@@ -13,7 +13,7 @@ from judging.access import judges_blind_to
 from judging.models import Assignment, JudgingSettings
 from submissions.models import Submission
 from submissions.visibility import can_view_submission, visible_condition
-from tests.unit.test_judging_support import judging_world
+from tests.judging_support import judging_world
 
 
 def _sql_sees(user, submission: Submission, now) -> bool:

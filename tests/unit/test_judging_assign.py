@@ -15,7 +15,7 @@ from judging.algorithms.matching import blind_label
 from judging.models import Assignment, AssignmentState
 from judging.policies import can_open_assignment
 from judging.settings import settings_for
-from tests.unit.test_judging_support import (
+from tests.judging_support import (
     judging_world,
     move,
     person,

@@ -8,7 +8,7 @@ from accounts.models import OrgRole
 from judging.algorithms.matching import DECLARED, SAME_EMAIL_DOMAIN, SAME_ORGANIZATION, TEAM_MEMBER
 from judging.panel.coi import declared_people, forbidden_pairs
 from tests.factories import add_member, make_org, make_user
-from tests.unit.test_judging_support import seat_judge, sponsor_world, submit_entry
+from tests.judging_support import seat_judge, sponsor_world, submit_entry
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from judging import services
 from judging.models import JudgeStatus
 from judging.policies import has_judging
 from tests.factories import make_org, make_user
-from tests.unit.test_judging_support import sponsor_world
+from tests.judging_support import sponsor_world
 
 
 @pytest.fixture

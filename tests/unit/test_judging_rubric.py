@@ -14,7 +14,7 @@ from judging import services
 from judging.models import Criterion, JudgingSettings
 from judging.panel.rubric import CriterionInput
 from tests.factories import make_challenge, make_org, make_user
-from tests.unit.test_judging_support import RUBRIC, move, sponsor_world
+from tests.judging_support import RUBRIC, move, sponsor_world
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_after_opening_a_rubric_change_is_a_rules_version_with_a_note(
 
 
 def test_rubric_is_fixed_once_a_review_is_submitted() -> None:
-    from tests.unit.test_judging_reviews import submitted_review
+    from tests.judging_support import submitted_review
 
     world, _ = submitted_review()
     with pytest.raises(Conflict, match="already submitted reviews"):

@@ -98,3 +98,14 @@ def test_relative_times_use_months_and_years() -> None:
     assert relative(now + timedelta(days=45), now) == "in 1 month"
     assert relative(now - timedelta(hours=5), now) == "5 hours ago"
     assert relative(now + timedelta(seconds=20), now) == "in less than a minute"
+
+
+def test_iso_utc_ends_utc_times_with_z_and_keeps_other_offsets() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from core.timefmt import iso_utc
+
+    assert iso_utc(datetime(2026, 12, 4, 8, tzinfo=UTC)) == "2026-12-04T08:00:00Z"
+    assert iso_utc(datetime(2026, 12, 4, 8, 0, 0, 5, tzinfo=UTC)) == "2026-12-04T08:00:00.000005Z"
+    berlin = timezone(timedelta(hours=1))
+    assert iso_utc(datetime(2026, 12, 4, 9, tzinfo=berlin)) == "2026-12-04T09:00:00+01:00"

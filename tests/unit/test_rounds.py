@@ -26,6 +26,7 @@ from judging.rounds.screening import (
     screening_state,
 )
 from judging.settings import settings_for
+from tests.judging_support import World, judging_world, person, seat_judge
 from tests.rounds_support import (
     example_world,
     judge_verdict,
@@ -34,7 +35,6 @@ from tests.rounds_support import (
     screening_world,
     standing,
 )
-from tests.unit.test_judging_support import World, judging_world, person, seat_judge
 
 
 def status(world: World, n: int) -> ScreeningStatus:

@@ -20,8 +20,8 @@ from judging.voting import votes as voting
 from judging.voting.models import Vote, VoteReview
 from submissions.models import Submission, SubmissionStatus
 from tests.factories import make_challenge, make_org
-from tests.unit.test_judging_support import World, move
-from tests.unit.test_voting import cast, quick_entry, voter, voting_world
+from tests.judging_support import World, move
+from tests.voting_support import cast, quick_entry, voter, voting_world
 
 
 def _votes(entry: Submission, ups: int, downs: int, crowd: list[User], **extra: object) -> None:
