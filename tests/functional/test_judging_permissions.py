@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from core.db import db, utcnow
 from judging import services
 from judging.models import Assignment, AssignmentState
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.factories import make_org
 from tests.judging_support import (
     RUBRIC,
@@ -43,8 +45,17 @@ def _email(role: str) -> str:
     return f"{role}@example.org" if role in EMAILS else f"{role}@{role}.example"
 
 
+@pytest.fixture(scope="module")
+def built_world(app: Flask) -> ModuleWorld[dict[str, int]]:
+    return ModuleWorld.build(app, _build_world)
+
+
 @pytest.fixture
-def world() -> dict[str, object]:
+def world(built_world: ModuleWorld[dict[str, int]]) -> dict[str, int]:
+    return built_world.restore()
+
+
+def _build_world() -> dict[str, int]:
     base: World = sponsor_world()
     make_org("Other", owner=person("other_owner"), slug="other")
     person("admin").is_admin = True
