@@ -17,6 +17,7 @@ from accounts.forms import (
     SignupForm,
 )
 from accounts.org_services import user_organizations
+from core import sections
 from core.errors import DomainError
 from core.extensions import limiter
 from core.forms import apply_error
@@ -166,6 +167,7 @@ def account() -> ResponseReturnValue:
         form=form,
         organizations=user_organizations(current_user),
         confirm_form=ConfirmForm(),
+        sidebar_sections=sections.collect("account.sidebar", viewer=current_user),
     ), 422 if form.errors else 200
 
 
@@ -175,5 +177,8 @@ def profile(handle: str) -> ResponseReturnValue:
     if user is None:
         abort(404)
     return render_template(
-        "accounts/profile.html", user=user, organizations=user_organizations(user)
+        "accounts/profile.html",
+        user=user,
+        organizations=user_organizations(user),
+        main_sections=sections.collect("profile.main", user=user, viewer=current_user),
     )

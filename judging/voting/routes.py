@@ -203,5 +203,4 @@ def community_panel(challenge: Challenge) -> CommunityPanel:
 TEMPLATE_HELPERS: dict[str, Any] = {
     "entry_votes": entry_votes,
     "community_panel": community_panel,
-    "quarantined_vote_count": votes.quarantined_count,
 }

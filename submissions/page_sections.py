@@ -1,0 +1,26 @@
+"""What the submissions domain shows on other domains' pages (see core/sections.py)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from accounts.models import User
+from core import sections
+from submissions.gallery import Card, entries_of_user
+from submissions.models import Submission
+from submissions.services import submissions_of
+
+
+def my_entries(*, viewer: User) -> list[tuple[Submission, str]]:
+    """The account page: the user's entries with their role."""
+    return submissions_of(viewer)
+
+
+def profile_entries(*, user: User, viewer: User | None) -> list[Card]:
+    """A profile page: the person's entries that the viewer may read."""
+    return entries_of_user(user, viewer)
+
+
+def register_sections(app: Flask) -> None:
+    sections.register(app, "account.sidebar", "submissions/_my_submissions.html", my_entries)
+    sections.register(app, "profile.main", "submissions/_profile_entries.html", profile_entries)
