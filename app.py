@@ -60,7 +60,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments import bp as payments_bp
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
-    from payments.ledger import summary as funds_summary
     from payments.page_sections import register_sections as payment_sections
     from payments.payouts.cli import payouts_cli
     from payments.payouts.creation import connect_payout_signals
@@ -115,7 +114,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **SUBMISSION_HELPERS,
             **JUDGING_POLICIES,
             **JUDGING_HELPERS,
-            "funds_summary": funds_summary,
             "my_payouts": my_payouts,
             **PAYMENT_POLICIES,
         },

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from accounts.models import User
+from challenges.models import Challenge
 from core import sections
+from judging.policies import can_view_results
+from judging.results.publication import Results, results_of
 from judging.voting.votes import quarantined_count
 
 
@@ -13,5 +17,11 @@ def quarantine_count() -> int:
     return quarantined_count()
 
 
+def challenge_results(*, challenge: Challenge, viewer: User) -> Results | None:
+    """The challenge page: the published results the viewer may see, or None."""
+    return results_of(challenge, viewer) if can_view_results(viewer, challenge) else None
+
+
 def register_sections(app: Flask) -> None:
+    sections.register(app, "challenge.top", "judging/_challenge_results.html", challenge_results)
     sections.register(app, "admin.tabs", "judging/_admin_tab.html", quarantine_count)

@@ -4,11 +4,9 @@ from typing import Any
 
 from core.db import utcnow
 from submissions.moderation import audit_trail, open_report_of, open_reports
-from submissions.services import entry_of
 from submissions.visibility import public_can_view
 
 TEMPLATE_HELPERS: dict[str, Any] = {
-    "entry_of": entry_of,
     "now_utc": utcnow,
     "is_public_entry": public_can_view,
     "open_report_of": open_report_of,

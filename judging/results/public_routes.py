@@ -51,5 +51,4 @@ def winners() -> ResponseReturnValue:
 # Jinja globals this module offers templates; judging/templating.py merges them.
 TEMPLATE_HELPERS: dict[str, Any] = {
     "entry_results": entry_results,
-    "challenge_results": publication.results_of,
 }
