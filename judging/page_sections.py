@@ -8,8 +8,11 @@ from accounts.models import User
 from challenges.models import Challenge
 from core import sections
 from judging.policies import can_view_results
+from judging.results.feedback import EntryResults, entry_results
 from judging.results.publication import Results, results_of
+from judging.voting.routes import EntryVotes, entry_votes
 from judging.voting.votes import quarantined_count
+from submissions.models import Submission
 
 
 def quarantine_count() -> int:
@@ -22,6 +25,20 @@ def challenge_results(*, challenge: Challenge, viewer: User) -> Results | None:
     return results_of(challenge, viewer) if can_view_results(viewer, challenge) else None
 
 
+def entry_feedback(*, submission: Submission, viewer: User) -> EntryResults | None:
+    """The entry page, under the entry: its published results as the viewer may see them."""
+    if not can_view_results(viewer, submission.challenge):
+        return None
+    return entry_results(viewer, submission)
+
+
+def entry_ballot(*, submission: Submission, viewer: User) -> EntryVotes | None:
+    """The entry page's sidebar: the community vote, when the challenge has one."""
+    return entry_votes(submission, viewer)
+
+
 def register_sections(app: Flask) -> None:
+    sections.register(app, "submission.main", "judging/_entry_feedback.html", entry_feedback)
+    sections.register(app, "submission.sidebar", "judging/_entry_votes.html", entry_ballot)
     sections.register(app, "challenge.top", "judging/_challenge_results.html", challenge_results)
     sections.register(app, "admin.tabs", "judging/_admin_tab.html", quarantine_count)

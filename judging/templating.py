@@ -4,7 +4,6 @@ from typing import Any
 
 from judging.access import judges_blind_to
 from judging.panel.routes import TEMPLATE_HELPERS as PANEL_HELPERS
-from judging.results.public_routes import TEMPLATE_HELPERS as PUBLIC_HELPERS
 from judging.results.routes import TEMPLATE_HELPERS as RESULTS_HELPERS
 from judging.rounds.routes import TEMPLATE_HELPERS as ROUND_HELPERS
 from judging.voting.routes import TEMPLATE_HELPERS as VOTE_HELPERS
@@ -12,7 +11,6 @@ from judging.voting.routes import TEMPLATE_HELPERS as VOTE_HELPERS
 TEMPLATE_HELPERS: dict[str, Any] = {
     "judges_blind_to": judges_blind_to,
     **PANEL_HELPERS,
-    **PUBLIC_HELPERS,
     **RESULTS_HELPERS,
     **ROUND_HELPERS,
     **VOTE_HELPERS,

@@ -11,7 +11,7 @@ from challenges.services import get_challenge
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error
-from submissions import bp, services
+from submissions import bp, pages, services
 from submissions.forms import EnterForm, EntryForm
 from submissions.models import SubmissionVersion
 from submissions.policies import can_enter, can_see_history
@@ -72,6 +72,7 @@ def show(submission_id: int) -> ResponseReturnValue:
         versions=services.versions_of(submission) if team_view else [],
         team_view=team_view,
         confirm_form=ConfirmForm(),
+        entry_page=pages.entry_page(current_user, submission, team_view=team_view),
     )
 
 
@@ -130,6 +131,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
         attachments=services.live_attachments(submission),
         needs_reacceptance=services.needs_reacceptance(submission),
         confirm_form=ConfirmForm(),
+        edit_page=pages.edit_page(current_user, submission),
     ), status if status != 200 else (422 if form.errors else 200)
 
 

@@ -201,6 +201,5 @@ def community_panel(challenge: Challenge) -> CommunityPanel:
 
 # Jinja globals this module offers templates; judging/templating.py merges them.
 TEMPLATE_HELPERS: dict[str, Any] = {
-    "entry_votes": entry_votes,
     "community_panel": community_panel,
 }
