@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Flask
 
 from accounts.models import User
@@ -10,7 +12,9 @@ from core import sections
 from judging.policies import can_view_results
 from judging.results.feedback import EntryResults, entry_results
 from judging.results.publication import Results, results_of
-from judging.voting.routes import EntryVotes, entry_votes
+from judging.results.routes import ResultsPanel, results_panel
+from judging.rounds.routes import RoundsPanel, rounds_panel
+from judging.voting.routes import CommunityPanel, EntryVotes, community_panel, entry_votes
 from judging.voting.votes import quarantined_count
 from submissions.models import Submission
 
@@ -37,7 +41,36 @@ def entry_ballot(*, submission: Submission, viewer: User) -> EntryVotes | None:
     return entry_votes(submission, viewer)
 
 
+def dashboard_rounds(*, challenge: Challenge) -> RoundsPanel:
+    """The judging dashboard: rounds, screening and advancing."""
+    return rounds_panel(challenge)
+
+
+@dataclass(frozen=True)
+class CommunitySection:
+    """The judging dashboard's community vote: its panel, or None when voting is off."""
+
+    panel: CommunityPanel | None
+
+
+def dashboard_community(*, challenge: Challenge) -> CommunitySection:
+    """The judging dashboard: People's Choice settings and standings, if voting is on."""
+    return CommunitySection(community_panel(challenge) if challenge.community_voting else None)
+
+
+def dashboard_results(*, challenge: Challenge, viewer: User) -> ResultsPanel:
+    """The judging dashboard: computing, deciding and the awards with their payout words."""
+    return results_panel(challenge, viewer)
+
+
 def register_sections(app: Flask) -> None:
+    sections.register(app, "judging_dashboard.top", "judging/_rounds.html", dashboard_rounds)
+    sections.register(
+        app, "judging_dashboard.top", "judging/_community_settings.html", dashboard_community
+    )
+    sections.register(
+        app, "judging_dashboard.bottom", "judging/_results_panel.html", dashboard_results
+    )
     sections.register(app, "submission.main", "judging/_entry_feedback.html", entry_feedback)
     sections.register(app, "submission.sidebar", "judging/_entry_votes.html", entry_ballot)
     sections.register(app, "challenge.top", "judging/_challenge_results.html", challenge_results)
