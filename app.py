@@ -64,7 +64,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from payments.payouts.cli import payouts_cli
     from payments.payouts.creation import connect_payout_signals
     from payments.payouts.settlement import connect_settlement_signals
-    from payments.payouts.status import my_payouts
     from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
     from payments.refunds import connect_signals
     from submissions import bp as submissions_bp
@@ -114,7 +113,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **SUBMISSION_HELPERS,
             **JUDGING_POLICIES,
             **JUDGING_HELPERS,
-            "my_payouts": my_payouts,
             **PAYMENT_POLICIES,
         },
     )
