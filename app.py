@@ -46,6 +46,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from api.extension import init_api
     from challenges import bp as challenges_bp
     from challenges.cli import notify_cli
+    from challenges.page_sections import register_sections as challenge_sections
     from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
     from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
@@ -53,19 +54,20 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from judging import bp as judging_bp
     from judging.access import register_visibility_rules
     from judging.cli import judging_cli
+    from judging.page_sections import register_sections as judging_sections
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
     from payments import bp as payments_bp
     from payments.cli import payments_cli
     from payments.gateway import init_gateway
-    from payments.ledger import summary as funds_summary
+    from payments.page_sections import register_sections as payment_sections
     from payments.payouts.cli import payouts_cli
     from payments.payouts.creation import connect_payout_signals
     from payments.payouts.settlement import connect_settlement_signals
-    from payments.payouts.status import my_payouts
     from payments.policies import TEMPLATE_POLICIES as PAYMENT_POLICIES
-    from payments.refunds import connect_signals, mismatch_refunds
+    from payments.refunds import connect_signals
     from submissions import bp as submissions_bp
+    from submissions.page_sections import register_sections as submission_sections
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
 
@@ -91,6 +93,14 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)
     limiter.exempt(health_bp)
 
+    # Higher domains fill slots on lower domains' pages; the order here is the order shown.
+    for register_sections in (
+        challenge_sections,
+        submission_sections,
+        judging_sections,
+        payment_sections,
+    ):
+        register_sections(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_template_helpers(
@@ -103,9 +113,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **SUBMISSION_HELPERS,
             **JUDGING_POLICIES,
             **JUDGING_HELPERS,
-            "funds_summary": funds_summary,
-            "my_payouts": my_payouts,
-            "mismatch_refunds": mismatch_refunds,
             **PAYMENT_POLICIES,
         },
     )

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from accounts import admin_bp as bp
 from accounts.models import Organization, User
 from accounts.policies import can_view_admin
+from core import sections
 from core.db import db
 from core.paging import page_arg, redirect_past_end
 
@@ -54,4 +55,11 @@ def index() -> ResponseReturnValue:
     pagination = db.paginate(query, page=page, per_page=per_page, error_out=False)
     if (past_end := redirect_past_end(pagination)) is not None:
         return past_end
-    return render_template("admin/index.html", tab=tab, q=q, pagination=pagination)
+    return render_template(
+        "admin/index.html",
+        tab=tab,
+        q=q,
+        pagination=pagination,
+        alert_sections=sections.collect("admin.alerts"),
+        tab_sections=sections.collect("admin.tabs"),
+    )

@@ -11,6 +11,7 @@ from accounts import orgs_bp as bp
 from accounts.forms import ConfirmForm, InviteForm, OrganizationForm, RoleForm
 from accounts.models import Invitation, Membership, Organization
 from accounts.policies import can_create_org, can_edit_org, can_view_members, is_signed_in
+from core import sections
 from core.db import db
 from core.forms import domain_errors
 
@@ -54,7 +55,12 @@ def new_org() -> ResponseReturnValue:
 def show(slug: str) -> ResponseReturnValue:
     org = _org_or_404(slug)
     members = services.list_members(org)
-    return render_template("orgs/show.html", org=org, members=members)
+    return render_template(
+        "orgs/show.html",
+        org=org,
+        members=members,
+        main_sections=sections.collect("org.main", org=org),
+    )
 
 
 @bp.route("/orgs/<slug>/edit", methods=["GET", "POST"])

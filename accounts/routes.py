@@ -18,6 +18,7 @@ from accounts.forms import (
 )
 from accounts.org_services import user_organizations
 from accounts.policies import is_signed_in
+from core import sections
 from core.extensions import limiter
 from core.forms import domain_errors
 from core.urls import safe_next_url
@@ -157,6 +158,7 @@ def account() -> ResponseReturnValue:
         form=form,
         organizations=user_organizations(current_user),
         confirm_form=ConfirmForm(),
+        sidebar_sections=sections.collect("account.sidebar", viewer=current_user),
     ), 422 if form.errors else 200
 
 
@@ -166,5 +168,8 @@ def profile(handle: str) -> ResponseReturnValue:
     if user is None:
         abort(404)
     return render_template(
-        "accounts/profile.html", user=user, organizations=user_organizations(user)
+        "accounts/profile.html",
+        user=user,
+        organizations=user_organizations(user),
+        main_sections=sections.collect("profile.main", user=user, viewer=current_user),
     )

@@ -22,6 +22,7 @@ from challenges.search import (
     browse_query,
 )
 from challenges.services import get_challenge
+from core import sections
 from core.db import db
 from core.paging import page_arg, parse_bounded, redirect_past_end
 
@@ -93,6 +94,11 @@ def render_challenge_page(
         answer_form=AnswerForm(),
         update_form=UpdateForm(),
         funding_state=request.args.get("funding"),
+        action_sections=sections.collect(
+            "challenge.actions", challenge=challenge, viewer=current_user
+        ),
+        top_sections=sections.collect("challenge.top", challenge=challenge, viewer=current_user),
+        prize_sections=sections.collect("challenge.prizes", challenge=challenge),
     ), status
 
 

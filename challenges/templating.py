@@ -4,8 +4,6 @@ from typing import Any
 
 from challenges.models import Challenge
 from challenges.openness import DIMENSIONS, badge_text, explain, label
-from challenges.search import organization_challenges
-from challenges.services import pending_reviews
 
 _ENUMS = {name: enum_cls for name, _, enum_cls in DIMENSIONS}
 
@@ -27,6 +25,4 @@ TEMPLATE_HELPERS: dict[str, Any] = {
     "explain_choice": explain_choice,
     "openness_badge_text": openness_badge_text,
     "openness_dimensions": DIMENSIONS,
-    "org_challenges": organization_challenges,
-    "pending_review_count": lambda: len(pending_reviews()),
 }

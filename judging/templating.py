@@ -1,19 +1,11 @@
-"""Template helpers from the judging domain (entry pages use them to keep review blind)."""
+"""Jinja globals from the judging domain that read nothing: the reliability panel's words and
+its bias chart, drawn from the data the dashboard's view passes."""
 
 from typing import Any
 
-from judging.access import judges_blind_to
-from judging.panel.routes import TEMPLATE_HELPERS as PANEL_HELPERS
-from judging.results.public_routes import TEMPLATE_HELPERS as PUBLIC_HELPERS
-from judging.results.routes import TEMPLATE_HELPERS as RESULTS_HELPERS
-from judging.rounds.routes import TEMPLATE_HELPERS as ROUND_HELPERS
-from judging.voting.routes import TEMPLATE_HELPERS as VOTE_HELPERS
+from judging.panel.reliability_panel import agreement_words, bias_chart
 
 TEMPLATE_HELPERS: dict[str, Any] = {
-    "judges_blind_to": judges_blind_to,
-    **PANEL_HELPERS,
-    **PUBLIC_HELPERS,
-    **RESULTS_HELPERS,
-    **ROUND_HELPERS,
-    **VOTE_HELPERS,
+    "agreement_words": agreement_words,
+    "bias_chart": bias_chart,
 }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     abort,
     current_app,
@@ -23,7 +21,7 @@ from accounts.forms import ConfirmForm
 from core.forms import FlaskForm, domain_errors
 from core.storage import storage
 from submissions import attachments, bp, services
-from submissions.models import Attachment, Submission, SubmissionStatus
+from submissions.models import Submission, SubmissionStatus
 
 DOWNLOAD_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -112,21 +110,3 @@ def request_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     detail = f"What you sent is too large. Files may be at most {limit} MB; shorten long texts."
     page = render_template("errors/error.html", status=413, title="Upload too large", detail=detail)
     return page, 413
-
-
-@bp.app_template_global()
-def working_files(submission: Submission) -> list[Attachment]:
-    return services.live_attachments(submission)
-
-
-@bp.app_template_global()
-def attachment_rules() -> dict[str, Any]:
-    return {
-        "max_mb": current_app.config["MAX_UPLOAD_MB"],
-        "max_files": attachments.MAX_FILES,
-        "accepted": attachments.ACCEPTED,
-        "accept_attr": attachments.ACCEPT_ATTR,
-    }
-
-
-bp.add_app_template_global(attachments.unsaved_file_changes, "unsaved_file_changes")

@@ -10,7 +10,7 @@ from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
 from core.db import db
 from core.forms import domain_errors
-from submissions import bp, services
+from submissions import bp, pages, services
 from submissions.forms import EnterForm, EntryForm
 from submissions.models import SubmissionVersion
 from submissions.policies import can_enter, can_see_history
@@ -67,6 +67,7 @@ def show(submission_id: int) -> ResponseReturnValue:
         versions=services.versions_of(submission) if team_view else [],
         team_view=team_view,
         confirm_form=ConfirmForm(),
+        entry_page=pages.entry_page(current_user, submission, team_view=team_view),
     )
 
 
@@ -120,6 +121,7 @@ def edit(submission_id: int) -> ResponseReturnValue:
         attachments=services.live_attachments(submission),
         needs_reacceptance=services.needs_reacceptance(submission),
         confirm_form=ConfirmForm(),
+        edit_page=pages.edit_page(current_user, submission),
     ), status if status != 200 else (422 if form.errors else 200)
 
 

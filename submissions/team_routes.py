@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -20,8 +17,8 @@ from core.errors import ValidationFailed
 from core.extensions import limiter
 from core.forms import FlaskForm, domain_errors
 from submissions import bp, lineage, services, teams
-from submissions.models import InviteStatus, Submission, TeamInvite, TeamMember, TeamRole
-from submissions.visibility import can_view_submission, is_team_member
+from submissions.models import InviteStatus, Submission, TeamInvite
+from submissions.visibility import can_view_submission
 
 
 class InviteForm(FlaskForm):
@@ -33,62 +30,6 @@ class InviteForm(FlaskForm):
 class LineageForm(FlaskForm):
     entry = StringField("Entry number or address", validators=[DataRequired(), Length(max=300)])
     note = TextAreaField("What it takes from that entry", validators=[Optional(), Length(max=300)])
-
-
-@dataclass(frozen=True)
-class TeamView:
-    members: list[TeamMember]
-    invites: list[tuple[TeamInvite, str]]  # pending invitation, and how to name the invitee
-    is_owner: bool
-    is_open: bool
-    agreed: bool
-    max_size: int
-
-    @property
-    def can_invite(self) -> bool:
-        room = len(self.members) + len(self.invites) < self.max_size
-        return self.is_owner and self.is_open and room
-
-
-def team_panel(viewer: User | None, submission: Submission) -> TeamView:
-    """What the team panel shows: members owner first, pending invitations, who may act."""
-    query = sa.select(TeamMember).filter_by(submission_id=submission.id)
-    members = list(db.session.scalars(query.options(sa.orm.joinedload(TeamMember.user))))
-    members.sort(key=lambda m: (m.role != TeamRole.OWNER, m.id))
-    pending = teams.pending_invites(submission)
-    ids = [i.user_id for i in pending if i.user_id]
-    handles = dict(
-        db.session.execute(sa.select(User.id, User.handle).where(User.id.in_(ids))).all()
-    )
-    # An invited account is named by its public handle, never by its private address.
-    invites = [(i, f"@{handles[i.user_id]}" if i.user_id else i.email) for i in pending]
-    return TeamView(
-        members=members,
-        invites=invites,
-        is_owner=teams.is_owner(viewer, submission),
-        is_open=teams.team_is_open(submission),
-        agreed=teams.shares_agreed(submission),
-        max_size=submission.challenge.max_team_size,
-    )
-
-
-def lineage_panel(viewer: User | None, submission: Submission) -> dict[str, Any]:
-    def href(entry_id: int) -> str:
-        return url_for("submissions.show", submission_id=entry_id)
-
-    graph = lineage.lineage_graph(viewer, submission)
-    svg = lineage.render_lineage_svg(graph, href) if graph.edges else None
-    return {"graph": graph, "svg": svg}
-
-
-@bp.context_processor
-def _team_helpers() -> dict[str, Any]:
-    return {
-        "team_panel": team_panel,
-        "lineage_panel": lineage_panel,
-        "lineage_citations": lineage.citations_of,
-        "is_team_member": is_team_member,
-    }
 
 
 def shares_from_percent(values: Mapping[int, str]) -> dict[int, int]:

@@ -1,20 +1,12 @@
-"""Template helpers from the submissions domain (used by account and challenge pages)."""
+"""Jinja globals from the submissions domain that read no data of their own: the clock (the edit
+page says whether the deadline has passed) and whether the public may see an entry (cards)."""
 
 from typing import Any
 
 from core.db import utcnow
-from submissions.gallery import entries_of_user
-from submissions.moderation import audit_trail, open_report_of, open_reports
-from submissions.services import entry_of, submissions_of
 from submissions.visibility import public_can_view
 
 TEMPLATE_HELPERS: dict[str, Any] = {
-    "my_submissions": submissions_of,
-    "entry_of": entry_of,
     "now_utc": utcnow,
-    "visible_entries_of": entries_of_user,
     "is_public_entry": public_can_view,
-    "open_report_of": open_report_of,
-    "open_reports": open_reports,
-    "submission_audit_trail": audit_trail,
 }

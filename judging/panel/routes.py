@@ -3,7 +3,7 @@ the reliability panel with reminders to late judges."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -13,6 +13,7 @@ from wtforms import SelectChoice
 from accounts.forms import ConfirmForm
 from challenges.models import Challenge
 from challenges.services import get_challenge
+from core import sections
 from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
 from judging import bp, services
@@ -21,10 +22,10 @@ from judging.panel.assignments import active_judges, get_assignment
 from judging.panel.auto_assign import assign_when_due, assigned_automatically
 from judging.panel.forms import ConflictForm, InviteJudgeForm, RubricForm, SwapForm
 from judging.panel.progress import Overview, overview
-from judging.panel.reliability_panel import agreement_words, bias_chart, reliability_panel
-from judging.panel.reminders import late_judges, remind_late_judges, reminded_message
+from judging.panel.reliability_panel import ReliabilityPanel, reliability_panel
+from judging.panel.reminders import LateJudges, late_judges, remind_late_judges, reminded_message
 from judging.panel.rubric import MAX_CRITERIA
-from judging.policies import can_view_judging, rubric_is_free
+from judging.policies import can_remind_judges, can_view_judging, rubric_is_free
 from submissions.visibility import visible_entry_ids
 
 
@@ -80,6 +81,20 @@ def _swap_forms(data: Overview) -> dict[int, SwapForm]:
     return forms
 
 
+@dataclass(frozen=True)
+class ReliabilitySection:
+    """The dashboard's reliability section: the panel, and the late judges for a viewer who
+    may remind them (None for the others)."""
+
+    panel: ReliabilityPanel
+    late: LateJudges | None
+
+
+def _reliability(challenge: Challenge) -> ReliabilitySection:
+    late = late_judges(challenge) if can_remind_judges(current_user, challenge) else None
+    return ReliabilitySection(reliability_panel(challenge), late)
+
+
 def _page(
     challenge: Challenge,
     rubric_form: RubricForm | None = None,
@@ -107,6 +122,11 @@ def _page(
         rubric_free=rubric_is_free(challenge),
         auto_assigned=assigned_automatically(challenge),
         readable=visible_entry_ids(current_user, challenge),
+        top_sections=sections.collect("judging_dashboard.top", challenge=challenge),
+        reliability=_reliability(challenge),
+        bottom_sections=sections.collect(
+            "judging_dashboard.bottom", challenge=challenge, viewer=current_user
+        ),
     ), status
 
 
@@ -223,12 +243,3 @@ def remind_judges(slug: str) -> ResponseReturnValue:
     if not refused:
         flash(reminded_message(count), "success" if count else "info")
     return redirect(url_for("judging.dashboard", slug=slug) + "#reliability")
-
-
-# Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {
-    "reliability_panel": reliability_panel,
-    "bias_chart": bias_chart,
-    "agreement_words": agreement_words,
-    "late_judges": late_judges,
-}

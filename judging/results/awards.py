@@ -41,6 +41,11 @@ def award_status(award: Award) -> str:
     return _status_provider[0](award) if _status_provider else PAYOUT_PENDING
 
 
+def award_statuses(found: list[Award]) -> dict[int, str]:
+    """Award id → how it stands with its payout, for a page that lists ``found``."""
+    return {award.id: award_status(award) for award in found}
+
+
 def get_snapshot(snapshot_id: int) -> ResultSnapshot:
     snapshot = db.session.get(ResultSnapshot, snapshot_id)
     if snapshot is None:

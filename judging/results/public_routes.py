@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,7 +12,6 @@ from challenges.services import get_challenge
 from core.paging import page_arg, redirect_past_end
 from judging import bp
 from judging.results import publication
-from judging.results.feedback import entry_results
 
 NO_RESULTS = "There are no published results at this address."
 
@@ -46,10 +43,3 @@ def winners() -> ResponseReturnValue:
     if (past_end := redirect_past_end(pagination)) is not None:
         return past_end
     return render_template("judging/winners.html", pagination=pagination)
-
-
-# Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {
-    "entry_results": entry_results,
-    "challenge_results": publication.results_of,
-}

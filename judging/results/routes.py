@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -144,6 +143,7 @@ def _review_page(
         ).where(ResultRow.snapshot_id == snapshot.id)
     ).one()
     weights = snapshot.parameters.get("weights", {})
+    approved = awards.awards_of(challenge.id) if snapshot.state == SnapshotState.APPROVED else []
     return render_template(
         "judging/results_review.html",
         challenge=challenge,
@@ -160,7 +160,8 @@ def _review_page(
         form=form or (_decision_form(snapshot, formdata=False) if decide else None),
         decline_form=decline_form or DeclineAwardsForm(prefix="decline"),
         confirm_form=ConfirmForm(),
-        awards=awards.awards_of(challenge.id) if snapshot.state == SnapshotState.APPROVED else [],
+        awards=approved,
+        award_statuses=awards.award_statuses(approved),
     ), status
 
 
@@ -230,21 +231,18 @@ class ResultsPanel:
     stale: bool
     blocker: str | None
     awards: list[Award] = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)  # award id → payout word, if approved
 
 
 def results_panel(challenge: Challenge, user: User | None) -> ResultsPanel:
     latest = latest_snapshot(challenge.id)
     computed = latest is not None and latest.state == SnapshotState.COMPUTED
+    approved = latest is not None and latest.state == SnapshotState.APPROVED
+    found = awards.awards_of(challenge.id) if challenge.awarded_at is not None else []
     return ResultsPanel(
         latest=latest,
         stale=computed and challenge.awarded_at is None and is_stale(latest),
         blocker=compute_blocker(challenge) if can_compute_results(user, challenge) else None,
-        awards=awards.awards_of(challenge.id) if challenge.awarded_at is not None else [],
+        awards=found,
+        statuses=awards.award_statuses(found) if approved else {},
     )
-
-
-# Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {
-    "results_panel": results_panel,
-    "award_status": awards.award_status,
-}

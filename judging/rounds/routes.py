@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -194,7 +193,3 @@ def rounds_panel(challenge: Challenge) -> RoundsPanel:
                 add.judge.choices = [SelectChoice(str(j.id), j.label) for j in judges]
                 panel.screener_forms[submission_id] = add
     return panel
-
-
-# Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {"rounds_panel": rounds_panel}

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -190,11 +189,3 @@ def community_panel(challenge: Challenge) -> CommunityPanel:
         quarantined=votes.quarantined_count(challenge) if challenge.community_voting else 0,
         hidden_until_results=challenge.solution_visibility in HIDES_ENTRIES,
     )
-
-
-# Jinja globals this module offers templates; judging/templating.py merges them.
-TEMPLATE_HELPERS: dict[str, Any] = {
-    "entry_votes": entry_votes,
-    "community_panel": community_panel,
-    "quarantined_vote_count": votes.quarantined_count,
-}

@@ -16,6 +16,7 @@ from payments import bp
 from payments.connect import onboarding
 from payments.connect.models import COUNTRIES, ConnectedAccount, PayoutState
 from payments.gateway import gateway
+from payments.payouts.status import my_payouts
 
 logger = logging.getLogger("openprize.payments")
 
@@ -54,6 +55,7 @@ def _page(form: PayoutSetupForm, status: int = 200) -> ResponseReturnValue:
         form=form,
         countries=COUNTRIES,
         simulated=gateway().simulated,
+        my_rows=my_payouts(current_user),
     ), status
 
 

@@ -1,6 +1,6 @@
 """How awards stand with their payouts, in words, for judging's pages and the API.
 
-Pages call ``award_status`` once per award: the first call for a challenge reads every payout
+Views call ``award_status`` once per award shown: the first call for a challenge reads every payout
 of that challenge in one query; within a request the answer is kept in ``g``.
 """
 

@@ -133,9 +133,17 @@ def test_the_winners_payouts_partial_lists_their_payouts_only(app: Flask) -> Non
     winner = db.session.get(type(make_user()), user_id)
     stranger = make_user()
     with app.test_request_context("/account/payouts"):
-        html = render_template("payments/_my_payouts.html", current_user=winner)
+        # The payouts page's view passes the rows; the partial only formats them.
+        html = render_template(
+            "payments/_my_payouts.html", current_user=winner, my_rows=my_payouts(winner)
+        )
         assert "Your prize payouts" in html and "Pending" in html and "First prize" in html
-        assert render_template("payments/_my_payouts.html", current_user=stranger).strip() == ""
+        assert (
+            render_template(
+                "payments/_my_payouts.html", current_user=stranger, my_rows=my_payouts(stranger)
+            ).strip()
+            == ""
+        )
     assert [row["payout"].id for row in my_payouts(winner)] == [payout.id]
 
 
