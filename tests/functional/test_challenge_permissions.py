@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from accounts.models import OrgRole
 from challenges.models import Question
 from core.db import db
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.factories import add_member, make_challenge, make_org, make_user
 from tests.functional.challenge_helpers import FORM
 
@@ -17,8 +19,17 @@ SIGNED_IN = set(ROLES) - {"anonymous"}
 SPONSORS = {"owner", "manager"}
 
 
+@pytest.fixture(scope="module")
+def built_world(app: Flask) -> ModuleWorld[dict[str, object]]:
+    return ModuleWorld.build(app, _build_world)
+
+
 @pytest.fixture
-def world() -> dict[str, object]:
+def world(built_world: ModuleWorld[dict[str, object]]) -> dict[str, object]:
+    return built_world.restore()
+
+
+def _build_world() -> dict[str, object]:
     owner = make_user("owner")
     org = make_org("Helios", owner=owner, slug="helios")
     add_member(org, make_user("manager"), OrgRole.MANAGER)

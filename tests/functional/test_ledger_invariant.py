@@ -36,7 +36,7 @@ from payments.ledger import summary
 from payments.payouts import worker
 from payments.payouts.models import Payout, PayoutStatus
 from payments.payouts.worker import reconcile_payouts, run_payouts
-from tests.conftest import _empty_tables
+from tests.database import empty_tables
 from tests.functional.payouts_helpers import (
     approve,
     judged_and_funded,
@@ -235,7 +235,7 @@ class PayoutMachine(RuleBasedStateMachine):
             self.no_payout_is_paid_twice()
         finally:
             simulator().deliver = self.deliver
-            _empty_tables()
+            empty_tables()
 
 
 def test_the_ledger_adds_up_after_every_step_of_random_payout_operations(app: Flask) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from accounts.models import Invitation, OrgRole
 from core.db import db
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.factories import add_member, make_org, make_user
 
 ROLES = ["anonymous", "user", "member", "manager", "owner", "other_owner", "admin"]
@@ -22,8 +24,17 @@ class World:
     invitation_id: int
 
 
+@pytest.fixture(scope="module")
+def built_world(app: Flask) -> ModuleWorld[World]:
+    return ModuleWorld.build(app, _build_world)
+
+
 @pytest.fixture
-def world() -> World:
+def world(built_world: ModuleWorld[World]) -> World:
+    return built_world.restore()
+
+
+def _build_world() -> World:
     owner = make_user("owner")
     org = make_org("Helios", owner=owner, slug="helios")
     add_member(org, make_user("manager"), OrgRole.MANAGER)

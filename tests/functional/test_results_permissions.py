@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from core.db import db
@@ -15,6 +17,7 @@ from judging.results.compute import compute_results
 from judging.results.models import Award, ResultSnapshot
 from submissions.models import TeamMember, TeamRole
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.example_support import example_world
 from tests.factories import PASSWORD, make_org
 from tests.judging_support import person
@@ -96,6 +99,12 @@ MATRIX: list[tuple[str, str, Data | None, float | None, set[str]]] = [
 ]
 
 
+@pytest.fixture(scope="module")
+def built_worlds(app: Flask) -> dict[float | None, ModuleWorld[dict[str, object]]]:
+    """Both matrix worlds (no passing score, and 95 that nothing reaches), built once."""
+    return {passing: ModuleWorld.build(app, partial(_world, passing)) for passing in (None, 95)}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
     ("method", "url", "data", "passing", "allowed"), MATRIX, ids=[f"{m[0]}:{m[1]}" for m in MATRIX]
@@ -109,8 +118,9 @@ def test_results_route_permissions(
     data: Data | None,
     passing: float | None,
     allowed: set[str],
+    built_worlds: dict[float | None, ModuleWorld[dict[str, object]]],
 ) -> None:
-    world = _world(passing)
+    world = built_worlds[passing].restore()
     email = EMAILS.get(role)
     payload = data(world) if data else None
     response = request_as(client, auth, email, method, url.format(**world), payload)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from core.db import db
 from judging.models import Assignment, Round
 from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.factories import make_org
 from tests.judging_support import move, person, seat_judge, sponsor_world, submit_entry
 from tests.permissions import assert_access, request_as
@@ -33,8 +35,17 @@ def _email(role: str) -> str:
     return f"{role}@example.org" if role in EMAILS else f"{role}@{role}.example"
 
 
+@pytest.fixture(scope="module")
+def built_world(app: Flask) -> ModuleWorld[dict[str, int]]:
+    return ModuleWorld.build(app, _build_world)
+
+
 @pytest.fixture
-def world() -> dict[str, int]:
+def world(built_world: ModuleWorld[dict[str, int]]) -> dict[str, int]:
+    return built_world.restore()
+
+
+def _build_world() -> dict[str, int]:
     """Screening is the current round: the judge screens the solver's entry, the other judge
     the second entry; a third entry has no screener yet."""
     base = sponsor_world()

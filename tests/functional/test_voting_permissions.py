@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from accounts.models import User
@@ -13,6 +14,7 @@ from core.db import db, utcnow
 from judging.voting.models import Vote
 from submissions.models import TeamMember
 from tests.conftest import AuthActions
+from tests.database import ModuleWorld
 from tests.judging_support import person, seat_judge, sponsor_world
 from tests.permissions import assert_access, request_as
 from tests.voting_support import quick_entry
@@ -38,8 +40,17 @@ def _email(role: str) -> str:
     return f"{role}@example.org" if role in EMAILS else f"{role}@{role}.example"
 
 
+@pytest.fixture(scope="module")
+def built_world(app: Flask) -> ModuleWorld[dict[str, int]]:
+    return ModuleWorld.build(app, _build_world)
+
+
 @pytest.fixture
-def world() -> dict[str, int]:
+def world(built_world: ModuleWorld[dict[str, int]]) -> dict[str, int]:
+    return built_world.restore()
+
+
+def _build_world() -> dict[str, int]:
     base = sponsor_world()
     base.challenge.community_voting = True
     base.challenge.solution_visibility = "public_on_submit"
