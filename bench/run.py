@@ -29,6 +29,7 @@ from bench.servers import GunicornServer, get_status, server_env, simulated_paym
 
 MAX_REPEAT = 20
 MAX_DURATION = 600
+MAX_SCALE = 100
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,9 +39,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             f"--{size.name.replace('_', '-')}",
             dest=size.name,
             type=int,
-            default=size.default,
-            help=f"{size.metadata.get('help', size.name)} (default: %(default)s)",
+            default=None,
+            help=f"{size.metadata.get('help', size.name)} (default: {size.default:,} x --scale)",
         )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="multiply every default size (2 doubles the data, 10 seeds 100k challenges and "
+        "2M entries); an explicit size option wins",
+    )
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up before each run")
     parser.add_argument("--repeat", type=int, default=3, help="measured runs per page (median)")
@@ -50,6 +58,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--pages", help="comma-separated page names (default: all)")
     args = parser.parse_args(argv)
+    if not 0 < args.scale <= MAX_SCALE:
+        parser.error(f"--scale must be more than 0 and at most {MAX_SCALE}")
+    for size in fields(Sizes):
+        if getattr(args, size.name) is None:
+            setattr(args, size.name, round(size.default * args.scale))
     if any(getattr(args, size.name) < 0 for size in fields(Sizes)):
         parser.error("sizes must be zero or more")
     if not 1 <= args.duration <= MAX_DURATION or not 0 <= args.warmup <= MAX_DURATION:
