@@ -18,7 +18,8 @@ from submissions.visibility import can_view_submission
 
 
 def _visible(submission_id: int):
-    submission = services.get_submission(submission_id)
+    # The entry page's byline names every member: load them with the entry.
+    submission = services.get_submission(submission_id, with_team=True)
     if not can_view_submission(current_user, submission):
         abort(404)
     return submission
