@@ -67,7 +67,6 @@ def show(submission_id: int) -> ResponseReturnValue:
         version=version,
         versions=services.versions_of(submission) if team_view else [],
         team_view=team_view,
-        confirm_form=ConfirmForm(),
         entry_page=pages.entry_page(current_user, submission, team_view=team_view),
     )
 
