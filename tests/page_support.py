@@ -39,6 +39,18 @@ ANONYMOUS_PAGES = [
     "/login",
 ]
 SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
+# The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
+SPONSOR_PAGES = [
+    "/account",
+    "/challenges/grid",
+    "/challenges/grid/judging",
+    "/challenges/grid/judging/results/{snapshot}",
+    "/challenges/grid/manage",
+    "/challenges/grid/ledger",
+    "/submissions/{entry}",
+    "/orgs/helios",
+    "/orgs/helios/members",
+]
 PER_PAGE = 5  # short pages, so a share of data fills the first page and reaches a second
 
 
@@ -52,15 +64,17 @@ class Site:
     shares: int = 0
 
     def grow(self, shares: int) -> None:
-        """Add ``shares`` more of everything the pages list: open "water" challenges (the
-        solver entered one, every entry has a teammate), an awarded challenge, an organization
-        the solver belongs to, and on the grid challenge a teammate of the first entry, a
-        question, an update, a follower and five ranked rows."""
+        """Add ``shares`` more of everything the pages list: a member of the grid challenge's
+        organization and more of its challenges (open "water" ones, the solver entered one,
+        every entry has a teammate; an awarded one), an organization the solver belongs to, and
+        on the grid challenge a teammate of the first entry, a question, an update, a follower
+        and five ranked entries."""
         grid, entry = self.world.challenge, self.world.entries[0]
         for _ in range(shares):
             self.shares += 1
             n = self.shares
-            org = make_org(f"Water works {n}", owner=make_user())
+            org = self.world.org
+            add_member(org, make_user())
             add_member(make_org(f"Solver club {n}"), self.solver)
             for m in range(2 * PER_PAGE):
                 water = make_challenge(
@@ -91,7 +105,9 @@ class Site:
             db.session.commit()
 
     def url(self, page: str) -> str:
-        return page.format(entry=self.world.entries[0].id, open="water-1-0")
+        return page.format(
+            entry=self.world.entries[0].id, open="water-1-0", snapshot=self.published.snapshot.id
+        )
 
 
 def make_site(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Site:

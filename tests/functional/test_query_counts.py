@@ -8,7 +8,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import AuthActions
-from tests.page_support import ANONYMOUS_PAGES, PER_PAGE, SIGNED_IN_PAGES, Site, make_site
+from tests.page_support import (
+    ANONYMOUS_PAGES,
+    PER_PAGE,
+    SIGNED_IN_PAGES,
+    SPONSOR_PAGES,
+    Site,
+    make_site,
+)
 from tests.queries import count_queries
 
 LIST_PAGES = ["/challenges", "/challenges?q=water", "/solutions", "/solutions?page=2", "/winners"]
@@ -40,6 +47,15 @@ def test_signed_in_pages_run_as_many_queries_with_three_times_the_data(
     few = _counts(web_app, client, site, SIGNED_IN_PAGES)
     site.grow(2)
     assert _counts(web_app, client, site, SIGNED_IN_PAGES) == few
+
+
+def test_sponsor_pages_and_dashboards_run_as_many_queries_with_three_times_the_data(
+    web_app: Flask, client: FlaskClient, auth: AuthActions, site: Site
+) -> None:
+    auth.login(site.world.owner.email)
+    few = _counts(web_app, client, site, SPONSOR_PAGES)
+    site.grow(2)
+    assert _counts(web_app, client, site, SPONSOR_PAGES) == few
 
 
 def test_list_pages_run_as_many_queries_with_four_times_the_page_size(
