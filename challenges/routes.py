@@ -9,10 +9,10 @@ from flask_login import current_user
 from challenges import bp, community
 from challenges.drafts import normalize_tags
 from challenges.feeds import atom_feed
-from challenges.forms import AnswerForm, QuestionForm, UpdateForm
+from challenges.forms import QuestionForm, UpdateForm
 from challenges.models import CATEGORIES, Challenge, Phase, RulesChange
 from challenges.openness import SolutionVisibility
-from challenges.policies import can_view_challenge
+from challenges.policies import can_ask_question, can_post_update, can_view_challenge
 from challenges.search import (
     MAX_MIN_PRIZE,
     PUBLIC_PHASES,
@@ -74,9 +74,14 @@ def show(slug: str) -> ResponseReturnValue:
 def render_challenge_page(
     challenge: Challenge, *, question_form: QuestionForm | None = None, status: int = 200
 ) -> ResponseReturnValue:
-    """The challenge page; a refused question comes back in its form, with the message."""
+    """The challenge page; a refused question comes back in its form, with the message.
+
+    A form is built only for a viewer who may send it: building one makes a CSRF token, which
+    stores a session and sets its cookie, even for an anonymous visitor who sees no form."""
     if not can_view_challenge(current_user, challenge):
         abort(404)
+    if question_form is None and can_ask_question(current_user, challenge):
+        question_form = QuestionForm()
     changes = db.session.scalars(
         db.select(RulesChange)
         .where(RulesChange.challenge_id == challenge.id)
@@ -90,9 +95,8 @@ def render_challenge_page(
         updates=community.updates_for(challenge),
         rules_changes=changes,
         following=community.is_following(current_user, challenge),
-        question_form=question_form or QuestionForm(),
-        answer_form=AnswerForm(),
-        update_form=UpdateForm(),
+        question_form=question_form,
+        update_form=UpdateForm() if can_post_update(current_user, challenge) else None,
         funding_state=request.args.get("funding"),
         action_sections=sections.collect(
             "challenge.actions", challenge=challenge, viewer=current_user

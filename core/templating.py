@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from core.markdown import render_markdown
+from core.markdown import render_stored_markdown
 from core.money import format_amount
 from core.text import plural
 from core.timefmt import format_date, format_datetime, relative
@@ -18,7 +18,7 @@ def percent_from_bps(bps: int) -> str:
 
 
 def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., Any]]) -> None:
-    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["markdown"] = render_stored_markdown
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_amount

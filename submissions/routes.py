@@ -18,7 +18,8 @@ from submissions.visibility import can_view_submission
 
 
 def _visible(submission_id: int):
-    submission = services.get_submission(submission_id)
+    # The entry page's byline names every member: load them with the entry.
+    submission = services.get_submission(submission_id, with_team=True)
     if not can_view_submission(current_user, submission):
         abort(404)
     return submission
@@ -66,7 +67,6 @@ def show(submission_id: int) -> ResponseReturnValue:
         version=version,
         versions=services.versions_of(submission) if team_view else [],
         team_view=team_view,
-        confirm_form=ConfirmForm(),
         entry_page=pages.entry_page(current_user, submission, team_view=team_view),
     )
 

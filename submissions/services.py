@@ -42,8 +42,10 @@ class EntryText:
     links: str
 
 
-def get_submission(submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
+def get_submission(submission_id: int, *, with_team: bool = False) -> Submission:
+    """The entry, or NotFound; ``with_team`` loads its members and their accounts with it."""
+    options = [sa.orm.selectinload(Submission.members).joinedload(TeamMember.user)]
+    submission = db.session.get(Submission, submission_id, options=options if with_team else [])
     if submission is None:
         raise NotFound("There is no entry at this address.")
     return submission
@@ -334,7 +336,7 @@ def submissions_of(user: User) -> list[tuple[Submission, str]]:
         sa.select(Submission, TeamMember.role)
         .join(TeamMember, TeamMember.submission_id == Submission.id)
         .where(TeamMember.user_id == user.id)
-        .options(sa.orm.joinedload(Submission.challenge))
+        .options(sa.orm.joinedload(Submission.challenge), sa.orm.selectinload(Submission.members))
         .order_by(Submission.created_at.desc())
     ).all()
     return [(submission, str(role)) for submission, role in rows]

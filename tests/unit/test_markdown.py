@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from core.markdown import render_markdown
+from core import markdown
+from core.markdown import render_markdown, render_stored_markdown
 
 
 class _Elements(HTMLParser):
@@ -77,3 +78,21 @@ def test_tables_render() -> None:
 def test_empty_input_renders_empty() -> None:
     assert str(render_markdown("")) == ""
     assert str(render_markdown(None)) == ""
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["# Title\n\n**bold** [a link](https://example.org)", "<script>x</script>", "", None],
+)
+def test_stored_texts_render_byte_identical_from_the_memo(source: str | None) -> None:
+    first, again = render_stored_markdown(source), render_stored_markdown(source)
+    assert first == again == render_markdown(source)
+    assert type(first) is type(again) is type(render_markdown(source))
+
+
+def test_long_texts_and_previews_stay_out_of_the_memo() -> None:
+    long_text = "word " * markdown.MEMO_MAX_CHARS
+    before = markdown._memo_render.cache_info().currsize
+    assert render_stored_markdown(long_text) == render_markdown(long_text)
+    render_markdown("A draft typed into the preview.")
+    assert markdown._memo_render.cache_info().currsize == before

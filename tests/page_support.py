@@ -1,0 +1,119 @@
+"""The pages of issue 11's table over a site that grows by shares, for page-cost tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+
+from accounts.models import User
+from challenges.models import ChallengeUpdate, Follow, Question
+from core.db import db, utcnow
+from submissions.models import TeamMember, TeamRole
+from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.judging_support import World, submit_entry
+from tests.results_support import (
+    Published,
+    add_rows,
+    awarded_challenge,
+    bare_entries,
+    judged_world,
+    publish,
+)
+
+# {entry}: the grid challenge's first entry; {open}: an open challenge anyone may enter.
+ANONYMOUS_PAGES = [
+    "/",
+    "/challenges",
+    "/challenges?q=water",
+    "/challenges/grid",
+    "/challenges/{open}",
+    "/solutions",
+    "/solutions?page=2",
+    "/submissions/{entry}",
+    "/winners",
+    "/challenges/grid/results",
+    "/api/v1/challenges",
+    "/api/v1/challenges/grid/results",
+    "/login",
+]
+SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
+# The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
+SPONSOR_PAGES = [
+    "/account",
+    "/challenges/grid",
+    "/challenges/grid/judging",
+    "/challenges/grid/judging/results/{snapshot}",
+    "/challenges/grid/manage",
+    "/challenges/grid/ledger",
+    "/submissions/{entry}",
+    "/orgs/helios",
+    "/orgs/helios/members",
+]
+PER_PAGE = 5  # short pages, so a share of data fills the first page and reaches a second
+
+
+@dataclass
+class Site:
+    """The judged "grid" challenge with published results, and what ``grow`` adds around it."""
+
+    world: World
+    published: Published
+    solver: User  # owns the grid challenge's first entry
+    shares: int = 0
+
+    def grow(self, shares: int) -> None:
+        """Add ``shares`` more of everything the pages list: a member of the grid challenge's
+        organization and more of its challenges (open "water" ones, the solver entered one,
+        every entry has a teammate; an awarded one), an organization the solver belongs to, and
+        on the grid challenge a teammate of the first entry, a question, an update, a follower
+        and five ranked entries."""
+        grid, entry = self.world.challenge, self.world.entries[0]
+        for _ in range(shares):
+            self.shares += 1
+            n = self.shares
+            org = self.world.org
+            add_member(org, make_user())
+            add_member(make_org(f"Solver club {n}"), self.solver)
+            for m in range(2 * PER_PAGE):
+                water = make_challenge(
+                    org,
+                    title=f"Clean water {n}.{m}",
+                    slug=f"water-{n}-{m}",
+                    visibility="public_on_submit",
+                )
+                submit_entry(water, self.solver if m == 0 else make_user(), team=[make_user()])
+            awarded_challenge(org, make_user(), title=f"Prize {n}", entry_title="Idea", at=utcnow())
+            mate = make_user()
+            member = TeamMember(
+                submission_id=entry.id, challenge_id=grid.id, user_id=mate.id, role=TeamRole.MEMBER
+            )
+            question = Question(challenge_id=grid.id, asker_id=mate.id, body="Is sand allowed?")
+            update = ChallengeUpdate(
+                challenge_id=grid.id,
+                author_id=self.world.owner.id,
+                title="News",
+                body="More *news*.",
+            )
+            db.session.add_all(
+                [member, question, update, Follow(user_id=mate.id, challenge_id=grid.id)]
+            )
+            db.session.commit()
+            fillers = bare_entries(grid, 5, owner=make_user())
+            add_rows(self.published.snapshot, fillers, first_rank=100 * n)
+            db.session.commit()
+
+    def url(self, page: str) -> str:
+        return page.format(
+            entry=self.world.entries[0].id, open="water-1-0", snapshot=self.published.snapshot.id
+        )
+
+
+def make_site(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """One share of the site, served PER_PAGE items a page."""
+    monkeypatch.setitem(web_app.config, "PER_PAGE", PER_PAGE)
+    world = judged_world()
+    site = Site(world, publish(world), db.session.get(User, world.entries[0].owner_id))
+    site.grow(1)
+    return site
