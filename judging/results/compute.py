@@ -30,9 +30,10 @@ from judging.algorithms.scoring import passes
 from judging.algorithms.tallies import blend, wilson_lower_bound
 from judging.models import SCORE_MIN, Assignment, AssignmentState, Review, Round
 from judging.policies import can_compute_results, can_decide_results
+from judging.results.freshness import inputs_version
 from judging.results.inputs import Inputs, ReviewInput, digest, load_inputs
 from judging.results.models import ResultRow, ResultSnapshot, SnapshotState
-from judging.settings import settings_for
+from judging.settings import ensure_settings, settings_for
 from judging.voting.votes import scan_votes
 from submissions.models import Submission, SubmissionStatus
 
@@ -297,6 +298,9 @@ def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
         db.session.rollback()
         raise Conflict(problem)
     scan_votes(challenge.id)
+    ensure_settings(challenge)  # the row that holds the change counter
+    # Read before the inputs: a change committed in between then reads as stale, never missed.
+    version = inputs_version(db.session, challenge.id)
     inputs = load_inputs(challenge)
     outcome = rank_inputs(inputs)
     snapshot = ResultSnapshot(
@@ -305,6 +309,7 @@ def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
         method=METHOD,
         lam=DEFAULT_LAMBDA,
         inputs_hash=digest(inputs),
+        inputs_version=version,
         parameters=outcome.parameters,
         judges=outcome.judges,
         entry_count=len(outcome.rows),
