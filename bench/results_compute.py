@@ -5,7 +5,9 @@
 Seeds a fresh database (SQLite file in a temporary folder by default) with the judged
 challenge of bench/seed_judging.py, then runs the real ``compute_results`` service --repeat
 times (each run supersedes the last snapshot, as a sponsor recomputing would) and prints the
-median and spread of the wall time, split into reading the inputs and ranking them.
+median and spread of the wall time, split into reading the inputs and ranking them, beside
+one plain SQL pass over the same reviews and criterion scores (the floor a computation could
+reach), the ratio of the two, and the dashboard's stale check.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     from bench.seed_judging import JUDGED_SLUG, PANEL_SIZE, seed_judged_challenge
     from challenges.models import Challenge
     from core.db import db
+    from judging.models import Assignment, Review, ReviewScore
     from judging.results.compute import compute_results, rank_inputs
-    from judging.results.inputs import load_inputs
+    from judging.results.inputs import _counted_reviews, is_stale, load_inputs
 
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'results.sqlite3'}"
@@ -77,13 +80,38 @@ def main(argv: list[str] | None = None) -> int:
                 ranks.append(t2 - t1)
                 totals.append(t3 - t2)
                 rows = snapshot.entry_count
+            reviews_only, with_scores, checks = [], [], []
+            columns = (Review.id, Assignment.judge_id, Assignment.submission_id, Review.score_total)
+            for _ in range(args.repeat):
+                t0 = time.perf_counter()
+                db.session.execute(_counted_reviews(challenge.id, *columns)).all()
+                t1 = time.perf_counter()
+                db.session.execute(
+                    _counted_reviews(
+                        challenge.id, *columns, ReviewScore.criterion_id, ReviewScore.value
+                    ).join(ReviewScore, ReviewScore.review_id == Review.id)
+                ).all()
+                t2 = time.perf_counter()
+                is_stale(snapshot)
+                t3 = time.perf_counter()
+                reviews_only.append(t1 - t0)
+                with_scores.append(t2 - t1)
+                checks.append(t3 - t2)
+            total = statistics.median(totals)
             print(
                 f"compute_results, {rows} ranked entries x 3 reviews x 5 criteria, "
-                f"{args.repeat} runs: median {statistics.median(totals):.2f} s "
+                f"{args.repeat} runs: median {total:.2f} s "
                 f"(min {min(totals):.2f}, max {max(totals):.2f}); of which reading inputs "
                 f"{statistics.median(reads):.2f} s, calibrating and ranking "
                 f"{statistics.median(ranks):.2f} s"
             )
+            for what, times in (
+                ("one SQL pass over the counted reviews", reviews_only),
+                ("the same pass joined to their criterion scores", with_scores),
+            ):
+                floor = statistics.median(times)
+                print(f"{what}: median {floor:.3f} s; compute_results is {total / floor:.1f}x it")
+            print(f"stale check (a dashboard view): median {statistics.median(checks):.4f} s")
             db.session.remove()
             db.engine.dispose()
     return 0

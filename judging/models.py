@@ -73,6 +73,8 @@ class JudgingSettings(db.Model):
         sa.ForeignKey("prize_tiers.id", ondelete="SET NULL")
     )
     community_weight: Mapped[float] = mapped_column(sa.Float, default=0.0)
+    # Moves whenever something results read changes (judging/results/freshness.py).
+    inputs_version: Mapped[int] = mapped_column(default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     challenge: Mapped[Challenge] = relationship()

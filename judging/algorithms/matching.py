@@ -9,7 +9,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import networkx as nx
+import numpy as np
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import maximum_flow
 
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     {
@@ -162,21 +164,38 @@ def _max_flow(
     caps: dict[int, int],
     k: int,
 ) -> dict[int, list[int]]:
-    graph = nx.DiGraph()
-    graph.add_node("source")
-    graph.add_node("sink")
-    for judge, cap in sorted(caps.items()):
-        graph.add_edge("source", ("judge", judge), capacity=cap)
-    for sub in submissions:
+    """Dinic's max-flow (scipy) on source → judge (cap) → submission (1) → sink (k).
+
+    Nodes: 0 the source, 1..m the judges by id, then the submissions in the given order,
+    then the sink; the same graph always yields the same flow."""
+    judges = sorted(caps)
+    judge_node = {judge: node for node, judge in enumerate(judges, start=1)}
+    first_sub = len(judges) + 1
+    sink = first_sub + len(submissions)
+    tails: list[int] = [0] * len(judges)
+    heads: list[int] = list(range(1, first_sub))
+    capacity: list[int] = [caps[j] for j in judges]
+    for offset, sub in enumerate(submissions):
+        node = first_sub + offset
         for judge in eligible[sub]:
-            graph.add_edge(("judge", judge), ("sub", sub), capacity=1)
-        graph.add_edge(("sub", sub), "sink", capacity=k)
-    _, flow = nx.maximum_flow(graph, "source", "sink")
+            tails.append(judge_node[judge])
+            heads.append(node)
+            capacity.append(1)
+        tails.append(node)
+        heads.append(sink)
+        capacity.append(k)
+    graph = csr_array(
+        (np.array(capacity, dtype=np.int32), (np.array(tails), np.array(heads))),
+        shape=(sink + 1, sink + 1),
+    )
+    flow = maximum_flow(graph, 0, sink).flow.tocoo()
+    used = (flow.data > 0) & (flow.row >= 1) & (flow.row < first_sub) & (flow.col >= first_sub)
     result: dict[int, list[int]] = {sub: [] for sub in submissions}
-    for judge in sorted(caps):
-        for node, amount in flow.get(("judge", judge), {}).items():
-            if amount > 0:
-                result[node[1]].append(judge)
+    rows, cols = flow.row[used], flow.col[used]
+    # Judge nodes follow judge ids, so this lists each entry's judges by id.
+    for index in np.lexsort((rows, cols)):
+        sub = submissions[int(cols[index]) - first_sub]
+        result[sub].append(judges[int(rows[index]) - 1])
     return result
 
 

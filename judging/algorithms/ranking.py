@@ -100,10 +100,8 @@ def rank_entries(
             )
     # Each key is computed once: a ranking of 10k entries compares them many times.
     keys = {e.submission_id: _key(e, criteria) for e in entries}
-    ordered = sorted(
-        entries,
-        key=lambda e: (*(-x for x in _flatten(keys[e.submission_id])), e.submission_id),
-    )
+    order = {s: (*(-x for x in _flatten(key)), s) for s, key in keys.items()}
+    ordered = sorted(entries, key=lambda e: order[e.submission_id])
     groups: list[list[RankingEntry]] = []
     for entry in ordered:
         if groups and keys[groups[-1][0].submission_id] == keys[entry.submission_id]:
@@ -114,6 +112,10 @@ def rank_entries(
     chain: list[RankingEntry] = []
     panel: set[int] = set()
     for group in groups:
+        if len(group) == 1:  # nobody to meet head to head, nobody to tie with
+            net[group[0].submission_id] = 0
+            chain.append(group[0])
+            continue
         for entry in group:
             net[entry.submission_id] = sum(head_to_head(entry, o) for o in group if o is not entry)
         group.sort(key=lambda e: (-net[e.submission_id], e.submitted_at, e.submission_id))

@@ -22,6 +22,7 @@ from judging.models import (
     Round,
     RoundEntry,
 )
+from judging.results.freshness import inputs_version
 from judging.results.models import ResultSnapshot
 from judging.settings import criteria_of, settings_for
 from judging.voting.models import Vote, counted_votes
@@ -183,4 +184,9 @@ def inputs_hash(challenge: Challenge) -> str:
 
 
 def is_stale(snapshot: ResultSnapshot) -> bool:
-    return inputs_hash(snapshot.challenge) != snapshot.inputs_hash
+    """Whether what the snapshot read changed since: one query on the challenge's change
+    counter; snapshots from before the counter existed recompute the inputs hash."""
+    current = inputs_version(db.session, snapshot.challenge_id)
+    if snapshot.inputs_version is None or current is None:
+        return inputs_hash(snapshot.challenge) != snapshot.inputs_hash
+    return current != snapshot.inputs_version

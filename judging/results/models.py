@@ -40,6 +40,8 @@ class ResultSnapshot(db.Model):
     method: Mapped[str] = mapped_column(sa.String(40))
     lam: Mapped[float] = mapped_column(sa.Float)
     inputs_hash: Mapped[str] = mapped_column(sa.String(64))
+    # The challenge's inputs_version when computed; None for snapshots older than the counter.
+    inputs_version: Mapped[int | None]
     # Weights, k, passing score, community weight, round: everything the method read.
     parameters: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     # Per judge: {"label": "J1", "bias": b_j, "reviews": n_j}, for the reliability panel.
