@@ -56,6 +56,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from judging.cli import judging_cli
     from judging.page_sections import register_sections as judging_sections
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
+    from judging.results.freshness import connect_freshness
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
     from payments import bp as payments_bp
     from payments.cli import payments_cli
@@ -74,6 +75,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_login(app)
     init_gateway(app)
     register_visibility_rules()
+    connect_freshness()
     connect_signals(app)
     connect_payout_signals(app)
     connect_settlement_signals(app)

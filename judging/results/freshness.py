@@ -104,6 +104,11 @@ def _touched_challenges(session: Session) -> set[int]:
     return {c for c in challenges if c is not None} - created
 
 
-@event.listens_for(Session, "after_flush")
 def _bump_on_flush(session: Session, _flush: UOWTransaction) -> None:
     bump_inputs(session, _touched_challenges(session))
+
+
+def connect_freshness() -> None:
+    """Listen to every ORM flush (called by create_app; connecting again is a no-op)."""
+    if not event.contains(Session, "after_flush", _bump_on_flush):
+        event.listen(Session, "after_flush", _bump_on_flush)
