@@ -88,6 +88,13 @@ class ChallengeDetailSchema(ChallengeSummarySchema):
 
 class ChallengePageSchema(PageSchema):
     data = ma.fields.List(ma.fields.Nested(ChallengeSummarySchema), required=True)
+    total_capped = ma.fields.Boolean(
+        required=True,
+        metadata={
+            "description": "true when more challenges match than ``total`` says: counting "
+            "stops past 1,000 (or past this page); follow ``links.next`` to read them all"
+        },
+    )
 
 
 def challenge_summary(challenge: Challenge) -> dict[str, Any]:
@@ -150,6 +157,7 @@ def list_challenges(query: dict[str, Any]) -> dict[str, Any]:
         "page": page,
         "per_page": per_page,
         "total": pagination.total,
+        "total_capped": pagination.total_capped,
         "links": page_links("api.list_challenges", page, pagination.has_next, **kept),
     }
 

@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 
 from accounts.models import Organization
 from challenges.models import Challenge, Phase
 from core.db import db, utcnow
 from core.money import CURRENCIES
+from core.paging import CappedPagination
 
 SORTS = {
     "relevance": "Best match (closing soon without a search)",
@@ -26,6 +26,13 @@ SORTS = {
 # The largest min_prize filter (major units): above any purse, and times 10**places it stays
 # far inside a 64-bit integer.
 MAX_MIN_PRIZE = 10**11 - 1
+# Lists show cards: the long Markdown texts stay in the database (a few KB per row otherwise).
+CARD_ONLY = (
+    sa.orm.defer(Challenge.description_md),
+    sa.orm.defer(Challenge.rules_md),
+    sa.orm.defer(Challenge.eligibility_md),
+    sa.orm.defer(Challenge.review_comment),
+)
 PUBLIC_PHASES = [Phase.UPCOMING, Phase.OPEN, Phase.JUDGING, Phase.AWARDED, Phase.CANCELLED]
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -100,7 +107,7 @@ def _filtered(filters: BrowseFilters) -> tuple[sa.Select, sa.ColumnElement | Non
     query = (
         sa.select(Challenge)
         .where(Challenge.published_at.is_not(None), _phase_condition(filters.phase))
-        .options(sa.orm.joinedload(Challenge.organization))
+        .options(sa.orm.joinedload(Challenge.organization), *CARD_ONLY)
     )
     if filters.category:
         query = query.where(Challenge.category == filters.category)
@@ -146,17 +153,38 @@ def browse_query(filters: BrowseFilters) -> sa.Select:
     return query.order_by(*order, Challenge.id.desc())
 
 
-class ClosingSoonPagination(Pagination):
+def count_at_most(query: sa.Select, limit: int | None) -> sa.ScalarSelect[int]:
+    """The number of rows ``query`` matches, counting no further than ``limit`` (None: all)."""
+    ids = query.with_only_columns(Challenge.id).order_by(None)
+    if limit is not None:
+        ids = ids.limit(limit)
+    return sa.select(sa.func.count()).select_from(ids.subquery()).scalar_subquery()
+
+
+class BrowsePagination(CappedPagination):
+    """Matching challenges in the order ``browse_query`` gives."""
+
+    def _fetch(self, offset: int, limit: int) -> list[Challenge]:
+        query: sa.Select = self._query_args["ordered"]
+        return list(db.session.scalars(query.offset(offset).limit(limit)).unique())
+
+    def _count(self, limit: int | None) -> int:
+        return db.session.scalar(sa.select(count_at_most(self._query_args["query"], limit))) or 0
+
+
+class ClosingSoonPagination(BrowsePagination):
     """Still-open challenges by nearest deadline, then closed ones by latest deadline.
 
-    Each part is an index-ordered query; one count query tells where the first part ends.
+    Each part is an index-ordered query; counting the open ones (no further than the page
+    needs) tells where the first part ends.
     """
 
-    def _query_items(self) -> list[Challenge]:
+    def _fetch(self, offset: int, limit: int) -> list[Challenge]:
         query: sa.Select = self._query_args["query"]
-        open_count = self._query_args["open_count"]
         still_open = Challenge.closes_at > self._query_args["now"]
-        offset, limit = self._query_offset, self.per_page
+        open_count = db.session.scalar(
+            sa.select(count_at_most(query.where(still_open), offset + limit))
+        )
         items: list[Challenge] = []
         if offset < open_count:
             items = list(
@@ -176,29 +204,20 @@ class ClosingSoonPagination(Pagination):
             ).unique()
         return items
 
-    def _query_count(self) -> int:
-        return self._query_args["total"]
 
-
-def browse(filters: BrowseFilters, page: int, per_page: int) -> Pagination:
-    if not _closing_split(filters) or filters.sort not in ("closing", "relevance"):
-        return db.paginate(
-            browse_query(filters), page=page, per_page=per_page, error_out=False, count=True
-        )
+def browse(filters: BrowseFilters, page: int, per_page: int) -> CappedPagination:
+    """One page of matching challenges; the count stops past 1,000 (see ``CappedPagination``)."""
     query, _ = _filtered(filters)
-    now = utcnow()
-    ids = query.with_only_columns(Challenge.id, Challenge.closes_at).order_by(None).subquery()
-    total, open_count = db.session.execute(
-        sa.select(sa.func.count(), sa.func.count().filter(ids.c.closes_at > now))
-    ).one()
-    return ClosingSoonPagination(
+    if _closing_split(filters) and filters.sort in ("closing", "relevance"):
+        return ClosingSoonPagination(
+            page=page, per_page=per_page, error_out=False, query=query, now=utcnow()
+        )
+    return BrowsePagination(
         page=page,
         per_page=per_page,
         error_out=False,
         query=query,
-        now=now,
-        total=total,
-        open_count=open_count,
+        ordered=browse_query(filters),
     )
 
 

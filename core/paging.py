@@ -62,3 +62,51 @@ def redirect_past_end(pagination: Pagination) -> Response | None:
         request.endpoint or "", **(request.view_args or {}), **args, page=last if last > 1 else None
     )
     return redirect(target)
+
+
+COUNT_CAP = 1000
+
+
+class CappedPagination(Pagination):
+    """Offset pages whose count stops at what the page needs, so a page costs the same however
+    many rows match: counting every match would read all of them on every request.
+
+    ``total`` is exact up to ``COUNT_CAP`` (or up to the rows before and on a deeper page) and
+    ``total_capped`` says when more exist ("more than 1,000"). ``has_next`` comes from fetching
+    one row past the page, not from the count. Only a page past the end (an old bookmark, a
+    hand-typed number) pays for an exact count, to say where the last page is.
+
+    Subclasses implement ``_fetch(offset, limit)`` (rows in order) and ``_count(limit)`` (the
+    number of matching rows, counting at most ``limit``; ``None`` counts all).
+    """
+
+    more: bool = False
+    total_capped: bool = False
+
+    def _fetch(self, offset: int, limit: int) -> list[Any]:
+        raise NotImplementedError
+
+    def _count(self, limit: int | None) -> int:
+        raise NotImplementedError
+
+    def _query_items(self) -> list[Any]:
+        rows = self._fetch(self._query_offset, self.per_page + 1)
+        self.more = len(rows) > self.per_page
+        return rows[: self.per_page]
+
+    def _query_count(self) -> int:
+        if not self.items and self.page > 1:
+            return self._count(None)
+        limit = max(COUNT_CAP, self._query_offset + self.per_page)
+        counted = self._count(limit + 1)
+        self.total_capped = counted > limit
+        return min(counted, limit)
+
+    @property
+    def pages(self) -> int:
+        counted = super().pages
+        return max(counted, self.page + 1) if self.more else counted
+
+    @property
+    def has_next(self) -> bool:
+        return self.more

@@ -65,14 +65,17 @@ class Winner:
         return award_status(self.award)
 
 
+_LATEST = aliased(SubmissionVersion, name="latest_version")
+_ON_LATEST = sa.and_(
+    _LATEST.submission_id == Submission.id, _LATEST.number == Submission.current_version
+)
+
+
 def _latest_title() -> tuple[Any, sa.ColumnElement[bool], sa.ColumnElement[str]]:
     """The entry's latest version (to outer-join, and its join condition) and the title the
-    public reads: the version's, else the working copy's."""
-    version = aliased(SubmissionVersion)
-    condition = sa.and_(
-        version.submission_id == Submission.id, version.number == Submission.current_version
-    )
-    return version, condition, sa.func.coalesce(version.title, Submission.title)
+    public reads: the version's, else the working copy's. Built once: building an alias and
+    its condition costs more than the query it serves."""
+    return _LATEST, _ON_LATEST, sa.func.coalesce(_LATEST.title, Submission.title)
 
 
 def _visible_flag(viewer: User | None) -> sa.ColumnElement[int]:
@@ -197,7 +200,7 @@ def results_of(challenge: Challenge, viewer: User | None) -> Results | None:
 class RankedLine:
     """One ranked entry; ``title`` is None when the viewer may not read the entry."""
 
-    row: ResultRow
+    row: sa.Row[Any]  # the result_rows columns by name (rank, final_score, ...), no ORM object
     title: str | None
 
     @property
@@ -207,13 +210,14 @@ class RankedLine:
 
 class RankedPage(Pagination):
     """A page of a snapshot's ranking in rank order: one query for the rows (walking the
-    (snapshot_id, rank) primary key) and one count."""
+    (snapshot_id, rank) primary key) and one for the last rank. The rows are plain column
+    tuples: the page only reads them, and ORM objects cost more than the query here."""
 
     def _query_items(self) -> list[RankedLine]:
         snapshot_id, viewer = self._query_args["snapshot_id"], self._query_args["viewer"]
         version, on_version, title = _latest_title()
         rows = db.session.execute(
-            sa.select(ResultRow, title, _visible_flag(viewer))
+            sa.select(ResultRow.__table__, title.label("entry_title"), _visible_flag(viewer))
             .join(Submission, Submission.id == ResultRow.submission_id)
             .join(Challenge, Challenge.id == Submission.challenge_id)
             .outerjoin(version, on_version)
@@ -227,16 +231,18 @@ class RankedPage(Pagination):
             .order_by(ResultRow.rank)
         ).all()
         return [
-            RankedLine(row, (entry_title or "Untitled entry") if visible else None)
-            for row, entry_title, visible in rows
+            RankedLine(row, (row.entry_title or "Untitled entry") if row[-1] else None)
+            for row in rows
         ]
 
     def _query_count(self) -> int:
+        # Ranks are 1..N without gaps ((snapshot_id, rank) is the key and ``rank >= 1``), so the
+        # last rank is the count, read from the end of the key's index at any size.
         return (
             db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(ResultRow)
-                .where(ResultRow.snapshot_id == self._query_args["snapshot_id"])
+                sa.select(sa.func.max(ResultRow.rank)).where(
+                    ResultRow.snapshot_id == self._query_args["snapshot_id"]
+                )
             )
             or 0
         )
