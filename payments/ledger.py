@@ -68,33 +68,41 @@ class FundsSummary:
 
 
 def summary(challenge: Challenge) -> FundsSummary:
-    """Totals of the challenge's ledger, plus refunds requested but not yet confirmed."""
+    """Totals of the challenge's ledger, plus refunds requested but not yet confirmed and the
+    sum of its awards: one statement (the challenge page shows it to every visitor)."""
     from judging.results.models import Award
-    from payments.refunds import pending_refund_total
+    from payments.refunds import pending_refund_total_query
 
-    totals = dict(
-        db.session.execute(
-            sa.select(LedgerEntry.kind, sa.func.sum(LedgerEntry.amount))
-            .where(LedgerEntry.challenge_id == challenge.id)
-            .group_by(LedgerEntry.kind)
-        ).all()
+    def ledger_sum(*kinds: LedgerKind) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(
+            sa.func.sum(LedgerEntry.amount).filter(LedgerEntry.kind.in_(kinds)), 0
+        )
+
+    awarded = (
+        sa.select(sa.func.coalesce(sa.func.sum(Award.amount), 0))
+        .where(Award.challenge_id == challenge.id)
+        .scalar_subquery()
     )
+    row = db.session.execute(
+        sa.select(
+            ledger_sum(LedgerKind.FUNDED),
+            ledger_sum(LedgerKind.FEE),
+            ledger_sum(LedgerKind.REFUNDED),
+            ledger_sum(LedgerKind.PAID_OUT),
+            ledger_sum(LedgerKind.PAYOUT_REVERSED),
+            pending_refund_total_query(challenge.id),
+            awarded,
+        ).where(LedgerEntry.challenge_id == challenge.id)
+    ).one()
+    funded, fees, refunded, paid_out, reversed_, pending, awarded_total = (int(v or 0) for v in row)
     return FundsSummary(
         currency=challenge.currency,
-        funded=int(totals.get(LedgerKind.FUNDED, 0) or 0),
-        fees=int(totals.get(LedgerKind.FEE, 0) or 0),
-        refunded=int(totals.get(LedgerKind.REFUNDED, 0) or 0),
-        refund_pending=pending_refund_total(challenge.id),
-        paid_out=int(totals.get(LedgerKind.PAID_OUT, 0) or 0)
-        - int(totals.get(LedgerKind.PAYOUT_REVERSED, 0) or 0),
-        awarded=int(
-            db.session.scalar(
-                sa.select(sa.func.coalesce(sa.func.sum(Award.amount), 0)).where(
-                    Award.challenge_id == challenge.id
-                )
-            )
-            or 0
-        ),
+        funded=funded,
+        fees=fees,
+        refunded=refunded,
+        refund_pending=pending,
+        paid_out=paid_out - reversed_,
+        awarded=awarded_total,
         after_results=challenge.awarded_at is not None or challenge.cancelled_at is not None,
     )
 

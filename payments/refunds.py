@@ -189,13 +189,14 @@ def mismatch_refunds(limit: int = 20) -> list[tuple[Refund, Funding, Challenge]]
     return [tuple(row) for row in rows]
 
 
-def pending_refund_total(challenge_id: int) -> int:
-    total = db.session.scalar(
-        sa.select(sa.func.sum(Refund.amount))
+def pending_refund_total_query(challenge_id: int) -> sa.ScalarSelect[int]:
+    """The sum of the challenge's refunds requested but not yet confirmed, as a subquery."""
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(Refund.amount), 0))
         .join(Funding, Funding.id == Refund.funding_id)
         .where(Funding.challenge_id == challenge_id, Refund.status.in_(OPEN_REFUND))
+        .scalar_subquery()
     )
-    return int(total or 0)
 
 
 def connect_signals(app: Flask) -> None:
