@@ -162,13 +162,20 @@ def _visible_entries() -> sa.Select:
     )
 
 
+def _has_lineage(submission_id: int) -> bool:
+    """Whether any link starts or ends at the entry: most entries have none, and one indexed
+    probe then replaces the title and first-level queries of both directions."""
+    touches = sa.or_(Lineage.submission_id == submission_id, Lineage.builds_on_id == submission_id)
+    return bool(db.session.scalar(sa.select(sa.exists().where(touches))))
+
+
 def lineage_graph(
     viewer: User | None, submission: Submission, depth: int = 3, max_nodes: int = MAX_NODES
 ) -> LineageGraph:
     """Ancestors and descendants up to ``depth`` links away that ``viewer`` may see, breadth
     first with one query per level and direction; unseen entries are left out, not masked."""
     graph = LineageGraph(center=submission.id)
-    if not can_view_submission(viewer, submission):
+    if not can_view_submission(viewer, submission) or not _has_lineage(submission.id):
         return graph
     now = utcnow()
     center = db.session.execute(_visible_entries().where(Submission.id == submission.id)).one()

@@ -209,7 +209,24 @@ def test_graph_uses_one_query_per_level(public) -> None:
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(graph.nodes) == 6
-    assert len(statements) <= 5 + 1  # five levels up, one level down that finds nothing
+    # the probe for any link, five levels up, one level down that finds nothing
+    assert len(statements) <= 1 + 5 + 1
+
+
+def test_an_entry_without_lineage_costs_one_probe(public) -> None:
+    alone = submitted(public, "No links")
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        graph = lineage.lineage_graph(make_user(), alone)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert graph.edges == [] and graph.builds_on() == [] and graph.built_upon_by() == []
+    assert len([s for s in statements if "lineage" in s]) == 1
 
 
 def test_graph_omits_what_the_viewer_may_not_see(public) -> None:
