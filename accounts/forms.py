@@ -1,5 +1,9 @@
 """Forms for accounts, organizations and the admin search."""
 
+from functools import cache
+from typing import Any
+
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     EmailField,
@@ -11,6 +15,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
+from wtforms.fields import Field
 from wtforms.validators import (
     URL,
     DataRequired,
@@ -20,6 +25,7 @@ from wtforms.validators import (
     Optional,
     Regexp,
 )
+from wtforms.widgets import Select, html_params
 
 from accounts.models import OrgRole
 from core.forms import FlaskForm
@@ -91,6 +97,35 @@ class ResetPasswordForm(FlaskForm):
     submit = SubmitField("Set new password")
 
 
+AUTOMATIC_ZONE = "Automatic (your browser's time zone)"
+
+
+@cache
+def _zone_options() -> tuple[tuple[str, str], ...]:
+    """(value, option markup) for every zone, escaped once per process."""
+    zones = [("", AUTOMATIC_ZONE)] + [(zone, zone) for zone in sorted(all_zones())]
+    return tuple(
+        (value, f'<option value="{escape(value)}">{escape(label)}</option>')
+        for value, label in zones
+    )
+
+
+class ZoneSelect(Select):
+    """The time zone list: about 600 options, which WTForms' option widget would build one
+    call at a time on every account page (two thirds of its rendering time)."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        selected = field.data or ""
+        options = [
+            markup.replace("<option ", "<option selected ", 1) if value == selected else markup
+            for value, markup in _zone_options()
+        ]
+        # html_params escapes the attributes; the options were escaped by _zone_options.
+        html = f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"
+        return Markup(html)  # noqa: S704 - every interpolated text is escaped
+
+
 class ProfileForm(FlaskForm):
     display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
     bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
@@ -101,13 +136,14 @@ class ProfileForm(FlaskForm):
         "Time zone",
         validators=[Optional()],
         description="Times on the site are shown in this zone, with its name.",
+        widget=ZoneSelect(),
     )
     submit = SubmitField("Save profile")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.timezone.choices = [SelectChoice("", "Automatic (your browser's time zone)")] + [
-            SelectChoice(zone, zone) for zone in sorted(all_zones())
+        self.timezone.choices = [
+            SelectChoice(value, value or AUTOMATIC_ZONE) for value, _ in _zone_options()
         ]
 
 

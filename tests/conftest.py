@@ -42,6 +42,7 @@ DATABASE_INDEPENDENT = (
     TESTS_DIR / "unit" / "simulator",
     TESTS_DIR / "unit" / "test_bench_options.py",
     TESTS_DIR / "unit" / "test_markdown.py",
+    TESTS_DIR / "unit" / "test_memo.py",
     TESTS_DIR / "unit" / "test_money.py",
     TESTS_DIR / "unit" / "test_uploads.py",
 )

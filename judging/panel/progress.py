@@ -13,7 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
+from core.memo import VersionedMemo
 from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round
+from judging.results.freshness import inputs_token
 from judging.rounds.entries import round_entry_ids, round_now, screening_verdicts
 from judging.settings import settings_for
 from submissions.models import Submission
@@ -152,11 +154,18 @@ def _panel(challenge: Challenge) -> list[Judge]:
     )
 
 
-def _counts(
-    challenge: Challenge, current: Round
-) -> tuple[dict[int, tuple[int, int]], dict[Round, tuple[int, int]], int]:
+Counts = tuple[dict[int, tuple[int, int]], dict[Round, tuple[int, int]], int]
+_COUNTS: VersionedMemo[Counts] = VersionedMemo()
+
+
+def _counts(challenge: Challenge, current: Round) -> Counts:
     """(standing, submitted) per judge in the current round and per round, and the number of
-    void assignments in the current round: one GROUP BY."""
+    void assignments in the current round: one GROUP BY per change of the inputs counter."""
+    version = inputs_token(db.session, challenge.id)
+    return _COUNTS.get((challenge.id, current), version, lambda: _count(challenge, current))
+
+
+def _count(challenge: Challenge, current: Round) -> Counts:
     rows = db.session.execute(
         sa.select(
             Assignment.round,
@@ -182,9 +191,22 @@ def _counts(
     return per_judge, rounds, void
 
 
+_TALLIES: VersionedMemo[list[EntryTally]] = VersionedMemo()
+
+
 def _tallies(challenge: Challenge, current: Round) -> list[EntryTally]:
     """Every entry of the current round (admitted, or holding a standing assignment in it)
-    with its blind label and progress, in label order (unassigned entries last)."""
+    with its blind label and progress, in label order (unassigned entries last). Read once
+    per change of the challenge's inputs counter (assignments, reviews, round admissions and
+    settings move it) by read-only pages."""
+    version = inputs_token(db.session, challenge.id)
+    # A copy: callers may filter or reorder their list, never the stored one.
+    return list(
+        _TALLIES.get((challenge.id, current), version, lambda: _count_tallies(challenge, current))
+    )
+
+
+def _count_tallies(challenge: Challenge, current: Round) -> list[EntryTally]:
     standing = sa.and_(Assignment.round == current, Assignment.state != AssignmentState.VOID)
     rows = db.session.execute(
         sa.select(

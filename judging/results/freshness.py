@@ -38,6 +38,18 @@ def inputs_version(session: Session, challenge_id: int) -> int | None:
     ).scalar_one_or_none()
 
 
+def inputs_token(session: Session, challenge_id: int) -> tuple[int, object] | None:
+    """The counter with the settings row's ``updated_at``, for memos of derived figures
+    (``core.memo``): a database emptied and refilled (tests, a restore) starts its counters
+    again, and the timestamp keeps an old figure from matching the new rows."""
+    row = session.execute(
+        sa.select(JudgingSettings.inputs_version, JudgingSettings.updated_at).where(
+            JudgingSettings.challenge_id == challenge_id
+        )
+    ).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
 def bump_inputs(session: Session, challenge_ids: Iterable[int]) -> None:
     """Move the counter of these challenges (flushes nothing; runs in the caller's transaction)."""
     ids = sorted(set(challenge_ids))
