@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
+from core.row_paging import RowPagination, page_of_rows
 from payments.models import LedgerEntry, LedgerKind
-from payments.paging import RowPagination, page_of_rows
 
 
 def record(

@@ -17,6 +17,7 @@ from accounts.policies import is_admin, is_signed_in
 from challenges.models import Challenge
 from challenges.openness import SubmissionLicense
 from core.db import db
+from core.row_paging import RowPagination, page_of_rows
 from submissions.models import Submission, SubmissionStatus, SubmissionVersion, TeamMember
 from submissions.visibility import authors_hidden_condition, visible_condition
 
@@ -187,16 +188,44 @@ def entries_of_user(user: User, viewer: User | None, limit: int = 50) -> list[Ca
     return [Card(*row) for row in rows]
 
 
-def dashboard_rows(challenge: Challenge) -> tuple[list[Card], int]:
-    """Every non-draft entry of the challenge (oldest first) and the number of drafts."""
-    rows = db.session.execute(
-        sa.select(Submission, _team_size().label("team_size"))
+MANAGE_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ManagedPage:
+    """A page of a challenge's non-draft entries for its sponsor, oldest first."""
+
+    entries: RowPagination  # rows of (Submission,)
+    team_sizes: dict[int, int]
+    drafts: int
+
+    @property
+    def submissions(self) -> list[Submission]:
+        return [submission for (submission,) in self.entries.items]
+
+
+def dashboard_rows(challenge: Challenge, page: int) -> ManagedPage:
+    """A page of the challenge's non-draft entries with their team sizes (counted for the
+    page's entries only: a count beside every row would run for the rows OFFSET skips too),
+    and the number of drafts."""
+    entries = page_of_rows(
+        sa.select(Submission)
         .where(
             Submission.challenge_id == challenge.id,
             Submission.status != SubmissionStatus.DRAFT,
         )
-        .order_by(Submission.first_submitted_at.asc(), Submission.id.asc())
-    ).all()
+        .order_by(Submission.first_submitted_at.asc(), Submission.id.asc()),
+        page,
+        MANAGE_PER_PAGE,
+    )
+    ids = [submission.id for (submission,) in entries.items]
+    team_sizes = dict(
+        db.session.execute(
+            sa.select(TeamMember.submission_id, sa.func.count())
+            .where(TeamMember.submission_id.in_(ids))
+            .group_by(TeamMember.submission_id)
+        ).all()
+    )
     drafts = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(Submission)
@@ -205,7 +234,7 @@ def dashboard_rows(challenge: Challenge) -> tuple[list[Card], int]:
             Submission.status == SubmissionStatus.DRAFT,
         )
     )
-    return [Card(submission, team_size) for submission, team_size in rows], drafts or 0
+    return ManagedPage(entries, team_sizes, drafts or 0)
 
 
 def latest_versions(

@@ -12,6 +12,7 @@ from accounts.policies import is_admin
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.forms import domain_errors
+from core.paging import page_arg, redirect_past_end
 from submissions import bp, exports, gallery, moderation, services
 from submissions.forms import ReasonForm
 from submissions.models import Submission
@@ -36,13 +37,16 @@ def manage(slug: str) -> ResponseReturnValue:
     that entries exist and how they progress, never what they say. Drafts are only counted.
     """
     challenge = _managed(slug)
-    rows, drafts = gallery.dashboard_rows(challenge)
+    listing = gallery.dashboard_rows(challenge, page_arg())
+    if (past_end := redirect_past_end(listing.entries)) is not None:
+        return past_end
     return render_template(
         "submissions/manage.html",
         challenge=challenge,
-        rows=rows,
-        drafts=drafts,
-        readable=visible_entry_ids(current_user, challenge),
+        listing=listing,
+        readable=visible_entry_ids(
+            current_user, challenge, among=[s.id for s in listing.submissions]
+        ),
         exports_open=exports.exports_open(challenge),
     )
 

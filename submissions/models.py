@@ -71,6 +71,8 @@ class Submission(db.Model):
         sa.Index("ix_submissions_public", "challenge_id", "status", "first_submitted_at"),
         # The gallery's order: newest submitted first, without sorting every public entry.
         sa.Index("ix_submissions_gallery", "status", "first_submitted_at", "id"),
+        # One challenge's entries in submission order: the sponsor's entries page.
+        sa.Index("ix_submissions_challenge_order", "challenge_id", "first_submitted_at", "id"),
     )
 
     @property

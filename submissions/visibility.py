@@ -7,7 +7,7 @@ editing it: ``create_app`` calls ``judging.access.register_visibility_rules``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -124,16 +124,20 @@ def visible_condition(user: User | None, now: datetime | None = None) -> sa.Colu
     return sa.or_(team, public, sponsor, *[sa.and_(not_draft, e) for e in extra])
 
 
-def visible_entry_ids(viewer: User | None, challenge: Challenge) -> set[int]:
+def visible_entry_ids(
+    viewer: User | None, challenge: Challenge, among: Iterable[int] | None = None
+) -> set[int]:
     """Ids of the challenge's entries whose content (title included) ``viewer`` may read, in
-    one query: what sponsor pages listing a challenge's entries check each row against."""
-    return set(
-        db.session.scalars(
-            sa.select(Submission.id)
-            .join(Challenge, Challenge.id == Submission.challenge_id)
-            .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
-        )
+    one query: what sponsor pages listing a challenge's entries check each row against.
+    ``among`` limits the check to the entries a page shows."""
+    query = (
+        sa.select(Submission.id)
+        .join(Challenge, Challenge.id == Submission.challenge_id)
+        .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
     )
+    if among is not None:
+        query = query.where(Submission.id.in_(list(among)))
+    return set(db.session.scalars(query))
 
 
 def authors_hidden_in(user: User | None, challenge: Challenge) -> bool:

@@ -11,8 +11,8 @@ from challenges.models import Challenge
 from core import audit
 from core.db import db
 from core.errors import Conflict, NotFound, ensure
+from core.row_paging import RowPagination, page_of_rows
 from payments.connect.models import ConnectedAccount
-from payments.paging import RowPagination, page_of_rows
 from payments.payouts.inline import settle_after
 from payments.payouts.models import Payout, PayoutStatus
 from payments.payouts.worker import PayoutRun, run_payouts

@@ -282,3 +282,35 @@ def _all_entries(challenge: Challenge) -> list[Submission]:
     return list(
         db.session.scalars(sa.select(Submission).where(Submission.challenge_id == challenge.id))
     )
+
+
+def test_dashboard_pages_through_every_entry_once_with_its_team_size(
+    client: FlaskClient, auth: AuthActions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from submissions import gallery
+
+    monkeypatch.setattr(gallery, "MANAGE_PER_PAGE", 2)
+    world = build_world(visibility="public_on_submit")
+    second = _entry(world.challenge, "solver2", "Salt battery")
+    db.session.add(
+        TeamMember(
+            submission_id=second.id,
+            challenge_id=world.challenge.id,
+            user_id=make_user("mate").id,
+            role=TeamRole.MEMBER,
+            share_bp=0,
+        )
+    )
+    db.session.commit()
+    _entry(world.challenge, "solver3", "Gravity store")
+    _sign_in(auth, "owner")
+    first = client.get("/challenges/c/manage").text
+    last = client.get("/challenges/c/manage?page=2").text
+    assert "Sand battery" in first and "Salt battery" in first and "Gravity store" not in first
+    assert "Gravity store" in last and "Sand battery" not in last
+    assert "page=2" in first  # the pager links the next page
+    assert "Secret draft idea" not in first + last and "1 draft in progress" in first
+    row = first.split(f'id="entry-{second.id}"')[1].split("</tr>")[0]
+    assert '<td class="text-end">2</td>' in row
+    past = client.get("/challenges/c/manage?page=9", follow_redirects=True)
+    assert "Page 9 is past the end of this list (3 in all, 2 pages)" in past.text

@@ -1,4 +1,4 @@
-"""Pages of whole result rows (several entities per row) for the payments lists."""
+"""Pages of whole result rows (several entities per row): payments lists, the sponsor's entries."""
 
 from __future__ import annotations
 
