@@ -43,6 +43,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             env.get("RATELIMIT_STORAGE_URI") or env.get("REDIS_URL") or "memory://"
         ),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        # Redis down: count in each process until it answers again (limits stay, looser by
+        # the number of workers) rather than failing every limited request.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_ALLOW_MEMORY": _bool(env.get("RATELIMIT_ALLOW_MEMORY"), False),
         "LOGIN_RATE_LIMIT_IP": env.get("LOGIN_RATE_LIMIT_IP", "20 per 10 minutes"),
         "LOGIN_RATE_LIMIT_ACCOUNT": env.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per 10 minutes"),
