@@ -1,0 +1,81 @@
+"""A browser's steps against the served app: sign in through the real form, check a page,
+time sequential single requests."""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from urllib.parse import urlencode
+
+from bench.servers import Response, http_request
+
+_CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+SINGLE_REQUESTS = 30
+
+
+def _merge(cookies: dict[str, str], response: Response) -> None:
+    for pair in response.set_cookies():
+        name, _, value = pair.partition("=")
+        cookies[name.strip()] = value
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def sign_in(port: int, email: str, password: str) -> str:
+    """GET /login, post the form with its CSRF token as a browser would, and return the Cookie
+    header of the signed-in session. Raises RuntimeError when the sign-in is refused."""
+    cookies: dict[str, str] = {}
+    form = http_request(port, "/login")
+    _merge(cookies, form)
+    token = _CSRF.search(form.body)
+    if form.status != 200 or token is None:
+        raise RuntimeError(f"GET /login answered {form.status} without a CSRF token")
+    body = urlencode(
+        {
+            "csrf_token": html.unescape((token.group(1) or token.group(2)).decode()),
+            "email": email,
+            "password": password,
+        }
+    ).encode()
+    posted = http_request(
+        port,
+        "/login",
+        method="POST",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(cookies),
+        },
+    )
+    _merge(cookies, posted)
+    if posted.status not in (302, 303) or "/login" in posted.header("Location"):
+        raise RuntimeError(f"signing in as {email} answered {posted.status}, not a redirect")
+    return cookie_header(cookies)
+
+
+def check_page(port: int, path: str, cookie: str = "") -> str | None:
+    """Why one GET of ``path`` makes a meaningless row (an error status, or a signed-in page
+    sending the visitor to the sign-in form), or None when it answers."""
+    response = http_request(port, path, headers={"Cookie": cookie} if cookie else None)
+    if not 200 <= response.status < 400:
+        return f"GET {path} answered {response.status}"
+    if cookie and "/login" in response.header("Location"):
+        return f"GET {path} sent the signed-in visitor to {response.header('Location')}"
+    return None
+
+
+def single_request_ms(
+    port: int, path: str, cookie: str = "", count: int = SINGLE_REQUESTS
+) -> list[float]:
+    """Wall time (ms) of ``count`` sequential GETs, one connection each: what one visitor on an
+    idle server waits for."""
+    headers = {"Cookie": cookie} if cookie else None
+    timings = []
+    for _ in range(count):
+        started = time.perf_counter()
+        http_request(port, path, headers=headers, timeout=30.0)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
