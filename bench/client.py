@@ -6,12 +6,15 @@ from __future__ import annotations
 import html
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
 from bench.servers import Response, http_request
 
 _CSRF = re.compile(rb'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 SINGLE_REQUESTS = 30
+SETTLED_MS = 100.0  # a burst of cheap requests answered within this: nothing queued ahead
+SETTLE_TIMEOUT = 120.0
 
 
 def _merge(cookies: dict[str, str], response: Response) -> None:
@@ -79,3 +82,19 @@ def single_request_ms(
         http_request(port, path, headers=headers, timeout=30.0)
         timings.append((time.perf_counter() - started) * 1000)
     return timings
+
+
+def settle(port: int, path: str, workers: int) -> float:
+    """Wait until the server has worked off what a wrk run left queued: wrk stops at its
+    deadline, but sync workers still serve every request already sent, and a slow page's
+    backlog would count against the next target. Sends ``workers`` concurrent GETs of a cheap
+    ``path`` (queued behind any backlog) until such a burst answers within SETTLED_MS; returns
+    the seconds waited."""
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        while time.perf_counter() - started < SETTLE_TIMEOUT:
+            burst = time.perf_counter()
+            list(pool.map(lambda _: http_request(port, path, timeout=60.0), range(workers)))
+            if (time.perf_counter() - burst) * 1000 < SETTLED_MS:
+                break
+    return time.perf_counter() - started

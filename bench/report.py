@@ -64,6 +64,11 @@ def format_table(run: ScaleRun) -> str:
                 f"WARNING: {m.name}: {m.errors} non-2xx/3xx responses or socket errors; "
                 "its figures are not comparable."
             )
+        if any(not sample.requests for sample in m.samples):
+            lines.append(
+                f"WARNING: {m.name}: a run completed no request (the page is slower than "
+                "--duration under load); its req/s counts as 0."
+            )
     return "\n".join(lines)
 
 

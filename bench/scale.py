@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.client import check_page, sign_in, single_request_ms
+from bench.client import check_page, settle, sign_in, single_request_ms
 from bench.goals import ScaleRun
 from bench.load import Measurement, WrkSettings, run_wrk
 from bench.pages import HELLO, Page
@@ -43,8 +43,10 @@ def measure(targets: list[Target], load: Load) -> None:
             url = server.base_url + measurement.path
             if load.warmup:
                 run_wrk(url, load.wrk, duration=load.warmup, cookie=measurement.cookie)
+                settle(server.port, server.ready_path, load.workers)
             sample = run_wrk(url, load.wrk, cookie=measurement.cookie)
             measurement.samples.append(sample)
+            settle(server.port, server.ready_path, load.workers)
             print(
                 f"  round {round_number}/{load.repeat}  {measurement.name:<18} "
                 f"{sample.requests_per_second:>9.0f} req/s  p50 {sample.p50_ms:.2f} ms  "
