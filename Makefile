@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := app
+# The bench drops this database's schema: a throwaway PostgreSQL database (issue 11's figures).
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/openprize_bench
 
 .PHONY: run test lint format bench clean install
 
@@ -37,7 +39,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --scales 1,2 --database-url $(BENCH_DATABASE_URL)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -45,6 +45,8 @@ class Measurement:
     name: str
     path: str
     samples: list[Sample] = field(default_factory=list)
+    cookie: str = ""  # the Cookie header of a signed-in page ("" when signed out)
+    single_ms: list[float] = field(default_factory=list)  # sequential single requests
 
     @property
     def requests_per_second(self) -> float:
@@ -57,6 +59,10 @@ class Measurement:
     @property
     def p99_ms(self) -> float:
         return statistics.median(s.p99_ms for s in self.samples)
+
+    @property
+    def single_p50_ms(self) -> float | None:
+        return statistics.median(self.single_ms) if self.single_ms else None
 
     @property
     def errors(self) -> int:
@@ -91,8 +97,11 @@ def parse_wrk(output: str) -> Sample:
     )
 
 
-def run_wrk(url: str, settings: WrkSettings, duration: int | None = None) -> Sample:
-    """Load ``url`` for ``duration`` seconds (default: the settings' duration)."""
+def run_wrk(
+    url: str, settings: WrkSettings, duration: int | None = None, cookie: str = ""
+) -> Sample:
+    """Load ``url`` for ``duration`` seconds (default: the settings' duration), sending
+    ``cookie`` as the Cookie header when given."""
     if not url.startswith("http://127.0.0.1:"):
         raise ValueError(f"refusing to load anything but 127.0.0.1: {url}")
     seconds = settings.duration if duration is None else duration
@@ -107,6 +116,7 @@ def run_wrk(url: str, settings: WrkSettings, duration: int | None = None) -> Sam
         "--timeout",
         f"{settings.timeout}s",
         "--latency",
+        *(["--header", f"Cookie: {cookie}"] if cookie else []),
         url,
     ]
     result = subprocess.run(

@@ -21,15 +21,29 @@ if str(ROOT) not in sys.path:
 
 import sqlalchemy as sa  # noqa: E402
 
-from bench.load import Measurement, WrkSettings, run_wrk, wrk_path  # noqa: E402
-from bench.pages import HELLO, Page, select_pages  # noqa: E402
-from bench.report import format_header, format_table, results_document, write_json  # noqa: E402
+from bench.goals import ScaleRun, format_goal_table, judge_pages  # noqa: E402
+from bench.load import WrkSettings, wrk_path  # noqa: E402
+from bench.pages import Page, select_pages  # noqa: E402
+from bench.report import (  # noqa: E402
+    format_header,
+    format_seeding,
+    format_table,
+    results_document,
+    write_json,
+)
+from bench.scale import Load, run_scale  # noqa: E402
 from bench.seed import Sizes, reset_schema, row_counts, seed_all  # noqa: E402
-from bench.servers import GunicornServer, get_status, server_env, simulated_payments  # noqa: E402
+from bench.servers import simulated_payments  # noqa: E402
 
 MAX_REPEAT = 20
 MAX_DURATION = 600
 MAX_SCALE = 100
+DEFAULT_SCALES = "1,2"
+
+
+def _scales(text: str) -> list[float]:
+    """ "1,2" -> [1.0, 2.0]: sorted, without repeats; ValueError when not numbers."""
+    return sorted({float(part) for part in text.split(",") if part.strip()})
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,14 +54,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             dest=size.name,
             type=int,
             default=None,
-            help=f"{size.metadata.get('help', size.name)} (default: {size.default:,} x --scale)",
+            help=f"{size.metadata.get('help', size.name)} (default: {size.default:,} x scale; "
+            "given, it holds at every scale)",
         )
     parser.add_argument(
-        "--scale",
-        type=float,
-        default=1.0,
-        help="multiply every default size (2 doubles the data, 10 seeds 100k challenges and "
-        "2M entries); an explicit size option wins",
+        "--scales",
+        help="comma-separated multiples of the default sizes, each seeded and measured in turn "
+        f"(default {DEFAULT_SCALES}: the ratio at 2x against 1x shows what data growth costs; "
+        "10 seeds 100k challenges and 2M entries)",
+    )
+    parser.add_argument("--scale", type=float, help="one scale: the same as --scales <scale>")
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="seed each scale, print the seconds per seeder and in all, and exit (no servers)",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per measured run")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up before each run")
@@ -58,13 +78,29 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument("--pages", help="comma-separated page names (default: all)")
     args = parser.parse_args(argv)
-    if not 0 < args.scale <= MAX_SCALE:
-        parser.error(f"--scale must be more than 0 and at most {MAX_SCALE}")
-    for size in fields(Sizes):
-        if getattr(args, size.name) is None:
-            setattr(args, size.name, round(size.default * args.scale))
-    if any(getattr(args, size.name) < 0 for size in fields(Sizes)):
+    if args.scale is not None and args.scales is not None:
+        parser.error("give --scale or --scales, not both")
+    try:
+        args.scales = (
+            [args.scale] if args.scale is not None else _scales(args.scales or DEFAULT_SCALES)
+        )
+    except ValueError:
+        parser.error("--scales must be numbers separated by commas, e.g. 1,2")
+    if not args.scales or not all(0 < scale <= MAX_SCALE for scale in args.scales):
+        parser.error(f"--scale(s) must be more than 0 and at most {MAX_SCALE}")
+    if any((getattr(args, s.name) or 0) < 0 for s in fields(Sizes)):
         parser.error("sizes must be zero or more")
+    args.sizes = [
+        Sizes(
+            **{
+                s.name: getattr(args, s.name)
+                if getattr(args, s.name) is not None
+                else round(s.default * scale)
+                for s in fields(Sizes)
+            }
+        )
+        for scale in args.scales
+    ]
     if not 1 <= args.duration <= MAX_DURATION or not 0 <= args.warmup <= MAX_DURATION:
         parser.error(f"--duration must be 1..{MAX_DURATION} and --warmup 0..{MAX_DURATION}")
     if not 1 <= args.repeat <= MAX_REPEAT:
@@ -97,8 +133,11 @@ def ensure_database(url: str) -> None:
         admin.dispose()
 
 
-def seed_database(url: str, sizes: Sizes, pages: list[Page], workdir: Path) -> dict[str, Any]:
-    """Rebuild the schema with the migrations, seed it, and resolve the page paths against it."""
+def seed_database(
+    url: str, sizes: Sizes, pages: list[Page], workdir: Path, *, resolve: bool = True
+) -> dict[str, Any]:
+    """Rebuild the schema with the migrations, seed it, and resolve each page's path and the
+    e-mail it signs in with against it."""
     from app import create_app
     from core.db import db
 
@@ -118,121 +157,79 @@ def seed_database(url: str, sizes: Sizes, pages: list[Page], workdir: Path) -> d
         reset_schema()
         session = db.session()
         timings = seed_all(session, sizes)
-        paths = {page.name: page.resolve(session) for page in pages}
+        seconds = time.perf_counter() - started
+        resolved = {
+            page.name: (page.resolve(session), page.account(session))
+            for page in (pages if resolve else [])
+        }
         rows = row_counts(session)
         db.session.remove()
         db.engine.dispose()
-    return {
-        "paths": paths,
-        "rows": rows,
-        "seeders": timings,
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def check_targets(targets: list[tuple[GunicornServer, Measurement]]) -> None:
-    """One GET per target before loading it: a page that errors would make a meaningless row."""
-    for server, measurement in targets:
-        status = get_status(server.port, measurement.path)
-        if not 200 <= status < 400:
-            raise RuntimeError(
-                f"{measurement.name}: GET {measurement.path} answered {status}\n{server.log_tail()}"
-            )
-
-
-def measure(
-    targets: list[tuple[GunicornServer, Measurement]], wrk: WrkSettings, warmup: int, repeat: int
-) -> None:
-    """Interleave the targets in each round, so drift in machine load hits all of them alike."""
-    for round_number in range(1, repeat + 1):
-        for server, measurement in targets:
-            url = server.base_url + measurement.path
-            if warmup:
-                run_wrk(url, wrk, duration=warmup)
-            sample = run_wrk(url, wrk)
-            measurement.samples.append(sample)
-            print(
-                f"  round {round_number}/{repeat}  {measurement.name:<18} "
-                f"{sample.requests_per_second:>9.0f} req/s  p50 {sample.p50_ms:.2f} ms  "
-                f"p99 {sample.p99_ms:.2f} ms",
-                flush=True,
-            )
+    return {"resolved": resolved, "rows": rows, "seeders": timings, "seconds": seconds}
 
 
 def _raise_on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def _meta(args: argparse.Namespace, url: str, wrk: WrkSettings) -> dict[str, Any]:
+    return {
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "nproc": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "loadavg": " ".join(f"{n:.2f}" for n in os.getloadavg()),
+        },
+        "gunicorn": {"workers": args.workers, "worker_class": "sync"},
+        "wrk": {**asdict(wrk), "warmup": args.warmup, "repeat": args.repeat},
+        "database": {
+            "dialect": sa.engine.make_url(url).get_backend_name(),
+            "url": sa.engine.make_url(url).render_as_string(hide_password=True),
+        },
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    wrk_path()
-    sizes = Sizes(**{size.name: getattr(args, size.name) for size in fields(Sizes)})
+    if not args.seed_only:
+        wrk_path()
     wrk = WrkSettings(threads=args.threads, connections=args.connections, duration=args.duration)
-    servers: list[GunicornServer] = []
+    load = Load(wrk=wrk, warmup=args.warmup, repeat=args.repeat, workers=args.workers)
+    runs: list[ScaleRun] = []
+    scales: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="openprize-bench-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         ensure_database(url)
-        print(f"Seeding {sa.engine.make_url(url).get_backend_name()} ...", flush=True)
-        seeded = seed_database(url, sizes, args.selected, Path(tmp))
-        meta: dict[str, Any] = {
-            "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {
-                "nproc": os.cpu_count(),
-                "python": platform.python_version(),
-                "platform": platform.platform(),
-                "loadavg": " ".join(f"{n:.2f}" for n in os.getloadavg()),
-            },
-            "gunicorn": {"workers": args.workers, "worker_class": "sync"},
-            "wrk": {**asdict(wrk), "warmup": args.warmup, "repeat": args.repeat},
-            "database": {
-                "dialect": sa.engine.make_url(url).get_backend_name(),
-                "url": sa.engine.make_url(url).render_as_string(hide_password=True),
+        meta = _meta(args, url, wrk)
+        for scale, sizes in zip(args.scales, args.sizes, strict=True):
+            dialect = sa.engine.make_url(url).get_backend_name()
+            print(f"Seeding {dialect} at {scale:g}x ...", flush=True)
+            seeded = seed_database(url, sizes, args.selected, Path(tmp), resolve=not args.seed_only)
+            info = {
+                "scale": scale,
+                "sizes": asdict(sizes),
                 "rows": seeded["rows"],
                 "seed_seconds": round(seeded["seconds"], 3),
                 "seeders": seeded["seeders"],
-            },
-            "sizes": asdict(sizes),
-        }
-        print(format_header(meta), flush=True)
-        env = server_env(url, Path(tmp))
-        app_server = GunicornServer(
-            name="openprize",
-            app_spec="app:create_app()",
-            workers=args.workers,
-            env=env,
-            cwd=ROOT,
-            log_path=Path(tmp) / "app.log",
-            ready_path="/healthz",
-        )
-        hello_server = GunicornServer(
-            name=HELLO,
-            app_spec="bench.hello_app:create_app()",
-            workers=args.workers,
-            env=env,
-            cwd=ROOT,
-            log_path=Path(tmp) / "hello.log",
-        )
-        try:
-            for server in (hello_server, app_server):
-                servers.append(server)
-                server.start()
-            targets = [(hello_server, Measurement(HELLO, "/"))] + [
-                (app_server, Measurement(page.name, seeded["paths"][page.name]))
-                for page in args.selected
-            ]
-            check_targets(targets)
-            measure(targets, wrk, args.warmup, args.repeat)
-        finally:
-            for server in servers:
-                server.stop()
-    measurements = [measurement for _, measurement in targets]
-    print()
-    print(format_table(measurements))
+            }
+            scales.append(info)
+            print(format_seeding(info), flush=True)
+            if args.seed_only:
+                continue
+            print(format_header(meta, info), flush=True)
+            run = run_scale(scale, url, args.selected, seeded["resolved"], load, Path(tmp))
+            runs.append(run)
+            print(f"\nAt {scale:g}x:\n{format_table(run)}\n", flush=True)
+    if args.seed_only:
+        return 0
+    verdicts = judge_pages(args.selected, runs)
+    print(format_goal_table(verdicts, runs))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    path = write_json(results_document(meta, measurements), stamp)
+    path = write_json(results_document(meta, scales, runs, verdicts), stamp)
     print(f"\nResults written to {path.relative_to(ROOT)}")
-    return 1 if any(m.errors for m in measurements) else 0
+    return 1 if any(m.errors for run in runs for m in run.measurements) else 0
 
 
 if __name__ == "__main__":

@@ -54,16 +54,42 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get_status(port: int, path: str, timeout: float = 5.0) -> int:
-    """Status of one GET to 127.0.0.1:port (redirects are not followed)."""
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+    def set_cookies(self) -> list[str]:
+        """The ``name=value`` part of each Set-Cookie header."""
+        return [v.split(";", 1)[0] for k, v in self.headers if k.lower() == "set-cookie"]
+
+
+def http_request(
+    port: int,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    timeout: float = 5.0,
+) -> Response:
+    """One request to 127.0.0.1:port (redirects are not followed)."""
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("GET", path)
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        response.read()
-        return response.status
+        return Response(response.status, response.getheaders(), response.read())
     finally:
         connection.close()
+
+
+def get_status(port: int, path: str, timeout: float = 5.0) -> int:
+    """Status of one GET to 127.0.0.1:port (redirects are not followed)."""
+    return http_request(port, path, timeout=timeout).status
 
 
 @dataclass(kw_only=True)
@@ -150,6 +176,13 @@ class GunicornServer(ServerProcess):
     workers: int
     extra_args: tuple[str, ...] = ()
 
+    def worker_rss_kb(self) -> dict[int, int]:
+        """VmRSS (kB) of each worker: the children of the gunicorn master, read from /proc."""
+        if self.process is None:
+            return {}
+        children = _children(self.process.pid)
+        return {pid: rss for pid in children if (rss := _vm_rss_kb(pid)) is not None}
+
     def command(self) -> list[str]:
         return [
             sys.executable,
@@ -168,3 +201,27 @@ class GunicornServer(ServerProcess):
             "warning",
             *self.extra_args,
         ]
+
+
+def _vm_rss_kb(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None  # the worker exited meanwhile
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return None
+
+
+def _children(parent: int) -> list[int]:
+    """Pids whose parent is ``parent``, from the PPid field of /proc/<pid>/stat."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return sorted(found)

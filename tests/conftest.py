@@ -40,6 +40,7 @@ DATABASE_INDEPENDENT = (
     TESTS_DIR / "browser",
     TESTS_DIR / "unit" / "judging",
     TESTS_DIR / "unit" / "simulator",
+    TESTS_DIR / "unit" / "test_bench_goals.py",
     TESTS_DIR / "unit" / "test_bench_options.py",
     TESTS_DIR / "unit" / "test_markdown.py",
     TESTS_DIR / "unit" / "test_memo.py",

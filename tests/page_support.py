@@ -10,7 +10,8 @@ from flask import Flask
 from accounts.models import User
 from challenges.models import ChallengeUpdate, Follow, Question
 from core.db import db, utcnow
-from submissions.models import TeamMember, TeamRole
+from judging.models import Assignment, Judge, JudgeStatus, Round
+from submissions.models import Submission, TeamMember, TeamRole
 from tests.factories import add_member, make_challenge, make_org, make_user
 from tests.judging_support import World, submit_entry
 from tests.results_support import (
@@ -51,6 +52,8 @@ SPONSOR_PAGES = [
     "/orgs/helios",
     "/orgs/helios/members",
 ]
+# The grid challenge's first judge: their list of seats, invitations and assignments.
+JUDGE_PAGES = ["/judging"]
 PER_PAGE = 5  # short pages, so a share of data fills the first page and reaches a second
 
 
@@ -68,7 +71,8 @@ class Site:
         organization and more of its challenges (open "water" ones, the solver entered one,
         every entry has a teammate; an awarded one), an organization the solver belongs to, and
         on the grid challenge a teammate of the first entry, a question, an update, a follower
-        and five ranked entries."""
+        and five ranked entries; and for its first judge one more assignment there, a seat on
+        another challenge being judged and an invitation to a third."""
         grid, entry = self.world.challenge, self.world.entries[0]
         for _ in range(shares):
             self.shares += 1
@@ -103,6 +107,33 @@ class Site:
             fillers = bare_entries(grid, 5, owner=make_user())
             add_rows(self.published.snapshot, fillers, first_rank=100 * n)
             db.session.commit()
+            self._grow_judging(n, fillers[0])
+
+    def _grow_judging(self, n: int, filler: Submission) -> None:
+        judge, org, now = self.world.judges[0], self.world.org, utcnow()
+        judged = make_challenge(org, title=f"Judged {n}", slug=f"judged-{n}", phase="judging")
+        invited = make_challenge(org, title=f"Soon {n}", slug=f"soon-{n}", phase="upcoming")
+        seat = Judge(
+            challenge_id=judged.id,
+            user_id=judge.user_id,
+            email=judge.email,
+            status=JudgeStatus.ACCEPTED,
+            attested_at=now,
+            accepted_at=now,
+        )
+        db.session.add_all([seat, Judge(challenge_id=invited.id, email=judge.email)])
+        db.session.flush()
+        for seat_id, entry in ((judge.id, filler), (seat.id, bare_entries(judged, 1)[0])):
+            label = f"Entry #{entry.id:06x}"
+            db.session.add(
+                Assignment(
+                    judge_id=seat_id,
+                    submission_id=entry.id,
+                    round=Round.EVALUATION,
+                    blind_label=label,
+                )
+            )
+        db.session.commit()
 
     def url(self, page: str) -> str:
         return page.format(

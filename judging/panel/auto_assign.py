@@ -103,11 +103,20 @@ def assigned_automatically(challenge: Challenge) -> bool:
 
 def assign_for_judge(user_id: int, now: datetime | None = None) -> None:
     """Before a judge's list is shown: run the deadline assignment of each challenge where the
-    user holds an accepted seat."""
+    user holds an accepted seat, judging runs and nobody is assigned yet (one query when none
+    is due, however many seats)."""
+    now = now or utcnow()
     seats = sa.select(Judge.challenge_id).where(
         Judge.user_id == user_id, Judge.status == JudgeStatus.ACCEPTED
     )
-    for challenge in db.session.scalars(sa.select(Challenge).where(Challenge.id.in_(seats))):
+    due = sa.select(Challenge).where(
+        Challenge.id.in_(seats),
+        *in_judging_window(now),
+        ~sa.exists().where(
+            Assignment.submission_id == Submission.id, Submission.challenge_id == Challenge.id
+        ),
+    )
+    for challenge in db.session.scalars(due).all():
         assign_when_due(challenge, now)
 
 

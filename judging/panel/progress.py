@@ -40,28 +40,41 @@ class JudgeWork:
 
 
 def my_judging(user: User) -> list[JudgeWork]:
-    """The user's accepted seats with their standing assignments, newest challenge first."""
+    """The user's accepted seats with their standing assignments, newest challenge first (two
+    queries however many seats and assignments)."""
     judges = db.session.scalars(
         sa.select(Judge)
+        .options(joinedload(Judge.challenge))
         .where(Judge.user_id == user.id, Judge.status == JudgeStatus.ACCEPTED)
         .order_by(Judge.id.desc())
     ).all()
-    work = []
-    for judge in judges:
+    standing: dict[int, list[Assignment]] = defaultdict(list)
+    if judges:
         rows = db.session.scalars(
             sa.select(Assignment)
-            .where(Assignment.judge_id == judge.id, Assignment.state != AssignmentState.VOID)
+            .where(
+                Assignment.judge_id.in_([judge.id for judge in judges]),
+                Assignment.state != AssignmentState.VOID,
+            )
             .order_by(Assignment.blind_label)
-        ).all()
-        rows = sorted(rows, key=lambda row: ROUND_ORDER.index(Round(row.round)))
-        work.append(JudgeWork(judge.challenge, judge, rows))
-    return work
+        )
+        for row in rows:
+            standing[row.judge_id].append(row)
+    return [
+        JudgeWork(
+            judge.challenge,
+            judge,
+            sorted(standing[judge.id], key=lambda row: ROUND_ORDER.index(Round(row.round))),
+        )
+        for judge in judges
+    ]
 
 
 def my_invitations(user: User) -> list[Judge]:
     return list(
         db.session.scalars(
             sa.select(Judge)
+            .options(joinedload(Judge.challenge))
             .where(Judge.email == user.email, Judge.status == JudgeStatus.INVITED)
             .order_by(Judge.invited_at.desc())
         )

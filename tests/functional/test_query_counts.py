@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from tests.conftest import AuthActions
 from tests.page_support import (
     ANONYMOUS_PAGES,
+    JUDGE_PAGES,
     PER_PAGE,
     SIGNED_IN_PAGES,
     SPONSOR_PAGES,
@@ -56,6 +57,15 @@ def test_sponsor_pages_and_dashboards_run_as_many_queries_with_three_times_the_d
     few = _counts(web_app, client, site, SPONSOR_PAGES)
     site.grow(2)
     assert _counts(web_app, client, site, SPONSOR_PAGES) == few
+
+
+def test_the_judges_list_runs_as_many_queries_with_three_times_the_seats_and_assignments(
+    web_app: Flask, client: FlaskClient, auth: AuthActions, site: Site
+) -> None:
+    auth.login(site.world.judges[0].email)
+    few = _counts(web_app, client, site, JUDGE_PAGES)
+    site.grow(2)
+    assert _counts(web_app, client, site, JUDGE_PAGES) == few
 
 
 def test_list_pages_run_as_many_queries_with_four_times_the_page_size(
