@@ -90,8 +90,9 @@ def _conditions(viewer: User | None, filters: GalleryFilters) -> list[sa.ColumnE
         Submission.status == SubmissionStatus.SUBMITTED,
         Submission.first_submitted_at.is_not(None),  # set on submitting; the paging key
         visible_condition(viewer),
-        _named_condition(viewer),
     ]
+    if is_signed_in(viewer):  # for the public, the names condition is the visible one again
+        conditions.append(_named_condition(viewer))
     if filters.challenge_id is not None:
         # By id, so the planner walks that challenge's entries in order (a slug hides how many).
         conditions.append(Submission.challenge_id == filters.challenge_id)
