@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from accounts.models import Membership, User
 from accounts.policies import is_admin, is_signed_in
 from challenges.models import Challenge
 from challenges.openness import SubmissionLicense
-from core.db import db
+from core.db import UTCDateTime, db
+from core.keyset import Cursor, Seek
 from core.row_paging import RowPagination, page_of_rows
 from submissions.models import Submission, SubmissionStatus, SubmissionVersion, TeamMember
 from submissions.visibility import authors_hidden_condition, visible_condition
@@ -27,6 +27,7 @@ MAX_QUERY = 200
 @dataclass
 class GalleryFilters:
     challenge: str = ""  # slug
+    challenge_id: int | None = None  # the slug's challenge, when the caller looked it up
     license: str = ""
     q: str = ""
 
@@ -88,10 +89,15 @@ def _named_condition(viewer: User | None) -> sa.ColumnElement[bool]:
 def _conditions(viewer: User | None, filters: GalleryFilters) -> list[sa.ColumnElement[bool]]:
     conditions = [
         Submission.status == SubmissionStatus.SUBMITTED,
+        Submission.first_submitted_at.is_not(None),  # set on submitting; the paging key
         visible_condition(viewer),
-        _named_condition(viewer),
     ]
-    if filters.challenge:
+    if is_signed_in(viewer):  # for the public, the names condition is the visible one again
+        conditions.append(_named_condition(viewer))
+    if filters.challenge_id is not None:
+        # By id, so the planner walks that challenge's entries in order (a slug hides how many).
+        conditions.append(Submission.challenge_id == filters.challenge_id)
+    elif filters.challenge:
         conditions.append(Challenge.slug == filters.challenge)
     if filters.license:
         conditions.append(Challenge.submission_license == filters.license)
@@ -108,71 +114,159 @@ def _conditions(viewer: User | None, filters: GalleryFilters) -> list[sa.ColumnE
     return conditions
 
 
+_CARD_COLUMNS = (
+    load_only(
+        Submission.id,
+        Submission.challenge_id,
+        Submission.owner_id,
+        Submission.title,
+        Submission.summary,
+        Submission.status,
+        Submission.current_version,
+        Submission.first_submitted_at,
+    ),
+    contains_eager(Submission.challenge).load_only(
+        Challenge.id,
+        Challenge.slug,
+        Challenge.title,
+        Challenge.submission_license,
+        Challenge.solution_visibility,
+        Challenge.published_at,
+        Challenge.awarded_at,
+    ),
+    joinedload(Submission.owner).load_only(User.id, User.handle, User.display_name),
+)
+
+
 def card_query(viewer: User | None, *conditions: sa.ColumnElement[bool]) -> sa.Select:
     """Entries with their team size, whether ``viewer`` may see their authors, challenge and
-    owner, all in one query."""
+    owner (only the columns a card shows: no bodies or descriptions), all in one query."""
     hidden = sa.case((authors_hidden_condition(viewer), True), else_=False)
     return (
         sa.select(Submission, _team_size().label("team_size"), hidden.label("authors_hidden"))
         .join(Challenge, Challenge.id == Submission.challenge_id)
         .where(*conditions)
-        .options(contains_eager(Submission.challenge), joinedload(Submission.owner))
+        .options(*_CARD_COLUMNS)
         .order_by(Submission.first_submitted_at.desc(), Submission.id.desc())
     )
 
 
-COUNT_CAP = 1000
+COUNT_CAP = 100
 
 
-class CardPagination(Pagination):
-    """Offset pagination of ``Card`` rows: one count query and one page query."""
+@dataclass(frozen=True)
+class GalleryPage:
+    """One page of the gallery: its cards, the (capped) number of matching entries and the
+    cursors of the Newer and Older links (None when there is nothing that way)."""
 
-    def _query_items(self) -> list[Card]:
-        query = card_query(self._query_args["viewer"], *self._query_args["conditions"])
-        rows = db.session.execute(query.offset(self._query_offset).limit(self.per_page)).all()
-        return [Card(*row) for row in rows]
+    cards: list[Card]
+    total: int
+    newer: Cursor | None
+    older: Cursor | None
 
-    def _query_count(self) -> int:
-        # Counting every public entry costs a scan of all of them; past COUNT_CAP the page says
-        # "more than" and offers the filters instead (pages stop at the cap).
-        capped = (
-            sa.select(Submission.id)
-            .join(Challenge, Challenge.id == Submission.challenge_id)
-            .where(*self._query_args["conditions"])
-            .limit(COUNT_CAP + 1)
-            .subquery()
+
+def _cursor_of(card: Card) -> Cursor:
+    at = card.submission.first_submitted_at
+    assert at is not None  # the gallery lists submitted entries only
+    return Cursor(at, card.submission.id)
+
+
+def _seek_rows(
+    viewer: User | None, conditions: list[sa.ColumnElement[bool]], seek: Seek, limit: int
+) -> list[Card]:
+    """Up to ``limit`` cards from where ``seek`` starts, walking the gallery's order (an index
+    range whatever the depth) and returned newest first."""
+    key = sa.tuple_(Submission.first_submitted_at, Submission.id)
+    query = card_query(viewer, *conditions).limit(limit)
+    if seek.cursor is not None:
+        at = sa.literal(seek.cursor.at, UTCDateTime())
+        mark = sa.tuple_(at, sa.literal(seek.cursor.id, sa.Integer()))
+        query = query.where(key < mark if seek.older else key > mark)
+    if not seek.older:
+        query = query.order_by(None).order_by(
+            Submission.first_submitted_at.asc(), Submission.id.asc()
         )
-        return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+    cards = [Card(*row) for row in db.session.execute(query).all()]
+    return cards if seek.older else cards[::-1]
 
 
-def gallery(
-    viewer: User | None, filters: GalleryFilters, page: int, per_page: int
-) -> CardPagination:
-    """The /solutions page: submitted entries the viewer may see, newest first."""
-    return CardPagination(
-        page=page,
-        per_page=per_page,
-        error_out=False,
-        viewer=viewer,
-        conditions=_conditions(viewer, filters),
+def capped_count(conditions: list[sa.ColumnElement[bool]]) -> int:
+    """How many entries match, counting no further than COUNT_CAP + 1: counting every public
+    entry would cost a scan of all of them; past the cap the page says "more than"."""
+    capped = (
+        sa.select(Submission.id)
+        .join(Challenge, Challenge.id == Submission.challenge_id)
+        .where(*conditions)
+        .limit(COUNT_CAP + 1)
+        .subquery()
+    )
+    return db.session.scalar(sa.select(sa.func.count()).select_from(capped)) or 0
+
+
+def gallery(viewer: User | None, filters: GalleryFilters, seek: Seek, per_page: int) -> GalleryPage:
+    """The /solutions page: submitted entries the viewer may see, newest first, ``per_page``
+    from where ``seek`` starts. One more row than shown tells whether the list goes on."""
+    conditions = _conditions(viewer, filters)
+    cards = _seek_rows(viewer, conditions, seek, per_page + 1)
+    if not cards and seek.cursor is not None:  # nothing left that way: the newest instead
+        seek = Seek()
+        cards = _seek_rows(viewer, conditions, seek, per_page + 1)
+    more = len(cards) > per_page
+    if seek.older:
+        cards = cards[:per_page]
+        newer_exists, older_exists = seek.cursor is not None, more
+    else:
+        cards = cards[-per_page:]
+        newer_exists, older_exists = more, True
+    return GalleryPage(
+        cards,
+        capped_count(conditions),
+        newer=_cursor_of(cards[0]) if cards and newer_exists else None,
+        older=_cursor_of(cards[-1]) if cards and older_exists else None,
     )
 
 
-def challenge_choices(viewer: User | None, limit: int = 200) -> list[tuple[str, str]]:
-    """(slug, title) of challenges with at least one entry the viewer may see, for the filter."""
-    # EXISTS per challenge (served by ix_submissions_public) instead of grouping every entry.
+@dataclass(frozen=True)
+class ChallengeChoices:
+    """The challenge filter's options, (slug, title) by title, and the id of the chosen one
+    (None when no published challenge has that slug)."""
+
+    options: list[tuple[str, str]]
+    chosen_id: int | None
+
+
+CHOICES = 60  # challenges in the filter: the most recently published with readable entries
+
+
+def challenge_choices(viewer: User | None, selected: str = "") -> ChallengeChoices:
+    """The most recently published challenges with an entry the viewer may see, and the
+    ``selected`` one if published. Walking challenges newest first (an index) and stopping at
+    ``CHOICES`` costs the same however many there are; older challenges are reached from their
+    own page or by slug."""
     has_entry = (
         sa.exists()
         .where(Submission.challenge_id == Challenge.id, *_conditions(viewer, GalleryFilters()))
         .correlate(Challenge)
     )
-    rows = db.session.execute(
-        sa.select(Challenge.slug, Challenge.title)
+    recent = (
+        sa.select(Challenge.id)
         .where(Challenge.published_at.is_not(None), has_entry)
+        .order_by(Challenge.published_at.desc(), Challenge.id.desc())
+        .limit(CHOICES)
+    )
+    ids = recent.subquery().select()
+    if selected:
+        chosen = sa.select(Challenge.id).where(
+            Challenge.slug == selected, Challenge.published_at.is_not(None)
+        )
+        ids = sa.union(ids, chosen)  # type: ignore[assignment]
+    rows = db.session.execute(
+        sa.select(Challenge.id, Challenge.slug, Challenge.title)
+        .where(Challenge.id.in_(ids))
         .order_by(Challenge.title, Challenge.id)
-        .limit(limit)
     ).all()
-    return [(slug, title) for slug, title in rows]
+    chosen_id = next((id_ for id_, slug, _ in rows if selected and slug == selected), None)
+    return ChallengeChoices([(slug, title) for _, slug, title in rows], chosen_id)
 
 
 def entries_of_user(user: User, viewer: User | None, limit: int = 50) -> list[Card]:

@@ -68,7 +68,10 @@ class Submission(db.Model):
     __table_args__ = (
         enum_check("status", SubmissionStatus, "status_valid"),
         sa.CheckConstraint("current_version >= 0", name="version_not_negative"),
-        sa.Index("ix_submissions_public", "challenge_id", "status", "first_submitted_at"),
+        # One challenge's entries in the gallery's order: ?challenge= pages seek along it.
+        sa.Index(
+            "ix_submissions_challenge_gallery", "challenge_id", "status", "first_submitted_at", "id"
+        ),
         # The gallery's order: newest submitted first, without sorting every public entry.
         sa.Index("ix_submissions_gallery", "status", "first_submitted_at", "id"),
         # One challenge's entries in submission order: the sponsor's entries page.

@@ -10,7 +10,9 @@ from flask import Flask
 from accounts.models import User
 from challenges.models import ChallengeUpdate, Follow, Question
 from core.db import db, utcnow
+from core.keyset import Seek
 from judging.models import Assignment, Judge, JudgeStatus, Round
+from submissions.gallery import GalleryFilters, gallery
 from submissions.models import Submission, TeamMember, TeamRole
 from tests.factories import add_member, make_challenge, make_org, make_user
 from tests.judging_support import World, submit_entry
@@ -31,7 +33,7 @@ ANONYMOUS_PAGES = [
     "/challenges/grid",
     "/challenges/{open}",
     "/solutions",
-    "/solutions?page=2",
+    "/solutions?before={older}",
     "/submissions/{entry}",
     "/winners",
     "/challenges/grid/results",
@@ -137,8 +139,23 @@ class Site:
 
     def url(self, page: str) -> str:
         return page.format(
-            entry=self.world.entries[0].id, open="water-1-0", snapshot=self.published.snapshot.id
+            entry=self.world.entries[0].id,
+            open="water-1-0",
+            snapshot=self.published.snapshot.id,
+            older=_third_page_cursor(),
         )
+
+
+def _third_page_cursor() -> str:
+    """The cursor of the gallery's third page (its Older link's after two pages), for the
+    public."""
+    seek = Seek()
+    for _ in range(2):
+        older = gallery(None, GalleryFilters(), seek, PER_PAGE).older
+        assert older is not None, "the gallery has fewer than three pages"
+        seek = Seek(older)
+    assert seek.cursor is not None
+    return seek.cursor.token
 
 
 def make_site(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Site:

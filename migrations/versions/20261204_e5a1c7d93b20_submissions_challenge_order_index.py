@@ -5,7 +5,7 @@ an index in that order PostgreSQL walked every entry of the platform by submissi
 (190 ms for the first page of a 10k-entry challenge among 200k entries).
 
 Revision ID: e5a1c7d93b20
-Revises: b7e2c4a9d1f3
+Revises: e41f0a7c9b25
 Create Date: 2026-12-04 12:10:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5a1c7d93b20'
-down_revision = 'b7e2c4a9d1f3'
+down_revision = 'e41f0a7c9b25'
 branch_labels = None
 depends_on = None
 

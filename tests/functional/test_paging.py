@@ -55,6 +55,8 @@ def test_every_list_past_its_end_redirects_to_the_last_page(
     client: FlaskClient, lists: dict[str, str]
 ) -> None:
     for name, url in lists.items():
+        if name == "solutions":
+            continue  # pages by cursor: old numbered links go to the newest (test_solutions_paging)
         response = client.get(_with(url, "page=99999"))
         assert response.status_code == 302, name
         assert "page=99999" not in response.headers["Location"], name

@@ -19,7 +19,13 @@ from tests.page_support import (
 )
 from tests.queries import count_queries
 
-LIST_PAGES = ["/challenges", "/challenges?q=water", "/solutions", "/solutions?page=2", "/winners"]
+LIST_PAGES = [
+    "/challenges",
+    "/challenges?q=water",
+    "/solutions",
+    "/solutions?before={older}",
+    "/winners",
+]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import timedelta
 
 import pytest
@@ -10,12 +9,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from accounts.models import Organization, OrgRole, User
+from accounts.models import Organization, OrgRole
 from challenges.models import Challenge
 from core.db import db, utcnow
 from submissions import services, visibility
 from submissions.gallery import like_pattern
-from submissions.models import Submission, SubmissionStatus, TeamMember, TeamRole
+from submissions.models import SubmissionStatus
 from tests.conftest import AuthActions
 from tests.factories import (
     add_member,
@@ -24,36 +23,8 @@ from tests.factories import (
     make_user,
     without_blind_review,
 )
+from tests.gallery_support import submit
 from tests.queries import count_queries
-
-
-def submit(
-    challenge: Challenge,
-    solver: User | None = None,
-    *,
-    title: str = "Heat battery",
-    summary: str = "Sand in a silo.",
-    teammates: Iterable[User] = (),
-    final: bool = True,
-) -> Submission:
-    """An entry made through the services while the challenge is open."""
-    solver = solver or make_user()
-    entry = services.enter_challenge(
-        actor=solver, challenge=challenge, accepts_terms=True, attests_eligibility=True
-    )
-    for mate in teammates:
-        db.session.add(
-            TeamMember(
-                submission_id=entry.id,
-                challenge_id=challenge.id,
-                user_id=mate.id,
-                role=TeamRole.MEMBER,
-            )
-        )
-    db.session.commit()
-    text = services.EntryText(title, summary, "The details.", "")
-    services.save_entry(actor=solver, submission=entry, text=text, base_version=0, submit=final)
-    return entry
 
 
 def move_to(challenge: Challenge, phase: str) -> None:
@@ -196,23 +167,6 @@ def test_search_is_case_insensitive_and_treats_wildcards_literally(
     assert titles("scrap") == {"100% recycled steel"}  # summaries are searched too
     assert titles("\\") == set()
     assert like_pattern("a%b_c\\") == "%a\\%b\\_c\\\\%"
-
-
-def test_pages_newest_first(
-    client: FlaskClient, web_app: Flask, org: Organization, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(web_app.config, "PER_PAGE", 2)
-    challenge = make_challenge(org, visibility="public_on_submit")
-    for n in range(5):
-        submit(challenge, title=f"Entry number {n}")
-    first = client.get("/solutions").get_data(as_text=True)
-    assert "Entry number 4" in first and "Entry number 3" in first
-    assert first.index("Entry number 4") < first.index("Entry number 3")
-    assert "Entry number 2" not in first and "page=2" in first
-    last = client.get("/solutions?page=3").get_data(as_text=True)
-    assert "Entry number 0" in last and "Entry number 1" not in last
-    past_end = client.get("/solutions?page=9", follow_redirects=True).get_data(as_text=True)
-    assert "Page 9 is past the end" in past_end and "Entry number 0" in past_end
 
 
 def test_empty_gallery_says_what_to_do(client: FlaskClient) -> None:
