@@ -87,6 +87,17 @@ def count_attachments() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Attachment))
 
 
+def assert_safe_download(response: TestResponse, data: bytes, name: str) -> None:
+    """The bytes, as a download under the safe name, with headers that keep browsers from
+    rendering or sniffing it."""
+    assert response.status_code == 200 and response.data == data
+    assert response.content_length == len(data) and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert "private" in response.headers["Cache-Control"]
+
+
 def test_uploaded_file_round_trips_with_safe_download_headers(web_app: Flask, storage_dir) -> None:
     submission = entry()
     client = login(web_app, submission.owner)
@@ -99,13 +110,7 @@ def test_uploaded_file_round_trips_with_safe_download_headers(web_app: Flask, st
     assert attachment.sha256 == attachment.storage_key == digest and attachment.size == len(PDF)
     assert os.path.isfile(os.path.join(storage_dir, digest[:2], digest[2:4], digest))
 
-    response = client.get(url_of(attachment))
-    assert response.status_code == 200 and response.data == PDF
-    assert response.content_length == len(PDF) and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="Design Notes.pdf"'
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
-    assert "private" in response.headers["Cache-Control"]
+    assert_safe_download(client.get(url_of(attachment)), PDF, "Design Notes.pdf")
 
 
 def test_upload_names_are_made_harmless(web_app: Flask, storage_dir) -> None:
