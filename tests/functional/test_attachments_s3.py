@@ -20,7 +20,7 @@ from core.db import db, frozen_time
 from core.storage import storage
 from submissions.models import Attachment, Submission
 from submissions.storage_cli import sweep
-from tests.functional.test_attachments import (
+from tests.attachment_support import (
     assert_safe_download,
     entry,
     landing,
