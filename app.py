@@ -18,6 +18,7 @@ from core.extensions import bootstrap, csrf, limiter, migrate
 from core.inputs import register_input_guards
 from core.logs import configure_logging
 from core.security import register_security_headers
+from core.storage import storage_spec
 from core.templating import register_template_helpers
 
 
@@ -70,6 +71,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from submissions import bp as submissions_bp
     from submissions.page_sections import register_sections as submission_sections
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
+    from submissions.storage_cli import storage_cli
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
 
     init_login(app)
@@ -118,7 +120,16 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
             **PAYMENT_POLICIES,
         },
     )
-    for command in (users_cli, demo_cli, notify_cli, payments_cli, judging_cli, payouts_cli):
+    commands = (
+        users_cli,
+        demo_cli,
+        notify_cli,
+        payments_cli,
+        judging_cli,
+        payouts_cli,
+        storage_cli,
+    )
+    for command in commands:
         app.cli.add_command(command)
     if app.config["TRUST_PROXY_HOPS"]:
         hops = app.config["TRUST_PROXY_HOPS"]
@@ -154,6 +165,10 @@ def _apply_defaults(app: Flask) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     if not app.config["STORAGE_DIR"]:
         app.config["STORAGE_DIR"] = os.path.join(app.instance_path, "uploads")
+    try:
+        storage_spec(app.config, app.instance_path)
+    except ValueError as error:
+        raise RuntimeError(f"Refusing to start: {error}") from error
     # One file of MAX_UPLOAD_MB plus a margin for the multipart form around it.
     app.config["MAX_CONTENT_LENGTH"] = (app.config["MAX_UPLOAD_MB"] + 1) * 1024 * 1024
 

@@ -77,7 +77,14 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The platform account's country: winners elsewhere get Stripe's recipient agreement.
         "STRIPE_PLATFORM_COUNTRY": env.get("STRIPE_PLATFORM_COUNTRY", "US"),
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
+        # file://<path> (relative: under the instance folder) or s3://bucket/prefix; empty:
+        # STORAGE_DIR, an alias kept from before STORAGE_URL (default: instance/uploads).
+        "STORAGE_URL": env.get("STORAGE_URL", ""),
         "STORAGE_DIR": env.get("STORAGE_DIR", ""),
+        "S3_ENDPOINT_URL": env.get("S3_ENDPOINT_URL", ""),
+        "S3_REGION": env.get("S3_REGION", ""),
+        "S3_PRESIGNED_DOWNLOADS": _bool(env.get("S3_PRESIGNED_DOWNLOADS"), False),
+        "S3_PRESIGNED_EXPIRY": _int(env.get("S3_PRESIGNED_EXPIRY"), 60),
     }
 
 

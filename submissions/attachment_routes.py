@@ -18,6 +18,7 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from accounts.forms import ConfirmForm
+from core.errors import NotFound
 from core.forms import FlaskForm, domain_errors
 from core.storage import storage
 from submissions import attachments, bp, services
@@ -83,8 +84,26 @@ def download_attachment(submission_id: int, attachment_id: int) -> ResponseRetur
     submission = services.get_submission(submission_id)
     # NotFound (404) for anything the viewer may not see, so its existence is not revealed.
     attachment = attachments.attachment_for_download(current_user, submission, attachment_id)
+    backend = storage()
+    if current_app.config["S3_PRESIGNED_DOWNLOADS"] and hasattr(backend, "download_url"):
+        # Only after the permission check above; the link expires within a minute by default.
+        url = backend.download_url(
+            attachment.storage_key,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            expires=current_app.config["S3_PRESIGNED_EXPIRY"],
+        )
+        return redirect(url, 303)
+    try:
+        stream = backend.open(attachment.storage_key)
+    except FileNotFoundError:
+        current_app.logger.error("attachment %s: blob missing from storage", attachment.id)
+        raise NotFound(
+            f"The file “{attachment.filename}” is missing from storage. "
+            "The entry's team can upload it again."
+        ) from None
     response = send_file(
-        storage().open(attachment.storage_key),
+        stream,
         mimetype=attachment.content_type,
         as_attachment=True,
         download_name=attachment.filename,

@@ -36,6 +36,8 @@ TEST_SETTINGS = {
 
 # Tests that touch no application database (pure functions, the Stripe simulator with its own
 # store, the browser journeys) run in the SQLite pass only: a second pass proves nothing new.
+pytest_plugins = ["tests.s3_support"]  # the S3-compatible server fixtures
+
 DATABASE_INDEPENDENT = (
     TESTS_DIR / "browser",
     TESTS_DIR / "unit" / "judging",
@@ -46,6 +48,7 @@ DATABASE_INDEPENDENT = (
     TESTS_DIR / "unit" / "test_memo.py",
     TESTS_DIR / "unit" / "test_money.py",
     TESTS_DIR / "unit" / "test_uploads.py",
+    TESTS_DIR / "unit" / "test_storage_contract.py",
 )
 
 
