@@ -44,10 +44,14 @@ def seed_all(session: Session, sizes: Sizes) -> dict[str, float]:
         timings[seeder.__name__] = round(time.perf_counter() - started, 3)
     session.commit()
     if session.get_bind().dialect.name == "postgresql":
-        # Autovacuum would analyze the new rows within a minute; do it now so plans do not
-        # change halfway through the measurements.
-        session.execute(sa.text("ANALYZE"))
-        session.commit()
+        # Autovacuum would vacuum and analyze the new rows within minutes; do it now so plans
+        # (and index-only scans, which need the visibility map) do not change halfway through
+        # the measurements. VACUUM cannot run in a transaction: autocommit connection.
+        connection = (
+            session.connection().engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        )
+        with connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
     return timings
 
 

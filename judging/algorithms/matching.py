@@ -10,8 +10,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import maximum_flow
 
 FREE_MAIL_DOMAINS: frozenset[str] = frozenset(
     {
@@ -184,6 +182,10 @@ def _max_flow(
         tails.append(node)
         heads.append(sink)
         capacity.append(k)
+    # Imported here: scipy costs a worker ~40 MB, and only the assignment fallback needs it.
+    from scipy.sparse import csr_array
+    from scipy.sparse.csgraph import maximum_flow
+
     graph = csr_array(
         (np.array(capacity, dtype=np.int32), (np.array(tails), np.array(heads))),
         shape=(sink + 1, sink + 1),

@@ -12,8 +12,6 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 from typing import NamedTuple
 
-import networkx as nx
-
 from judging.algorithms.calibration import average_ranks
 
 Z_95 = 1.96
@@ -191,6 +189,8 @@ def ring_members(
             frequency[entry] += 1
     t = Fraction(str(config.ring_jaccard))  # exact, so 0.8·5 is 4 and not 4.000…1
     index: dict[int, list[int]] = defaultdict(list)
+    import networkx as nx  # only the vote scan needs it: not loaded in every web worker
+
     rings = nx.Graph()
     # Prefix filter: pairs with Jaccard ≥ t share a token among each set's rarest
     # |s| − ⌈t·|s|⌉ + 1 entries, so popular entries do not make the search quadratic.
