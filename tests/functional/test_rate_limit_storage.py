@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import re
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 import redis
+from flask import Flask
 
 from bench.servers import HOST, GunicornServer
 from tests.factories import make_user
@@ -95,22 +96,26 @@ def test_several_workers_refuse_to_start_with_per_process_rate_limits(
     server.stop()
 
 
-def test_sign_in_keeps_working_and_limited_when_redis_is_down(make_app) -> None:
+def test_sign_in_keeps_working_and_limited_when_redis_is_down(
+    make_app: Callable[..., Flask],
+) -> None:
     """Redis unreachable (a port nobody listens on): no 500; each process counts on its own
     until Redis answers again, so wrong passwords still meet the limit."""
     with socket.socket() as probe:  # a free port, closed again: connections are refused
         probe.bind((HOST, 0))
         dead = f"redis://{HOST}:{probe.getsockname()[1]}/0"
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=dead)
-    client = app.test_client()
-    make_user("ada")
-    statuses = [
-        client.post(
-            "/login", data={"email": "ada@example.org", "password": f"wrong-{n}"}
-        ).status_code
-        for n in range(6)
-    ]
-    assert 500 not in statuses
-    assert statuses[-1] == 429, statuses
-    response = client.get("/challenges")
-    assert response.status_code == 200
+    try:
+        client = app.test_client()
+        make_user("ada")
+        statuses = [
+            client.post(
+                "/login", data={"email": "ada@example.org", "password": f"wrong-{n}"}
+            ).status_code
+            for n in range(6)
+        ]
+        assert 500 not in statuses
+        assert statuses[-1] == 429, statuses
+        assert client.get("/challenges").status_code == 200
+    finally:
+        make_app()  # the limiter is one object: give it back the tests' in-memory storage
