@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
 from challenges.models import Challenge, PrizeTier
+from core.memo import memo_allowed
 from judging.models import Assignment, Criterion, JudgingSettings, Review, ReviewScore, RoundEntry
 from judging.voting.models import Vote
 from submissions.models import Submission
@@ -42,12 +44,21 @@ def inputs_token(session: Session, challenge_id: int) -> tuple[int, object] | No
     """The counter with the settings row's ``updated_at``, for memos of derived figures
     (``core.memo``): a database emptied and refilled (tests, a restore) starts its counters
     again, and the timestamp keeps an old figure from matching the new rows."""
+    # A read-only request writes no inputs: read the token once, however many figures use it.
+    cache: dict[int, tuple[int, object] | None] | None = None
+    if memo_allowed():
+        cache = g.setdefault("inputs_tokens", {})
+        if challenge_id in cache:
+            return cache[challenge_id]
     row = session.execute(
         sa.select(JudgingSettings.inputs_version, JudgingSettings.updated_at).where(
             JudgingSettings.challenge_id == challenge_id
         )
     ).one_or_none()
-    return None if row is None else (row[0], row[1])
+    token = None if row is None else (row[0], row[1])
+    if cache is not None:
+        cache[challenge_id] = token
+    return token
 
 
 def bump_inputs(session: Session, challenge_ids: Iterable[int]) -> None:
