@@ -51,6 +51,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
     from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
+    from core.jobs.setup import init_jobs
     from core.preview import bp as preview_bp
     from judging import bp as judging_bp
     from judging.access import register_visibility_rules
@@ -76,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     init_login(app)
     init_gateway(app)
+    init_jobs(app)
     register_visibility_rules()
     connect_freshness()
     connect_signals(app)

@@ -103,8 +103,9 @@ def invite_member(*, actor: User, org: Organization, email: str, role: OrgRole) 
     else:
         invitation.role = role
         invitation.created_at = utcnow()
-    db.session.commit()
+    db.session.flush()
     _send_invitation(invitation, org, actor)
+    db.session.commit()
     return invitation
 
 

@@ -19,6 +19,7 @@ from accounts.forms import (
 from accounts.org_services import user_organizations
 from accounts.policies import is_signed_in
 from core import sections
+from core.db import db
 from core.extensions import limiter
 from core.forms import domain_errors
 from core.urls import safe_next_url
@@ -105,6 +106,7 @@ def _resend_key() -> str:
 def resend_verification() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit() and not current_user.is_verified:
         services.send_verification_email(current_user)
+        db.session.commit()
         flash(f"We sent a new link to {current_user.email}.", "info")
     return redirect(url_for("accounts.account"))
 

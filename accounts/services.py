@@ -65,13 +65,14 @@ def register_user(*, email: str, handle: str, display_name: str, password: str) 
     )
     db.session.add(user)
     try:
+        db.session.flush()
+        send_verification_email(user)  # the mail is written with the account (the outbox)
         db.session.commit()
     except sa.exc.IntegrityError as error:
         # A concurrent sign-up won the race for the same e-mail or handle.
         db.session.rollback()
         _check_unique(email, handle)
         raise ValidationFailed("This account could not be created. Try again.") from error
-    send_verification_email(user)
     return user
 
 
@@ -126,6 +127,7 @@ def request_password_reset(email: str) -> None:
         f"Hello {user.display_name},\n\nSomeone asked to reset your password. If it was you, "
         f"open this link within an hour:\n{link}\n\nIf it was not you, ignore this message.\n",
     )
+    db.session.commit()  # the outbox row of the message
 
 
 def user_for_reset_token(token: str) -> User:

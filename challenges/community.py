@@ -57,12 +57,12 @@ def answer_question(*, actor: User, question: Question, answer: str) -> Question
     question.answer = _text(answer, "answer", "answer")
     question.answered_by_id = actor.id
     question.answered_at = utcnow()
-    db.session.commit()
     notify_followers(
         challenge,
         f"New answer: {challenge.title}",
         f"Q: {question.body}\n\nA: {question.answer}",
     )
+    db.session.commit()
     return question
 
 
@@ -79,8 +79,8 @@ def post_update(*, actor: User, challenge: Challenge, title: str, body: str) -> 
         body=_text(body, "body", "update"),
     )
     db.session.add(update)
-    db.session.commit()
     notify_followers(challenge, f"Update: {challenge.title}: {update.title}", update.body)
+    db.session.commit()
     return update
 
 

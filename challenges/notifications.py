@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from accounts.models import User
 from challenges.models import Challenge, DeadlineNotice, Follow
-from core.db import db
+from core.db import db, utcnow
+from core.jobs import Job, enqueue, job_kind
 from core.mail import send_mail
 from core.urls import external_url
 
@@ -26,8 +27,24 @@ def follower_emails(challenge_id: int) -> list[str]:
     )
 
 
-def notify_followers(challenge: Challenge, subject: str, body: str) -> int:
-    """Mail every follower; returns how many were told. Call after the commit."""
+def notify_followers(challenge: Challenge, subject: str, body: str) -> None:
+    """Mail every follower, from a job written in the caller's transaction (the caller commits):
+    a request writes one row however many people follow the challenge."""
+    enqueue(
+        "challenges.notify_followers",
+        {"challenge_id": challenge.id, "subject": subject, "body": body},
+    )
+
+
+@job_kind("challenges.notify_followers")
+def _notify_followers_job(job: Job) -> None:
+    challenge = db.session.get(Challenge, job.payload["challenge_id"])
+    if challenge is not None:
+        mail_followers(challenge, job.payload["subject"], job.payload["body"])
+
+
+def mail_followers(challenge: Challenge, subject: str, body: str) -> int:
+    """Write one e-mail per follower in the current transaction; returns how many."""
     link = external_url("challenges.show", slug=challenge.slug)
     emails = follower_emails(challenge.id)
     for email in emails:
@@ -42,8 +59,8 @@ def notify_followers(challenge: Challenge, subject: str, body: str) -> int:
 def send_deadline_reminders(now: datetime) -> int:
     """Tell followers 7 days and 1 day before close, once per challenge, reminder and deadline.
 
-    The notice row is committed before the mails go out, so a crash or a second run of the
-    command never sends the same reminder twice.
+    The notice row and the mails are committed together, so a crash or a second run of the
+    command never sends the same reminder twice, and never records one it did not send.
     """
     sent = 0
     for kind, lead in REMINDERS.items():
@@ -67,15 +84,22 @@ def send_deadline_reminders(now: datetime) -> int:
                 DeadlineNotice(challenge_id=challenge.id, kind=kind, closes_at=challenge.closes_at)
             )
             try:
-                db.session.commit()
+                db.session.flush()
             except sa.exc.IntegrityError:
                 db.session.rollback()  # another run claimed it first
                 continue
             left = "7 days" if kind == "7d" else "1 day"
-            sent += notify_followers(
+            sent += mail_followers(
                 challenge,
                 f"{left} left: {challenge.title}",
                 f"{challenge.title} closes in {left}. "
                 "Submit or revise your entry before the deadline.",
             )
+            db.session.commit()
     return sent
+
+
+@job_kind("notify.deadlines", schedule="7 * * * *")
+def _deadline_reminders_job(job: Job) -> None:
+    """Hourly: followers hear 7 days and 1 day before a deadline (``flask notify deadlines``)."""
+    send_deadline_reminders(utcnow())

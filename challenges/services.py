@@ -132,13 +132,12 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
         _replace_tiers(challenge, data)
     if changed:
         _record_rules_change(challenge, actor, changed, data.change_note.strip())
-    db.session.commit()
-    if changed:
         notify_followers(
             challenge,
             f"Rules updated: {challenge.title} (version {challenge.rules_version})",
             f"The sponsor changed the {', '.join(changed)}.\n\n{data.change_note.strip()}",
         )
+    db.session.commit()
     return challenge
 
 
@@ -253,11 +252,11 @@ def submit_for_review(*, actor: User, challenge: Challenge) -> Challenge:
         db.session.commit()
         return challenge
     challenge.review_state = ReviewState.IN_REVIEW
-    db.session.commit()
     admins = db.session.scalars(sa.select(User.email).where(User.is_admin.is_(True))).all()
     link = external_url("challenges.review_queue")
     for email in admins:
         send_mail(email, f"Challenge to review: {challenge.title}", f"Review it here: {link}\n")
+    db.session.commit()
     return challenge
 
 
@@ -268,7 +267,6 @@ def approve_challenge(*, actor: User, challenge: Challenge, comment: str = "") -
     )
     challenge.review_comment = comment.strip()
     _approve(challenge)
-    db.session.commit()
     tell_sponsor(
         challenge,
         f"Approved: {challenge.title}",
@@ -279,6 +277,7 @@ def approve_challenge(*, actor: User, challenge: Challenge, comment: str = "") -
             else "Fund the prize purse to publish it."
         ),
     )
+    db.session.commit()
     return challenge
 
 
@@ -297,8 +296,8 @@ def request_changes(*, actor: User, challenge: Challenge, comment: str) -> Chall
         raise ValidationFailed("Tell the sponsor what to change.", field="comment")
     challenge.review_state = ReviewState.CHANGES_REQUESTED
     challenge.review_comment = comment.strip()
-    db.session.commit()
     tell_sponsor(challenge, f"Changes requested: {challenge.title}", comment.strip())
+    db.session.commit()
     return challenge
 
 
@@ -354,15 +353,16 @@ def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Chall
     if won != 1:
         db.session.rollback()
         raise Conflict("This challenge is already cancelled.")
+    notify_followers(challenge, f"Cancelled: {challenge.title}", reason.strip())
     db.session.commit()
     db.session.refresh(challenge)
     challenge_cancelled.send(current_app._get_current_object(), challenge_id=challenge.id)
-    notify_followers(challenge, f"Cancelled: {challenge.title}", reason.strip())
     return challenge
 
 
 def tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
-    """E-mail the sponsor's owners and managers, with a link to the challenge (after commits)."""
+    """E-mail the sponsor's owners and managers, with a link to the challenge (in the caller's
+    transaction: the caller commits)."""
     emails = db.session.scalars(
         sa.select(User.email)
         .join(Membership, Membership.user_id == User.id)

@@ -76,6 +76,12 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PAYOUTS_RECONCILE_AFTER": _int(env.get("PAYOUTS_RECONCILE_AFTER"), 3600),
         # The platform account's country: winners elsewhere get Stripe's recipient agreement.
         "STRIPE_PLATFORM_COUNTRY": env.get("STRIPE_PLATFORM_COUNTRY", "US"),
+        # rq: jobs go to a Redis queue read by `flask jobs worker`; inline: they run in the
+        # process that committed them (the embedded default, no Redis needed).
+        "JOBS_BACKEND": env.get("JOBS_BACKEND") or ("rq" if env.get("REDIS_URL") else "inline"),
+        "JOBS_QUEUE": env.get("JOBS_QUEUE", "openprize"),
+        # Inline only: a thread of each web process runs the scheduled jobs every minute.
+        "JOBS_SCHEDULER_THREAD": _bool(env.get("JOBS_SCHEDULER_THREAD"), True),
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
         # file://<path> (relative: under the instance folder) or s3://bucket/prefix; empty:
         # STORAGE_DIR, an alias kept from before STORAGE_URL (default: instance/uploads).

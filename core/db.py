@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -25,7 +26,19 @@ class Base(DeclarativeBase):
     metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Run after each top-level commit, outside the session's events (they may use the session):
+# the job outbox hands the transaction's jobs to the queue here.
+AFTER_COMMIT_HOOKS: list[Callable[[sa.orm.Session], None]] = []
+
+
+class Session(FlaskSession):
+    def commit(self) -> None:
+        super().commit()
+        for hook in AFTER_COMMIT_HOOKS:
+            hook(self)
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": Session})
 
 
 _frozen_at: list[datetime] = []

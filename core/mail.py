@@ -1,4 +1,11 @@
-"""The one mail function. Backends: ``log`` (default), ``memory`` (tests) and ``smtp``."""
+"""The one mail function. Backends: ``log`` (default), ``memory`` (tests) and ``smtp``.
+
+``send_mail`` writes a ``mail.send`` job in the current transaction (the outbox): the message
+leaves only if the change that caused it commits, and a worker that dies before delivery
+leaves the job for another. Each message carries a Message-ID made from its job, so a message
+delivered twice (a worker killed between the SMTP answer and marking the job done) is one
+message to the receiving server and mail client.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,10 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from core.jobs.models import Job
+from core.jobs.outbox import enqueue
+from core.jobs.registry import job_kind
+
 logger = logging.getLogger("openprize.mail")
 
 
@@ -17,6 +28,7 @@ class Mail:
     to: str
     subject: str
     body: str
+    message_id: str = ""
 
 
 _OUTBOX: list[Mail] = []
@@ -28,13 +40,31 @@ def outbox() -> list[Mail]:
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message through the configured backend."""
-    mail = Mail(to=to, subject=subject, body=body)
+    """Send a plain-text message once the current transaction commits (the caller commits)."""
+    enqueue("mail.send", {"to": to, "subject": subject, "body": body})
+
+
+@job_kind("mail.send", max_attempts=8, lease_seconds=120)
+def _deliver_job(job: Job) -> None:
+    host = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "openprize.local"
+    payload = job.payload
+    deliver(
+        Mail(
+            to=payload["to"],
+            subject=payload["subject"],
+            body=payload["body"],
+            message_id=f"<job-{job.id}@{host}>",
+        )
+    )
+
+
+def deliver(mail: Mail) -> None:
+    """Hand ``mail`` to the configured backend now."""
     backend = current_app.config["MAIL_BACKEND"]
     if backend == "memory":
         outbox().append(mail)
     if backend in {"log", "memory"}:
-        logger.info("mail to=%s subject=%s\n%s", to, subject, body)
+        logger.info("mail to=%s subject=%s\n%s", mail.to, mail.subject, mail.body)
         return
     if backend == "smtp":
         _send_smtp(mail)
@@ -48,6 +78,8 @@ def _send_smtp(mail: Mail) -> None:
     message["From"] = config["MAIL_FROM"]
     message["To"] = mail.to
     message["Subject"] = mail.subject
+    if mail.message_id:
+        message["Message-ID"] = mail.message_id
     message.set_content(mail.body)
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
         if config["SMTP_STARTTLS"]:

@@ -43,27 +43,12 @@ def remind() -> None:
 @with_appcontext
 def scan_votes_command(slug: str | None) -> None:
     """Quarantine suspicious community votes (rate bursts, rings, new-account surges)."""
-    import sqlalchemy as sa
+    from judging.voting.votes import scan_running_challenges
 
-    from challenges.models import Challenge
-    from core.db import db
-    from judging.voting.votes import scan_votes
-
-    query = sa.select(Challenge).order_by(Challenge.id)
-    if slug:
-        query = query.where(Challenge.slug == slug)
-    else:  # voting challenges whose results are not decided yet
-        query = query.where(
-            Challenge.community_voting.is_(True),
-            Challenge.awarded_at.is_(None),
-            Challenge.cancelled_at.is_(None),
-        )
-    challenges = list(db.session.scalars(query))
-    if slug and not challenges:
+    done = scan_running_challenges(slug)
+    if slug and not done:
         raise click.ClickException(f"There is no challenge “{slug}”.")
-    for challenge in challenges:
-        count = scan_votes(challenge.id)
-        db.session.commit()
-        click.echo(f"{challenge.slug}: {plural(count, 'vote')} newly quarantined")
-    if not challenges:
+    for challenge_slug, count in done:
+        click.echo(f"{challenge_slug}: {plural(count, 'vote')} newly quarantined")
+    if not done:
         click.echo("No challenge with community voting is running: nothing to scan.")

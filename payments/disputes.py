@@ -12,7 +12,6 @@ the worker and by reconcile; a transfer Stripe already made is still recorded wh
 from __future__ import annotations
 
 import logging
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,9 +23,8 @@ from core.mail import send_mail
 from core.money import format_amount
 from core.text import plural
 from core.urls import external_url
-from payments.deferred import after_commit, after_response
+from payments.jobs import alert_admins_later, pay_and_settle_later
 from payments.models import DisputeStatus, Funding
-from payments.payouts.inline import pay_and_settle
 from payments.payouts.models import Payout, PayoutStatus
 
 logger = logging.getLogger("openprize.payments")
@@ -87,7 +85,7 @@ def on_dispute_created(dispute: dict[str, Any]) -> str:
     funding.dispute_status = DisputeStatus.OPEN
     frozen = _freeze(funding.challenge_id)
     logger.warning("funding %s disputed: %s payouts frozen", funding.id, frozen)
-    after_commit(partial(alert_admins, funding.id, dispute, frozen))
+    alert_admins_later(funding.id, dispute, frozen)
     return f"dispute open: {plural(frozen, 'payout')} frozen"
 
 
@@ -116,7 +114,7 @@ def on_dispute_closed(dispute: dict[str, Any]) -> str:
             )
             .execution_options(synchronize_session=False)
         )
-        after_commit(partial(alert_admins, funding.id, dispute, frozen))
+        alert_admins_later(funding.id, dispute, frozen)
         return "dispute lost: payouts stay frozen"
     if _still_held(challenge_id):
         return "dispute won: another funding is still disputed"
@@ -127,12 +125,13 @@ def on_dispute_closed(dispute: dict[str, Any]) -> str:
         .execution_options(synchronize_session=False)
     ).rowcount
     # Pay the released payouts and settle (inline mode; cron otherwise), after the response.
-    after_response(partial(pay_and_settle, challenge_id=challenge_id))
+    pay_and_settle_later(challenge_id=challenge_id, after_response=True)
     return f"dispute won: {released} payouts released"
 
 
 def alert_admins(funding_id: int, dispute: dict[str, Any], frozen: int) -> None:
-    """E-mail every platform admin (after the commit)."""
+    """E-mail every platform admin (a job written with the dispute's change; ``dispute`` keeps
+    its amount and reason)."""
     funding = db.session.get(Funding, funding_id)
     challenge = db.session.get(Challenge, funding.challenge_id)
     emails = db.session.scalars(

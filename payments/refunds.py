@@ -19,6 +19,7 @@ from challenges.models import Challenge
 from core.db import db, utcnow
 from payments.gateway import GatewayError, gateway
 from payments.install import keeps_first_key
+from payments.jobs import refund_later
 from payments.models import Funding, FundingStatus, Refund, RefundStatus
 
 logger = logging.getLogger("openprize.payments")
@@ -28,7 +29,8 @@ MISMATCH_REASON = "amount mismatch"
 
 
 def request_full_refund(challenge_id: int) -> list[Refund]:
-    """Create one refund per paid funding of the challenge (purse and fee), then execute them.
+    """Create one refund per paid funding of the challenge (purse and fee) and the jobs that
+    execute them.
 
     Safe to call twice: a funding that already has a refund gets no second one.
     """
@@ -50,9 +52,10 @@ def request_full_refund(challenge_id: int) -> list[Refund]:
             )
             db.session.add(refund)
             created.append(refund)
-    db.session.commit()
+    db.session.flush()
     for refund in created:
-        execute_refund(refund.id)
+        refund_later(refund.id)  # the Stripe calls, once the intents are committed
+    db.session.commit()
     return created
 
 

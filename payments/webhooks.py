@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,9 +12,9 @@ from challenges.services import record_funds_received
 from core.db import db, utcnow
 from payments import ledger
 from payments.connect import onboarding
-from payments.deferred import after_response, run_after_commit
 from payments.disputes import on_dispute_closed, on_dispute_created
 from payments.gateway import GatewayError, gateway
+from payments.jobs import refund_later
 from payments.models import (
     FUNDING_RANK,
     Funding,
@@ -27,7 +26,7 @@ from payments.models import (
 )
 from payments.payouts.settlement import complete_if_refunded
 from payments.payouts.webhooks import on_transfer_created, on_transfer_reversed
-from payments.refunds import MISMATCH_REASON, add_refund, execute_refund
+from payments.refunds import MISMATCH_REASON, add_refund
 
 logger = logging.getLogger("openprize.payments")
 
@@ -58,8 +57,7 @@ def apply_event(event: dict[str, Any], endpoint: str = "platform") -> str:
     else:
         outcome = handler(obj) if handler else "ignored: not handled"
     record.outcome = outcome[:200]
-    db.session.commit()
-    run_after_commit()  # what the handler queued: e-mails, refunds, a released payout run
+    db.session.commit()  # with the jobs the handler wrote: e-mails, refunds, a payout run
     return outcome
 
 
@@ -158,7 +156,7 @@ def _refund_mismatch(funding: Funding, session: dict[str, Any]) -> str:
     if refunded is not None:
         return "amount mismatch: refund already recorded"
     refund = add_refund(funding, charged, reason[:200])
-    after_response(partial(execute_refund, refund.id))
+    refund_later(refund.id, after_response=True)
     return "amount mismatch: refunded"
 
 

@@ -104,7 +104,7 @@ def report_submission(*, actor: User, submission: Submission, reason: str) -> Re
         raise Conflict("You have already reported this entry; the sponsor has been told.")
     report = Report(submission_id=submission.id, reporter_id=actor.id, reason=reason)
     db.session.add(report)
-    db.session.commit()
+    db.session.flush()
     challenge = submission.challenge
     # The sponsor reads the title only where the visibility policy lets it read the entry.
     named = f" “{submission.title or 'Untitled'}”" if sponsor_can_view(submission, utcnow()) else ""
@@ -116,6 +116,7 @@ def report_submission(*, actor: User, submission: Submission, reason: str) -> Re
             f"\n\n{reason}\n\n"
             f"Read the entry and, if the rules were broken, disqualify it:\n{_link(submission)}\n",
         )
+    db.session.commit()  # the change and its e-mails together
     return report
 
 
@@ -144,7 +145,7 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
     record(actor.id, DISQUALIFY, "submission", submission.id, reason)
     db.session.flush()
     recount_entrants(submission.challenge_id)
-    db.session.commit()
+    db.session.flush()
     challenge = submission.challenge
     for email in _team_emails(submission):
         send_mail(
@@ -154,6 +155,7 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
             f"Their reason:\n\n{reason}\n\nIf you think this is a mistake, reply to this e-mail "
             f"and the platform team will review it.\n\n{_link(submission)}\n",
         )
+    db.session.commit()  # the change and its e-mails together
     return submission
 
 
@@ -174,7 +176,7 @@ def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) 
     record(actor.id, REQUALIFY, "submission", submission.id, reason)
     db.session.flush()
     recount_entrants(submission.challenge_id)
-    db.session.commit()
+    db.session.flush()
     challenge = submission.challenge
     for email in _team_emails(submission):
         send_mail(
@@ -183,4 +185,5 @@ def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) 
             f"The platform team reinstated your entry “{submission.title or 'Untitled'}”:\n\n"
             f"{reason}\n\n{_link(submission)}\n",
         )
+    db.session.commit()  # the change and its e-mails together
     return submission

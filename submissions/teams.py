@@ -177,7 +177,7 @@ def invite_teammate(*, actor: User, submission: Submission, handle_or_email: str
     invite = TeamInvite(submission_id=submission.id, email=email, invited_by_id=actor.id)
     invite.user_id = user.id if user else None
     db.session.add(invite)
-    db.session.commit()
+    db.session.flush()
     link = external_url("submissions.team_invite", invite_id=invite.id)
     send_mail(
         email,
@@ -186,6 +186,7 @@ def invite_teammate(*, actor: User, submission: Submission, handle_or_email: str
         f"or decline (sign up with this address first if you have no account):\n{link}\n\n"
         f"The invitation lapses at the deadline, {challenge.closes_at:%Y-%m-%d %H:%M} UTC.\n",
     )
+    db.session.commit()  # the invitation and its e-mail together
     return invite
 
 

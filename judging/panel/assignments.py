@@ -215,8 +215,8 @@ def assign_judges(*, actor: User, challenge: Challenge) -> AssignmentReport:
             "No judge has accepted and attested yet. Invite judges, or wait for them to accept."
         )
     created, kept, shortfall = fill_round(challenge, round_, entries, judges, capped=True)
-    db.session.commit()
     tell_judges(created)
+    db.session.commit()
     return AssignmentReport(len(created), kept, shortfall, len(entries), len(judges), round_)
 
 
@@ -283,8 +283,9 @@ def swap_judge(*, actor: User, assignment: Assignment, new_judge: Judge) -> Assi
             blind_label=assignment.blind_label,
         )
         db.session.add(replacement)
-    db.session.commit()
+    db.session.flush()
     tell_judges([replacement])
+    db.session.commit()
     return replacement
 
 
@@ -337,13 +338,13 @@ def _commit_with_refill(
     challenge: Challenge, entries: list[int], round_: Round
 ) -> Assignment | None:
     created = refill_slots(challenge, entries, round_)
-    db.session.commit()
     tell_judges(created)
+    db.session.commit()
     return created[0] if created else None
 
 
 def tell_judges(created: list[Assignment]) -> None:
-    """E-mail each judge who got new assignments (call after the commit)."""
+    """E-mail each judge who got new assignments (in the transaction that creates them)."""
     per_judge: dict[int, int] = Counter(row.judge_id for row in created)
     if not per_judge:
         return

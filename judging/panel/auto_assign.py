@@ -64,8 +64,8 @@ def _fill_locked(
     report = AssignmentReport(len(created), kept, shortfall, len(entries), len(judges), round_)
     if note:
         audit.record(None, AUTO, "challenge", challenge.id, f"{note}: {report.message}")
-    db.session.commit()
     tell_judges(created)
+    db.session.commit()
     return report
 
 

@@ -58,7 +58,7 @@ def invite_judge(*, actor: User, challenge: Challenge, email: str) -> Judge:
     judge.user_id, judge.attested_at, judge.accepted_at, judge.responded_at = None, None, None, None
     judge.declared_conflicts = ""
     judge.conflict_orgs = []
-    db.session.commit()
+    db.session.flush()
     link = external_url("judging.invitation", judge_id=judge.id)
     send_mail(
         email,
@@ -68,6 +68,7 @@ def invite_judge(*, actor: User, challenge: Challenge, email: str) -> Judge:
         "are no others. Sign in (or sign up) with this e-mail address and answer here:\n"
         f"{link}\n",
     )
+    db.session.commit()
     return judge
 
 
@@ -149,6 +150,6 @@ def remove_judge(*, actor: User, judge: Judge) -> list[Assignment]:
         row.state, row.void_reason, row.voided_at = AssignmentState.VOID, LEFT_PANEL, now
     db.session.flush()
     created = refill_slots(judge.challenge, sorted({row.submission_id for row in open_rows}))
-    db.session.commit()
     tell_judges(created)
+    db.session.commit()
     return created

@@ -104,7 +104,7 @@ def _local(when: datetime, zone_name: str) -> str:
 
 
 def _send(challenge: Challenge, claimed: Claimed) -> None:
-    """Mail the claimed judges (call after the commit)."""
+    """Mail the claimed judges (in the transaction that records the claim)."""
     if not claimed:
         return
     ids = [judge_id for judge_id, _, _ in claimed]
@@ -151,8 +151,8 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
         audit.record(
             actor.id, "judging.remind", "challenge", challenge.id, plural(len(claimed), "judge")
         )
-    db.session.commit()
     _send(challenge, claimed)
+    db.session.commit()
     return len(claimed)
 
 
@@ -176,7 +176,7 @@ def remind_due_judges(now: datetime | None = None) -> list[tuple[Challenge, int]
         if not judging_window_open(challenge, now):
             continue
         claimed = _claim(challenge, now)
-        db.session.commit()
         _send(challenge, claimed)
+        db.session.commit()
         done.append((challenge, len(claimed)))
     return done

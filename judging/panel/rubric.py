@@ -127,13 +127,13 @@ def change_rubric_with_note(
             raise Conflict("Judges have already submitted reviews under this rubric; it is fixed.")
         record_rules_change(challenge, actor, changed, note)
     _apply(challenge, settings, cleaned, passing_score, k, blind_review)
-    db.session.commit()
     if changed and not rubric_is_free(challenge):
         notify_followers(
             challenge,
             f"Rules updated: {challenge.title} (version {challenge.rules_version})",
             f"The sponsor changed the {', '.join(changed)}.\n\n{note.strip()}",
         )
+    db.session.commit()
     return settings
 
 

@@ -263,6 +263,9 @@ def approve_winners(
             + (f". Adjusted: {reason}" if adjusted else ""),
         )
         awards_approved.send(challenge, awards=awards)
+        db.session.flush()
+        _announce(challenge, awards)
+        awards_announced.send(challenge, awards=awards)
         db.session.commit()
     except sa.exc.IntegrityError as error:  # UNIQUE(challenge, tier): another request won
         db.session.rollback()
@@ -273,8 +276,6 @@ def approve_winners(
     except Exception:
         db.session.rollback()
         raise
-    _announce(challenge, awards)
-    awards_announced.send(challenge, awards=awards)
     return awards
 
 
@@ -309,16 +310,16 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
         _mark_decided(snapshot, actor, SnapshotState.DECLINED, reason)
         record_awarded(challenge.id)
         audit.record(actor.id, "results.declined", "result_snapshot", snapshot.id, reason)
+        tell_sponsor(
+            challenge,
+            f"No prizes awarded: {challenge.title}",
+            f"The results were declined.\n\n{reason}",
+        )
+        awards_declined.send(challenge)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    tell_sponsor(
-        challenge,
-        f"No prizes awarded: {challenge.title}",
-        f"The results were declined.\n\n{reason}",
-    )
-    awards_declined.send(challenge)
     return snapshot
 
 

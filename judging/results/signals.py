@@ -9,9 +9,11 @@ _signals = Namespace()
 # approval: nothing is written.
 awards_approved = _signals.signal("awards-approved")
 
-# Sent after that commit and the e-mails (sender: the challenge; ``awards``).
+# Sent after the winners' e-mails are written, still inside that transaction (sender: the
+# challenge; ``awards``): receivers write follow-up jobs (pay, ask winners to onboard), which
+# run once the approval commits.
 awards_announced = _signals.signal("awards-announced")
 
-# Sent by ``decline_awards`` after its commit and the sponsor's e-mail (sender: the challenge):
-# payments refunds the unawarded purse.
+# Sent by ``decline_awards`` inside its transaction, after the sponsor's e-mail (sender: the
+# challenge): payments writes the job that refunds the unawarded purse.
 awards_declined = _signals.signal("awards-declined")

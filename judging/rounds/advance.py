@@ -384,6 +384,6 @@ def advance_to_finalists(
         challenge.id,
         "Finalists by calibrated evaluation score: " + ", ".join(row.label for row in finalists),
     )
-    db.session.commit()
     tell_judges(created)
+    db.session.commit()
     return FinalistReport(len(ids), len(created), len(judges), thin)

@@ -178,11 +178,11 @@ def record_verdict(*, actor: User, assignment: Assignment, verdict: str, reason:
         created = []
         if chosen == Verdict.FAIL:
             created = refill_slots(challenge, [assignment.submission_id], Round.SCREENING)
+        tell_judges(created)
         db.session.commit()
     except sa.exc.IntegrityError as error:  # a second tab submitted at the same moment
         db.session.rollback()
         raise Conflict("This verdict was saved elsewhere at the same moment. Reload it.") from error
-    tell_judges(created)
     return review
 
 
@@ -252,8 +252,9 @@ def add_screener(
             blind_label=_label_of(challenge, submission.id),
         )
         db.session.add(assignment)
-    db.session.commit()
+    db.session.flush()
     tell_judges([assignment])
+    db.session.commit()
     return assignment
 
 

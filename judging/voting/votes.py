@@ -327,3 +327,25 @@ def _collect(
 
 def reason_labels(vote: Vote) -> list[str]:
     return [REASON_LABELS.get(r, r) for r in vote.flag_reasons.split(",") if r]
+
+
+def scan_running_challenges(slug: str | None = None) -> list[tuple[str, int]]:
+    """Scan every voting challenge whose results are not decided (or the one ``slug``),
+    committing each; returns (slug, votes newly quarantined) pairs."""
+    from challenges.models import Challenge
+
+    query = sa.select(Challenge).order_by(Challenge.id)
+    if slug:
+        query = query.where(Challenge.slug == slug)
+    else:
+        query = query.where(
+            Challenge.community_voting.is_(True),
+            Challenge.awarded_at.is_(None),
+            Challenge.cancelled_at.is_(None),
+        )
+    done = []
+    for challenge in list(db.session.scalars(query)):
+        count = scan_votes(challenge.id)
+        db.session.commit()
+        done.append((challenge.slug, count))
+    return done

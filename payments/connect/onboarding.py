@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,8 +20,8 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
 from payments.connect.models import COUNTRIES, ConnectedAccount
-from payments.deferred import after_response, run_after_commit
 from payments.gateway import ConnectAccountState, GatewayError, gateway
+from payments.jobs import pay_and_settle_later
 
 logger = logging.getLogger("openprize.payments")
 # Stripe's answer to a concurrent request with the same key: it is still running, not refused.
@@ -111,14 +110,12 @@ def refresh_status(*, actor: User) -> ConnectedAccount | None:
     account = account_for(actor)
     if account is None or account.stripe_account_id is None or account.deauthorized_at:
         return account
-    account = sync_account(account.stripe_account_id)
-    run_after_commit()
-    return account
+    return sync_account(account.stripe_account_id)
 
 
 def sync_account(account_id: str) -> ConnectedAccount | None:
     """Overwrite the stored state with Stripe's current account; None for an unknown account.
-    Commits; a now ready account's payouts wait in ``run_after_commit``."""
+    Commits; a now ready account's due payouts are paid by a job written in that commit."""
     try:
         state = gateway().retrieve_connected_account(account_id)
     except GatewayError as error:
@@ -289,8 +286,9 @@ def _locked_by_stripe_id(stripe_account_id: str) -> ConnectedAccount | None:
 
 
 def _apply(account: ConnectedAccount, state: ConnectAccountState) -> None:
-    """Flush only. A ready account's due payouts are paid once the change is committed (and,
-    in a request, answered): ``payments.payouts.inline``, with the worker's claims and keys."""
+    """Flush only. A ready account's due payouts are paid by a job written with the change
+    (in the web process: after the response): ``payments.payouts.inline``, with the worker's
+    claims and keys."""
     account.details_submitted = state.details_submitted
     account.transfers_active = state.transfers_active and account.deauthorized_at is None
     account.payouts_enabled = state.payouts_enabled
@@ -298,13 +296,7 @@ def _apply(account: ConnectedAccount, state: ConnectAccountState) -> None:
     account.disabled_reason = (state.disabled_reason or "")[:255]
     account.last_synced_at = utcnow()
     if account.transfers_active:
-        after_response(partial(_pay_due, account.user_id))
-
-
-def _pay_due(user_id: int) -> None:
-    from payments.payouts.inline import pay_and_settle  # the worker imports this module
-
-    pay_and_settle(user_id=user_id)
+        pay_and_settle_later(user_id=account.user_id, after_response=True)
 
 
 def _disconnect(account: ConnectedAccount, at: datetime) -> None:

@@ -137,9 +137,9 @@ def _on_awards_approved(challenge: Challenge, awards: list[Award], **_: Any) -> 
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:
-    from payments.payouts.inline import pay_and_settle
+    from payments.jobs import pay_and_settle_later
 
-    pay_and_settle(challenge_id=challenge.id)
+    pay_and_settle_later(challenge_id=challenge.id)  # in the approval's transaction
 
 
 def connect_payout_signals(app: Flask) -> None:

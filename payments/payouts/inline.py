@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from core.db import db
-from payments.deferred import inline_enabled
+from payments.jobs import inline_enabled
 from payments.payouts.settlement import settle_quietly
 from payments.payouts.worker import PayoutRun, run_payouts
 

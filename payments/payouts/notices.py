@@ -28,7 +28,7 @@ from payments.payouts.models import (
 
 
 def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:
-    """After the approval's commit: each recipient of these awards who cannot receive
+    """A job after the approval: each recipient of these awards who cannot receive
     transfers yet gets one e-mail with the link to ``/account/payouts`` and their amount.
     (The announcement only says that they will be asked; this is the asking.)"""
     rows = db.session.execute(
@@ -58,7 +58,7 @@ def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:
 
 
 def announce_paid(payout_id: int) -> None:
-    """After the commit that recorded a payout paid, by the one caller that recorded it."""
+    """The job written with the payout's paid mark: tell the payee."""
     payout = db.session.get(Payout, payout_id, populate_existing=True)
     if payout is None or payout.status != PayoutStatus.PAID:
         return
@@ -67,7 +67,7 @@ def announce_paid(payout_id: int) -> None:
 
 
 def tell_payee_paid(payout: Payout) -> None:
-    """After the commit that recorded ``payout`` paid (once, by the recording caller)."""
+    """Write the payee's e-mail (once, by the job of the commit that recorded it paid)."""
     user = db.session.get(User, payout.user_id)
     challenge = db.session.get(Challenge, payout.challenge_id)
     if user is None or challenge is None:
@@ -85,7 +85,7 @@ def tell_payee_paid(payout: Payout) -> None:
 
 def tell_sponsor_settled(challenge_id: int) -> bool:
     """The sponsor's summary of a settled challenge, sent once: whoever moves ``notified_at``
-    from empty (a conditional update, committed) sends it."""
+    from empty (a conditional update) writes the e-mails, committed with the mark."""
     won = db.session.execute(
         sa.update(Settlement)
         .where(
@@ -96,7 +96,6 @@ def tell_sponsor_settled(challenge_id: int) -> bool:
         .values(notified_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.commit()
     if won != 1:
         return False
     settlement = db.session.scalars(
@@ -120,4 +119,5 @@ def tell_sponsor_settled(challenge_id: int) -> bool:
         f"Platform fee (not refunded after results): {money(settlement.fee)}",
     ]
     tell_sponsor(challenge, f"Settled: {challenge.title}", "\n".join(lines))
+    db.session.commit()  # the notice's mark and its e-mails together
     return True

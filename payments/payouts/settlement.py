@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +27,11 @@ from flask import Flask
 from challenges.models import Challenge
 from core.db import db, utcnow
 from judging.results.models import Award, ResultSnapshot, SnapshotState
-from payments.deferred import after_commit, inline_enabled, run_after_commit
+from payments.jobs import (
+    settle_later,
+    tell_settled_later,
+    tell_winners_to_onboard_later,
+)
 from payments.models import DisputeStatus, Funding, FundingStatus, Refund, RefundStatus
 from payments.payouts import notices
 from payments.payouts.models import (
@@ -218,7 +221,7 @@ def complete_if_refunded(challenge_id: int) -> bool:
         return False
     settlement.status = SettlementStatus.SETTLED
     settlement.settled_at = utcnow()
-    after_commit(partial(notices.tell_sponsor_settled, challenge_id))
+    tell_settled_later(challenge_id)
     return True
 
 
@@ -230,7 +233,6 @@ def settle_challenge(challenge_id: int) -> str:
     retry_pending_refunds(challenge_id)  # the first call, or a retry with the same key
     complete_if_refunded(challenge_id)
     db.session.commit()
-    run_after_commit()
     notices.tell_sponsor_settled(challenge_id)  # a settlement with nothing to refund
     settlement = _settlement(challenge_id)
     refunds = remainder_refunds(challenge_id)
@@ -281,12 +283,11 @@ def settle_quietly(challenge_id: int) -> None:
 
 
 def _on_awards_declined(challenge: Challenge, **_: Any) -> None:
-    if inline_enabled():
-        settle_quietly(challenge.id)
+    settle_later(challenge.id)  # in the decline's transaction; settles when PAYOUTS_INLINE
 
 
 def _on_awards_announced(challenge: Challenge, awards: list[Award], **_: Any) -> None:
-    notices.tell_winners_to_onboard(challenge, awards)
+    tell_winners_to_onboard_later(challenge.id, [award.id for award in awards])
 
 
 def connect_settlement_signals(app: Flask) -> None:

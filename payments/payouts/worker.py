@@ -20,7 +20,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 
 import sqlalchemy as sa
 from flask import current_app
@@ -28,13 +27,12 @@ from flask import current_app
 from core.db import db, utcnow
 from payments import ledger
 from payments.connect.models import ConnectedAccount
-from payments.deferred import after_commit, run_after_commit
 from payments.funding import transfer_group
 from payments.gateway import GatewayError, TransferResult, gateway
 from payments.install import keeps_first_key
+from payments.jobs import announce_paid_later
 from payments.models import Funding, LedgerKind, attempt_key
 from payments.payouts.models import Payout, PayoutStatus
-from payments.payouts.notices import announce_paid
 
 logger = logging.getLogger("openprize.payments")
 # Stripe keeps idempotency keys for at least 24 hours: a processing row older than this is
@@ -206,7 +204,7 @@ def record_transfer(payout_id: int, transfer: TransferResult) -> str:
     )
     # Only the payee hears of it here; settling is the paying worker's (or cron's) next step,
     # never this caller's, which may be the transfer.created webhook.
-    after_commit(partial(announce_paid, payout.id))
+    announce_paid_later(payout.id)
     return "paid"
 
 
@@ -252,7 +250,6 @@ def execute_payout(payout_id: int) -> str:
         return _record_error(payout_id, error)
     outcome = record_transfer(payout_id, transfer)
     db.session.commit()
-    run_after_commit()
     return outcome
 
 
@@ -337,6 +334,5 @@ def reconcile_payouts(older_than: timedelta | None = None) -> PayoutRun:
             continue
         outcome = record_transfer(payout_id, found)
         db.session.commit()
-        run_after_commit()
         summary.add(outcome, challenge_id)
     return summary
