@@ -29,6 +29,8 @@ TEST_SETTINGS = {
     "MAIL_BACKEND": "memory",
     # Per-process counters, reset per test, whatever REDIS_URL the environment sets.
     "RATELIMIT_STORAGE_URI": "memory://",
+    # Jobs run right after the commit that wrote them, whatever REDIS_URL the environment sets.
+    "JOBS_BACKEND": "inline",
     "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
     "SERVER_NAME": None,
 }

@@ -129,7 +129,9 @@ def start_scheduler_thread(app: Flask, every: float = 60.0) -> bool:
         stop = threading.Event()
 
         def loop() -> None:
-            while not stop.wait(every):
+            wait = min(every, 5.0)  # the first tick soon after start, then every minute
+            while not stop.wait(wait):
+                wait = every
                 try:
                     with app.app_context():
                         tick()
