@@ -40,6 +40,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     from accounts import admin_bp, orgs_bp
     from accounts import bp as accounts_bp
+    from accounts.admin_jobs import register_sections as account_sections
     from accounts.auth import init_login
     from accounts.cli import users_cli
     from accounts.policies import TEMPLATE_POLICIES as ACCOUNT_POLICIES
@@ -105,6 +106,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         submission_sections,
         judging_sections,
         payment_sections,
+        account_sections,
     ):
         register_sections(app)
     register_error_handlers(app)

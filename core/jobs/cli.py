@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from core.db import db, utcnow
+from core.db import db
 from core.jobs.models import Job, JobState
 
 jobs_cli = AppGroup("jobs", help="Background jobs: worker, scheduler and the outbox.")
@@ -95,17 +95,10 @@ def list_jobs(state: str | None, limit: int) -> None:
 @click.argument("job_id", type=int)
 def retry(job_id: int) -> None:
     """Give a failed job another round of attempts."""
-    job = db.session.get(Job, job_id)
-    if job is None:
-        raise click.ClickException(f"There is no job {job_id}.")
-    if job.state != JobState.FAILED:
-        raise click.ClickException(f"Job {job_id} is {job.state}, not failed: nothing to retry.")
-    job.state = JobState.PENDING
-    job.max_attempts = job.attempts + job.max_attempts
-    job.run_after = utcnow()
-    job.dispatched_at = None
-    db.session.commit()
-    from core.jobs.backends import dispatch
+    from core.jobs.outbox import retry_failed
 
-    dispatch(current_app._get_current_object(), [(job.id, False)])  # type: ignore[attr-defined]
+    try:
+        retry_failed(job_id)
+    except LookupError as error:
+        raise click.ClickException(str(error)) from error
     click.echo(f"Job {job_id} queued again.")

@@ -109,6 +109,26 @@ def uncommitted_jobs(session: Session | sa.orm.scoped_session[Any]) -> bool:
     return bool(session.info.get(FLUSHED)) or any(isinstance(o, Job) for o in session.new)
 
 
+def retry_failed(job_id: int) -> Job:
+    """Give a failed job another round of attempts (an admin's or operator's decision), and
+    hand it over at once. LookupError when there is no such failed job."""
+    job = db.session.get(Job, job_id, with_for_update=True)
+    if job is None:
+        raise LookupError(f"There is no job {job_id}.")
+    if job.state != JobState.FAILED:
+        db.session.rollback()
+        raise LookupError(f"Job {job_id} is {job.state}, not failed: nothing to retry.")
+    job.state = JobState.PENDING
+    job.max_attempts = job.attempts + job_kind_named(job.kind).max_attempts
+    job.run_after = utcnow()
+    job.dispatched_at = None
+    db.session.commit()
+    from core.jobs.backends import dispatch
+
+    dispatch(current_app._get_current_object(), [(job.id, False)])  # type: ignore[attr-defined]
+    return job
+
+
 def _hand_over(session: sa.orm.Session) -> None:
     ready = session.info.pop(READY, None)
     if ready:

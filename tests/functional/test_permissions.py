@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 
 from accounts.models import Invitation, OrgRole
 from core.db import db
+from core.jobs import Job, JobState
 from tests.conftest import AuthActions
 from tests.database import ModuleWorld
 from tests.factories import add_member, make_org, make_user
@@ -22,6 +23,7 @@ class World:
     slug: str
     target_membership_id: int
     invitation_id: int
+    job_id: int
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +47,15 @@ def _build_world() -> World:
     make_user("admin", admin=True)
     invitation = Invitation(org_id=org.id, email="pending@example.org", role=OrgRole.MEMBER)
     db.session.add(invitation)
+    failed = Job(kind="jobs.prune", state=JobState.FAILED, attempts=5, error="Timeout")
+    db.session.add(failed)
     db.session.commit()
-    return World(slug=org.slug, target_membership_id=target.id, invitation_id=invitation.id)
+    return World(
+        slug=org.slug,
+        target_membership_id=target.id,
+        invitation_id=invitation.id,
+        job_id=failed.id,
+    )
 
 
 def _sign_in(auth: AuthActions, role: str) -> None:
@@ -69,6 +78,8 @@ MATRIX = [
     ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
     ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
     ("get", "/admin", None, {"admin"}),
+    ("get", "/admin/jobs", None, {"admin"}),
+    ("post", "/admin/jobs/{job}/retry", {}, {"admin"}),
 ]
 
 
@@ -88,7 +99,10 @@ def test_route_permissions(
 ) -> None:
     _sign_in(auth, role)
     target = url.format(
-        slug=world.slug, target=world.target_membership_id, invitation=world.invitation_id
+        slug=world.slug,
+        target=world.target_membership_id,
+        invitation=world.invitation_id,
+        job=world.job_id,
     )
     response = getattr(client, method)(target, data=data)
     if role == "anonymous":
