@@ -6,7 +6,7 @@ from flask.cli import AppGroup
 from challenges.notifications import send_deadline_reminders
 from core.db import utcnow
 
-notify_cli = AppGroup("notify", help="E-mail notifications run by cron.")
+notify_cli = AppGroup("notify", help="E-mail notifications (scheduled as jobs; by hand here).")
 
 
 @notify_cli.command("deadlines")

@@ -11,7 +11,7 @@ from judging.panel.auto_assign import assign_due_judges
 from judging.panel.reminders import remind_due_judges, reminded_message
 
 
-@click.group("judging", help="Judging chores for cron or a queue worker.")
+@click.group("judging", help="Judging chores (scheduled as jobs; by hand here).")
 def judging_cli() -> None:
     pass
 

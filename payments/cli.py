@@ -1,4 +1,4 @@
-"""``flask payments ...`` commands for cron or a worker."""
+"""``flask payments ...`` commands: what the scheduled jobs run, by hand."""
 
 from datetime import timedelta
 

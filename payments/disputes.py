@@ -124,7 +124,7 @@ def on_dispute_closed(dispute: dict[str, Any]) -> str:
         .values(frozen=False, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
-    # Pay the released payouts and settle (inline mode; cron otherwise), after the response.
+    # Pay the released payouts and settle (PAYOUTS_INLINE; else the scheduled run), by a job.
     pay_and_settle_later(challenge_id=challenge_id, after_response=True)
     return f"dispute won: {released} payouts released"
 

@@ -1,4 +1,4 @@
-"""Judges are assigned when the deadline passes: on the next judging page view, or from cron.
+"""Judges are assigned when the deadline passes: on the next judging page view, or by a job.
 
 Nothing waits for the sponsor to press "Assign judges": the first judging page opened after
 the deadline (the judge's list, the sponsor's dashboard) and ``flask judging assign-due`` run

@@ -1,8 +1,8 @@
-"""Reminders to judges with unfinished reviews: the sponsor's button and a daily cron command.
+"""Reminders to judges with unfinished reviews: the sponsor's button and a daily scheduled job.
 
 A judge's seat is reminded at most once per 24 hours (``Judge.reminded_at``), whoever sends
-it. The claim is committed before any mail goes out, so a crash or a second run never mails
-the same judge twice; a crash after the commit loses at most that round of reminders.
+it. The claim and the e-mails (outbox jobs) commit together, so a crash or a second run never
+mails the same judge twice and never records a reminder that was not sent.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``flask payouts run``, ``reconcile`` and ``settle``, for cron or a queue worker."""
+"""``flask payouts run``, ``reconcile`` and ``settle``: what the scheduled jobs run, by hand."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ def pay_and_settle(
 ) -> PayoutRun | None:
     """When inline: pay the challenge's (or the user's) due payouts, then settle; None when
     not inline. A failure is logged, never raised: the decision that made the payouts due is
-    committed, and cron catches up."""
+    committed, and the scheduled `payouts.run` job catches up."""
     if not inline_enabled():
         return None
     try:
