@@ -3,15 +3,44 @@ start, wait until they listen, kill one as a crash would, stop."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import signal
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from bench.servers import READY_TIMEOUT, STOP_TIMEOUT, BackgroundProcess
+from bench.servers import READY_TIMEOUT, STOP_TIMEOUT, BackgroundProcess, server_env
 
 LISTENING = "Listening on"  # RQ's log line once the worker reads its queue
+BENCH_REDIS = "redis://127.0.0.1:6379/5"
+BENCH_QUEUE = "openprize-bench"
+
+
+def add_service_options(parser: argparse.ArgumentParser, database: str) -> None:
+    """``--database-url`` (default: the PostgreSQL database ``database`` on 127.0.0.1) and
+    ``--redis-url``: both are emptied."""
+    parser.add_argument(
+        "--database-url",
+        default=f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
+        help="a throwaway PostgreSQL database (its schema is dropped)",
+    )
+    parser.add_argument("--redis-url", default=BENCH_REDIS, help="its database is flushed")
+
+
+def jobs_env(
+    database_url: str, workdir: Path, redis_url: str, backend: str = "rq", **settings: str
+) -> dict[str, str]:
+    """The servers' environment with jobs on ``backend`` (Redis only for ``rq``)."""
+    return {
+        **server_env(database_url, workdir),
+        "JOBS_BACKEND": backend,
+        "JOBS_QUEUE": BENCH_QUEUE,
+        "REDIS_URL": redis_url if backend == "rq" else "",
+        "LOG_LEVEL": "WARNING",
+        **settings,
+    }
 
 
 def flask_command(*args: str) -> list[str]:
