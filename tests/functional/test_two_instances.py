@@ -34,7 +34,10 @@ MAILS = 200
 
 @pytest.fixture(scope="module")
 def stack(
-    app: Flask, database_url: str, s3_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    app: Flask,
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Stack]:
     if not database_url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL (TEST_DATABASE_URL): the instances share its database")
@@ -42,6 +45,7 @@ def stack(
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.ConnectionError:
         pytest.skip(f"no Redis at {REDIS_URL} (set TEST_JOBS_REDIS_URL or start redis-server)")
+    s3_endpoint = request.getfixturevalue("s3_endpoint")  # started only when it will be used
     workdir = tmp_path_factory.mktemp("two_instances")
     with running_stack(workdir, database_url, REDIS_URL, s3_endpoint) as running:
         yield running
