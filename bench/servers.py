@@ -93,27 +93,21 @@ def get_status(port: int, path: str, timeout: float = 5.0) -> int:
 
 
 @dataclass(kw_only=True)
-class ServerProcess:
-    """A local HTTP server in its own process group, its output (stdout and stderr) in
+class BackgroundProcess:
+    """A local process in its own process group, its output (stdout and stderr) in
     ``log_path``; subclasses say how to start it in ``command``."""
 
     name: str
     env: dict[str, str]
     cwd: Path
     log_path: Path
-    ready_path: str = "/"
-    port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
 
     def command(self) -> list[str]:
         raise NotImplementedError
 
-    def start(self) -> None:
-        """Start the server and block until ``ready_path`` answers 200 (bounded wait)."""
+    def launch(self) -> None:
+        """Start the process without waiting for it to be ready."""
         with open(os.devnull, "rb") as devnull, open(self.log_path, "ab") as log:
             # A new session: Ctrl-C in the terminal reaches only us, and we stop the group.
             self.process = subprocess.Popen(
@@ -125,21 +119,10 @@ class ServerProcess:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        deadline = time.monotonic() + READY_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                status = self.process.returncode
-                raise RuntimeError(f"{self.name}: server exited with {status}\n{self.log_tail()}")
-            try:
-                if get_status(self.port, self.ready_path, timeout=2.0) == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(
-            f"{self.name}: {self.ready_path} did not answer 200 within {READY_TIMEOUT:.0f}s\n"
-            f"{self.log_tail()}"
-        )
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def stop(self) -> None:
         """Terminate the whole process group; kill it if it outlives STOP_TIMEOUT."""
@@ -158,14 +141,46 @@ class ServerProcess:
                 continue
 
     def output(self) -> str:
-        """Everything the server has written so far."""
+        """Everything the process has written so far."""
         try:
             return self.log_path.read_text(errors="replace")
         except OSError:
             return ""
 
     def log_tail(self, lines: int = 20) -> str:
-        return "\n".join(self.output().splitlines()[-lines:]) or "(no server output)"
+        return "\n".join(self.output().splitlines()[-lines:]) or "(no output)"
+
+
+@dataclass(kw_only=True)
+class ServerProcess(BackgroundProcess):
+    """A local HTTP server: ``start`` returns once ``ready_path`` answers 200."""
+
+    ready_path: str = "/"
+    port: int = field(default_factory=free_port)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def start(self) -> None:
+        """Start the server and block until ``ready_path`` answers 200 (bounded wait)."""
+        self.launch()
+        assert self.process is not None
+        deadline = time.monotonic() + READY_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                status = self.process.returncode
+                raise RuntimeError(f"{self.name}: server exited with {status}\n{self.log_tail()}")
+            try:
+                if get_status(self.port, self.ready_path, timeout=2.0) == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(
+            f"{self.name}: {self.ready_path} did not answer 200 within {READY_TIMEOUT:.0f}s\n"
+            f"{self.log_tail()}"
+        )
 
 
 @dataclass(kw_only=True)

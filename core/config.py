@@ -82,6 +82,10 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "JOBS_QUEUE": env.get("JOBS_QUEUE", "openprize"),
         # Inline only: a thread of each web process runs the scheduled jobs every minute.
         "JOBS_SCHEDULER_THREAD": _bool(env.get("JOBS_SCHEDULER_THREAD"), True),
+        # Seconds a claimed job is held before another worker may take it (its worker is taken
+        # for dead). 0: each kind's own lease (e-mail 120 s, others 300 s). Set it only for
+        # drills and tests: a lease shorter than a job's run time runs that job twice.
+        "JOBS_LEASE_SECONDS": _int(env.get("JOBS_LEASE_SECONDS"), 0),
         "MAX_UPLOAD_MB": _int(env.get("MAX_UPLOAD_MB"), 25),
         # file://<path> (relative: under the instance folder) or s3://bucket/prefix; empty:
         # STORAGE_DIR, an alias kept from before STORAGE_URL (default: instance/uploads).

@@ -6,6 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from core.db import db, utcnow
 from core.jobs.models import Job, JobState
@@ -32,7 +33,9 @@ def claim(job_id: int, now: datetime) -> Job | None:
         if job is not None:
             logger.error("job %s has an unknown kind %r: left pending", job_id, job.kind)
         return None
-    lease = timedelta(seconds=KINDS[job.kind].lease_seconds)
+    lease = timedelta(
+        seconds=current_app.config["JOBS_LEASE_SECONDS"] or KINDS[job.kind].lease_seconds
+    )
     claimed: int = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's result
         sa.update(Job)
         .where(
