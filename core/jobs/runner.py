@@ -26,21 +26,24 @@ class Outcome:
 
 def claim(job_id: int, now: datetime) -> Job | None:
     """Take the job if it is due and nobody holds it: pending, or running under a lease that
-    ran out (its worker died). One UPDATE, so two workers never both get it."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind not in KINDS:
-        db.session.rollback()
-        if job is not None:
-            logger.error("job %s has an unknown kind %r: left pending", job_id, job.kind)
-        return None
-    lease = timedelta(
-        seconds=current_app.config["JOBS_LEASE_SECONDS"] or KINDS[job.kind].lease_seconds
+    ran out (its worker died). One UPDATE ... RETURNING, so two workers never both get it, and
+    the claim costs one round trip and its commit."""
+    override = current_app.config["JOBS_LEASE_SECONDS"]
+    default = now + timedelta(seconds=override or 300)
+    lease_until = sa.case(
+        {
+            name: now + timedelta(seconds=override or spec.lease_seconds)
+            for name, spec in KINDS.items()
+        },
+        value=Job.kind,
+        else_=default,
     )
-    claimed: int = db.session.execute(  # type: ignore[attr-defined]  # an UPDATE's result
+    job = db.session.scalars(
         sa.update(Job)
         .where(
             Job.id == job_id,
             Job.run_after <= now,
+            Job.kind.in_(list(KINDS)),
             sa.or_(
                 Job.state == JobState.PENDING,
                 sa.and_(Job.state == JobState.RUNNING, Job.lease_until < now),
@@ -49,16 +52,28 @@ def claim(job_id: int, now: datetime) -> Job | None:
         .values(
             state=JobState.RUNNING,
             attempts=Job.attempts + 1,
-            lease_until=now + lease,
+            lease_until=lease_until,
             started_at=now,
         )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return None
-    db.session.refresh(job)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).one_or_none()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:  # keep the claimed row's fields loaded: the handler reads them without a query
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
+    if job is None:
+        _explain_skip(job_id)
     return job
+
+
+def _explain_skip(job_id: int) -> None:
+    kind = db.session.scalar(sa.select(Job.kind).where(Job.id == job_id))
+    db.session.rollback()
+    if kind is not None and kind not in KINDS:
+        logger.error("job %s has an unknown kind %r: left pending", job_id, kind)
 
 
 def run_job(job_id: int) -> str:
