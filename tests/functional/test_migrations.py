@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import flask_migrate
@@ -15,7 +16,12 @@ from tests.migration_support import fresh_database
 
 
 def _schema_diff() -> list:
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        # SQLite's reflection cannot read indexes on expressions (the judge's queue order):
+        # they are compared on PostgreSQL.
+        warnings.filterwarnings(
+            "ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning
+        )
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_object": include_in_autogenerate}
         )
