@@ -59,28 +59,39 @@ def sign_in(port: int, email: str, password: str) -> str:
     return cookie_header(cookies)
 
 
+def refusal(path: str, response: Response, signed_in: bool = False) -> str | None:
+    """Why ``response`` to a GET of ``path`` must not be measured, or None when it is a page
+    (200). A redirect is refused too: wrk would time the 302, not the page it leads to."""
+    if response.status == 200:
+        return None
+    location = response.header("Location")
+    if signed_in and "/login" in location:
+        return f"GET {path} sent the signed-in visitor to {location}"
+    where = f" (to {location})" if location else ""
+    return f"GET {path} answered {response.status}{where}, not 200: nothing to measure"
+
+
 def check_page(port: int, path: str, cookie: str = "") -> str | None:
-    """Why one GET of ``path`` makes a meaningless row (an error status, or a signed-in page
-    sending the visitor to the sign-in form), or None when it answers."""
+    """Why one GET of ``path`` makes a meaningless row (any status but 200, such as a redirect
+    or a signed-in page sending the visitor to the sign-in form), or None when it answers."""
     response = http_request(port, path, headers={"Cookie": cookie} if cookie else None)
-    if not 200 <= response.status < 400:
-        return f"GET {path} answered {response.status}"
-    if cookie and "/login" in response.header("Location"):
-        return f"GET {path} sent the signed-in visitor to {response.header('Location')}"
-    return None
+    return refusal(path, response, signed_in=bool(cookie))
 
 
 def single_request_ms(
     port: int, path: str, cookie: str = "", count: int = SINGLE_REQUESTS
 ) -> list[float]:
     """Wall time (ms) of ``count`` sequential GETs, one connection each: what one visitor on an
-    idle server waits for."""
+    idle server waits for. Raises RuntimeError when one answers anything but 200."""
     headers = {"Cookie": cookie} if cookie else None
     timings = []
     for _ in range(count):
         started = time.perf_counter()
-        http_request(port, path, headers=headers, timeout=30.0)
+        response = http_request(port, path, headers=headers, timeout=30.0)
         timings.append((time.perf_counter() - started) * 1000)
+        problem = refusal(path, response, signed_in=bool(cookie))
+        if problem is not None:  # the page changed under load: its figures are not the page's
+            raise RuntimeError(problem)
     return timings
 
 

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from accounts.models import Membership, OrgRole, User
@@ -13,7 +14,9 @@ from bench.seed import SEARCH_WORD
 from bench.seed_judging import JUDGED_SLUG
 from challenges.models import Challenge, PrizeTier
 from core.db import utcnow
+from core.keyset import Cursor, Seek
 from judging.models import Judge, JudgeStatus
+from submissions.gallery import GalleryFilters, gallery
 from submissions.models import Submission, TeamMember
 from submissions.visibility import visible_condition
 
@@ -85,6 +88,26 @@ def public_submission_path(session: Session) -> str:
     return f"/submissions/{submission_id}"
 
 
+DEEP_PAGE = 50  # the gallery page ``solutions_deep`` loads
+
+
+def deep_gallery_path(session: Session, page: int = DEEP_PAGE) -> str:
+    """Page ``page`` of the public gallery as a reader reaches it: the Older link of page
+    ``page - 1``, found by following Older from the first page (the app's own queries and
+    cursors; ``session`` is the app's, so this runs in its context). A numbered link would only
+    redirect to the first page."""
+    per_page = current_app.config["PER_PAGE"]
+    cursor: Cursor | None = None
+    for number in range(1, page):
+        seek = Seek() if cursor is None else Seek(cursor)
+        cursor = gallery(None, GalleryFilters(), seek, per_page).older
+        if cursor is None:
+            raise ValueError(f"the public gallery ends on page {number}: seed more submissions")
+    if cursor is None:
+        raise ValueError(f"page {page}: the first page has no cursor, ask for page 2 or later")
+    return f"/solutions?before={cursor.token}"
+
+
 def _one(session: Session, query: sa.Select[tuple[str]], what: str) -> str:
     value = session.scalar(query.limit(1))
     if value is None:
@@ -143,8 +166,8 @@ PAGES: list[Page] = [
     Page("challenges_search", f"/challenges?q={SEARCH_WORD}", list_page=True),
     Page("challenge", open_challenge_path),
     Page("solutions", "/solutions", list_page=True),
-    # Page 50 of the gallery as its links page it (OFFSET paging today).
-    Page("solutions_deep", "/solutions?page=50", list_page=True),
+    # Page 50 of the gallery by its cursor, as Older links reach it.
+    Page("solutions_deep", deep_gallery_path, list_page=True),
     Page("submission", public_submission_path),
     # The judged challenge publishes every score: 10k ranked rows, 50 per page.
     Page("results", f"/challenges/{JUDGED_SLUG}/results", list_page=True),

@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import Grouping
 
 from accounts.models import Organization, User
 from challenges.models import Challenge
@@ -215,6 +216,34 @@ class Assignment(db.Model):
     @property
     def is_void(self) -> bool:
         return self.state == AssignmentState.VOID
+
+
+def _rank(column: sa.ColumnElement[str], words: list[str]) -> sa.ColumnElement[int]:
+    """0, 1.. for ``words`` in that order, len(words) for anything else; the words are written
+    into the SQL (no bound parameters), so a query ordering by it matches the index below."""
+    whens = [
+        (column == sa.literal_column(f"'{word}'"), sa.literal_column(str(n)))
+        for n, word in enumerate(words)
+    ]
+    return Grouping(sa.case(*whens, else_=sa.literal_column(str(len(words)))))
+
+
+# A judge's queue, what they do next first: drafts under way, untouched, submitted (void last),
+# then screening, evaluation, finalist, then by label.
+QUEUE_ORDER: list[sa.ColumnElement[int | str]] = [
+    _rank(Assignment.__table__.c.state, ["in_progress", "assigned", "submitted"]),
+    _rank(Assignment.__table__.c.round, [r.value for r in Round]),
+    Assignment.__table__.c.blind_label,
+    Assignment.__table__.c.id,
+]
+# Each seat's queue read in order (a page of it is an index range, however long it is); state
+# is carried for the counts by state (index-only on PostgreSQL).
+sa.Index(
+    "ix_assignments_judge_queue",
+    Assignment.__table__.c.judge_id,
+    *QUEUE_ORDER,
+    postgresql_include=["state"],
+)
 
 
 class Review(db.Model):

@@ -70,6 +70,11 @@ def can_respond_to_invitation(user: User | None, judge: Judge) -> bool:
     )
 
 
+def can_view_seat(user: User | None, judge: Judge) -> bool:
+    """A seat's list of assignments is its judge's alone, once they accepted it."""
+    return is_signed_in(user) and judge.user_id == user.id and judge.status == JudgeStatus.ACCEPTED
+
+
 def is_judge_of(user: User | None, assignment: Assignment) -> bool:
     judge = assignment.judge
     return is_signed_in(user) and judge.user_id == user.id and judge.is_active

@@ -14,16 +14,18 @@ from accounts.models import Organization
 from core.db import db
 from core.errors import DomainError
 from core.forms import apply_error, domain_errors
+from core.paging import page_arg, redirect_past_end
 from judging import bp, services
 from judging.access import judges_blind_to
 from judging.models import Assignment, Judge, Round
 from judging.panel.auto_assign import assign_for_judge
 from judging.panel.forms import AcceptJudgingForm, ConflictForm, ReviewForm, review_form_for
-from judging.panel.progress import my_invitations, my_judging
+from judging.panel.my_work import my_invitations, my_judging, seat_assignments
 from judging.panel.reviews import seat_label
 from judging.policies import (
     can_manage_judging,
     can_open_assignment,
+    can_view_seat,
     is_judge_of,
     judging_window_open,
 )
@@ -42,6 +44,18 @@ def my_assignments() -> ResponseReturnValue:
         work=my_judging(current_user),
         invitations=my_invitations(current_user),
     )
+
+
+@bp.get("/judging/seats/<int:judge_id>")
+@login_required
+def seat(judge_id: int) -> ResponseReturnValue:
+    judge = db.get_or_404(Judge, judge_id)
+    if not can_view_seat(current_user, judge):
+        abort(403, "Only the judge who accepted this seat can see its assignments.")
+    assignments, done = seat_assignments(judge, page_arg())
+    if (past_end := redirect_past_end(assignments)) is not None:
+        return past_end
+    return render_template("judging/seat.html", judge=judge, assignments=assignments, done=done)
 
 
 def _invited(judge: Judge) -> None:

@@ -1,5 +1,5 @@
-"""Read models for judging pages: a judge's work across challenges, the sponsor's overview
-(of the current round, with counts for every round, one page of entries at a time)."""
+"""Read models for the sponsor's judging pages: the overview of the current round, with counts
+for every round, one page of entries at a time (a judge's own pages: my_work.py)."""
 
 from __future__ import annotations
 
@@ -10,75 +10,17 @@ import sqlalchemy as sa
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import joinedload, selectinload
 
-from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
 from core.memo import VersionedMemo
-from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round
+from judging.models import Assignment, AssignmentState, Judge, Round
 from judging.results.freshness import inputs_token
 from judging.rounds.entries import round_entry_ids, round_now, screening_verdicts
 from judging.settings import settings_for
 from submissions.models import Submission
 
-ROUND_ORDER = list(Round)  # screening, evaluation, finalist
 PER_PAGE = 50  # entries per page of the dashboard's assignments
 VOID_SHOWN = 50  # the latest void assignments listed on the dashboard
-
-
-@dataclass
-class JudgeWork:
-    """One challenge on a judge's list: their standing assignments (every round, screening
-    first) and how many are done."""
-
-    challenge: Challenge
-    judge: Judge
-    assignments: list[Assignment] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return sum(1 for a in self.assignments if a.state == AssignmentState.SUBMITTED)
-
-
-def my_judging(user: User) -> list[JudgeWork]:
-    """The user's accepted seats with their standing assignments, newest challenge first (two
-    queries however many seats and assignments)."""
-    judges = db.session.scalars(
-        sa.select(Judge)
-        .options(joinedload(Judge.challenge))
-        .where(Judge.user_id == user.id, Judge.status == JudgeStatus.ACCEPTED)
-        .order_by(Judge.id.desc())
-    ).all()
-    standing: dict[int, list[Assignment]] = defaultdict(list)
-    if judges:
-        rows = db.session.scalars(
-            sa.select(Assignment)
-            .where(
-                Assignment.judge_id.in_([judge.id for judge in judges]),
-                Assignment.state != AssignmentState.VOID,
-            )
-            .order_by(Assignment.blind_label)
-        )
-        for row in rows:
-            standing[row.judge_id].append(row)
-    return [
-        JudgeWork(
-            judge.challenge,
-            judge,
-            sorted(standing[judge.id], key=lambda row: ROUND_ORDER.index(Round(row.round))),
-        )
-        for judge in judges
-    ]
-
-
-def my_invitations(user: User) -> list[Judge]:
-    return list(
-        db.session.scalars(
-            sa.select(Judge)
-            .options(joinedload(Judge.challenge))
-            .where(Judge.email == user.email, Judge.status == JudgeStatus.INVITED)
-            .order_by(Judge.invited_at.desc())
-        )
-    )
 
 
 @dataclass

@@ -123,6 +123,7 @@ MATRIX = [
     ),
     ("get", "/judging", None, SIGNED_IN),
     ("get", "/judging/invitations/{seat_judge}", None, {"judge"}),
+    ("get", "/judging/seats/{seat_judge}", None, {"judge"}),
     ("post", "/judging/invitations/{pending}/decline", {}, set()),
     ("get", "/judging/assignments/{a_judge}", None, {"judge"}),
     (

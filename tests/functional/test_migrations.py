@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import flask_migrate
@@ -15,7 +16,13 @@ from tests.migration_support import fresh_database
 
 
 def _schema_diff() -> list:
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, warnings.catch_warnings():
+        # Neither SQLite's reflection nor Alembic's comparison can read indexes on expressions
+        # (the judge's queue order): they are made by hand, see HAND_MADE_PREFIXES.
+        warnings.filterwarnings(
+            "ignore", "Skipped unsupported reflection of expression-based index", sa.exc.SAWarning
+        )
+        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
         context = MigrationContext.configure(
             connection, opts={"compare_type": True, "include_object": include_in_autogenerate}
         )

@@ -11,7 +11,8 @@ from core.mail import Mail
 from judging import services
 from judging.access import judge_can_view
 from judging.models import Assignment, AssignmentState, Round, RoundEntry
-from judging.panel.progress import my_judging, overview
+from judging.panel.my_work import my_judging
+from judging.panel.progress import overview
 from judging.rounds.advance import (
     advance_to_evaluation,
     advance_to_finalists,
@@ -232,9 +233,14 @@ def test_evaluation_assigns_judges_only_to_screened_in_entries() -> None:
     assert data.round == Round.EVALUATION and len(data.entries) == 2
     assert data.rounds[Round.SCREENING] == (5, 5) and data.rounds[Round.EVALUATION] == (4, 0)
     work = my_judging(world.judges[0].user)[0]
-    rounds = [a.round for a in work.assignments]
-    assert set(rounds) == {Round.SCREENING, Round.EVALUATION}
-    assert rounds == sorted(rounds, key=list(Round).index)  # screening first on the judge's list
+    rows = [(a.round, a.state) for a in work.assignments]
+    assert {round_ for round_, _ in rows} == {Round.SCREENING, Round.EVALUATION}
+    # What is left to do comes first on the judge's list: the evaluation, then the screening
+    # verdicts already given.
+    assert rows == sorted(rows, key=lambda row: (row[1] == AssignmentState.SUBMITTED, row[0]))
+    assert rows[0] == (Round.EVALUATION, AssignmentState.ASSIGNED)
+    assert rows[-1] == (Round.SCREENING, AssignmentState.SUBMITTED)
+    assert (work.total, work.done) == (len(rows), rows.count(rows[-1]))
 
 
 def test_a_screening_review_can_no_longer_change_once_evaluation_began() -> None:
