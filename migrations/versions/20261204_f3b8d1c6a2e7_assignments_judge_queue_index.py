@@ -6,7 +6,7 @@ sorted every assignment of the seat on each view (8 ms for a judge with 1,000); 
 first page is an index range and the counts by state are index-only.
 
 Revision ID: f3b8d1c6a2e7
-Revises: e5a1c7d93b20
+Revises: 9522e82498d5
 Create Date: 2026-12-04 15:20:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3b8d1c6a2e7'
-down_revision = 'e5a1c7d93b20'
+down_revision = '9522e82498d5'
 branch_labels = None
 depends_on = None
 
