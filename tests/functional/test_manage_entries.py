@@ -20,11 +20,13 @@ from flask.testing import FlaskClient
 from accounts.models import OrgRole
 from challenges.models import Challenge
 from core.db import db, frozen_time
+from core.jobs import Job
 from core.storage import storage
 from submissions import services
 from submissions.models import Attachment, Submission, TeamMember, TeamRole
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.job_support import ask_for_export, export_entries, next_link, progress_page
 
 ROLES = ["anonymous", "solver", "member", "manager", "owner", "other_owner", "admin"]
 MANAGERS = {"manager", "owner", "admin"}
@@ -107,34 +109,39 @@ def test_dashboard_is_for_sponsor_owners_managers_and_admins(
         assert response.status_code == (200 if role in MANAGERS else 403)
 
 
+@pytest.mark.usefixtures("export_storage")
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("export", ["entries.csv", "entries.zip"])
+@pytest.mark.parametrize("fmt", ["csv", "zip"])
 def test_exports_open_to_managers_only_after_the_deadline(
-    client: FlaskClient, auth: AuthActions, world: World, role: str, export: str
+    client: FlaskClient, auth: AuthActions, world: World, role: str, fmt: str
 ) -> None:
     _sign_in(auth, role)
-    url = f"/challenges/c/manage/{export}"
-    before = client.get(url)
+    before = ask_for_export(client, "c", fmt)
     with _after_deadline(world.challenge):
-        after = client.get(url)
-    if role == "anonymous":
-        assert before.status_code == after.status_code == 302
-        return
-    assert before.status_code == 403
-    if role in MANAGERS:
-        assert b"stay private until the submission deadline" in before.data
-        assert after.status_code == 200
-    else:
-        assert after.status_code == 403
+        after = ask_for_export(client, "c", fmt)
+        if role == "anonymous":
+            assert before.status_code == after.status_code == 302
+            assert "/login" in after.headers["Location"]
+            return
+        assert before.status_code == 403
+        if role in MANAGERS:
+            assert b"stay private until the submission deadline" in before.data
+            download = client.get(next_link(progress_page(client, after)))
+            expected = b"Sand battery" if fmt == "csv" else b"-sand-battery/entry.md"
+            assert download.status_code == 200 and expected in download.data
+        else:
+            assert after.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == (1 if role in MANAGERS else 0)
 
 
+@pytest.mark.usefixtures("export_storage")
 def test_exports_open_at_once_when_solutions_are_public_on_submit(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     build_world("public_on_submit")
     _sign_in(auth, "manager")
-    assert client.get("/challenges/c/manage/entries.csv").status_code == 200
-    assert client.get("/challenges/c/manage/entries.zip").status_code == 200
+    assert export_entries(client, "c", "csv").status_code == 200
+    assert export_entries(client, "c", "zip").status_code == 200
 
 
 def test_dashboard_hides_content_before_the_deadline_and_drafts_always(
@@ -165,12 +172,13 @@ def test_challenge_page_links_managers_to_the_dashboard(
 
 
 def _csv_rows(client: FlaskClient) -> list[dict[str, str]]:
-    response = client.get("/challenges/c/manage/entries.csv")
+    response = export_entries(client, "c", "csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
+@pytest.mark.usefixtures("export_storage")
 def test_csv_lists_visible_entries_with_team_versions_and_hash(
     client: FlaskClient, auth: AuthActions, world: World
 ) -> None:
@@ -202,6 +210,7 @@ def test_csv_lists_visible_entries_with_team_versions_and_hash(
     assert row["first_submitted_utc"].endswith("Z")
 
 
+@pytest.mark.usefixtures("export_storage")
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(1)", "+1+2", "-2+3", "@SUM(A1)"])
 def test_csv_neutralises_spreadsheet_formulas(
     client: FlaskClient, auth: AuthActions, world: World, dangerous: str
@@ -228,7 +237,7 @@ def test_zip_has_a_folder_per_entry_with_text_hash_and_files(
     with_files = _entry(world.challenge, "filer", "Files included", files)
     _sign_in(auth, "admin")
     with _after_deadline(world.challenge):
-        response = client.get("/challenges/c/manage/entries.zip")
+        response = export_entries(client, "c", "zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
