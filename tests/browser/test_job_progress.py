@@ -12,7 +12,7 @@ from core.jobs.runner import run_job
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import Screenshot
 from tests.browser.journey_helpers import sign_in
-from tests.functional.test_manage_entries import build_world
+from tests.entries_support import build_world
 
 # axe travels as an inline script, which the site's CSP (rightly) refuses.
 AXE = pytest.mark.browser_context_args(bypass_csp=True, accept_downloads=True)

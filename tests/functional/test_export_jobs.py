@@ -19,8 +19,8 @@ from core.jobs.runner import run_job
 from core.storage import LocalStorage, storage
 from submissions.storage_cli import sweep
 from tests.conftest import AuthActions
+from tests.entries_support import build_world
 from tests.factories import PASSWORD
-from tests.functional.test_manage_entries import build_world
 from tests.job_support import ask_for_export, export_entries, next_link, progress_page
 from tests.permissions import assert_access, request_as
 
