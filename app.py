@@ -52,6 +52,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
     from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
+    from core.jobs.routes import bp as jobs_bp
     from core.jobs.setup import init_jobs
     from core.preview import bp as preview_bp
     from judging import bp as judging_bp
@@ -94,6 +95,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         payments_bp,
         submissions_bp,
         judging_bp,
+        jobs_bp,
     ):
         app.register_blueprint(blueprint)
     init_api(app, api_bp)

@@ -42,6 +42,13 @@ class Conflict(DomainError):
     title = "Conflict"
 
 
+class Gone(DomainError):
+    """What was asked for existed and was deliberately removed (an expired export)."""
+
+    status = 410
+    title = "No longer available"
+
+
 def ensure(condition: bool, message: str = "You are not allowed to do that.") -> None:
     """Raise ``PermissionDenied`` unless ``condition`` holds."""
     if not condition:
@@ -54,6 +61,7 @@ ERROR_TITLES = {
     404: "Page not found",
     405: "Method not allowed",
     409: "Conflict",
+    410: "No longer available",
     413: "Upload too large",
     422: "Invalid input",
     429: "Too many requests",

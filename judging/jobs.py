@@ -28,3 +28,11 @@ def _scan_votes(job: Job) -> None:
     from judging.voting.votes import scan_running_challenges
 
     scan_running_challenges()
+
+
+@job_kind("judging.compute_results", max_attempts=3, lease_seconds=1800)
+def _compute_results(job: Job) -> None:
+    """Compute a challenge's results for the sponsor who asked (the progress page waits)."""
+    from judging.results.compute_job import run_computation
+
+    run_computation(job)

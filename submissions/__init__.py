@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__)
 
-from submissions import attachment_routes, gallery_routes, manage_routes, routes, team_routes  # noqa: E402, F401
+from submissions import (  # noqa: E402, F401
+    attachment_routes,
+    export_routes,
+    gallery_routes,
+    manage_routes,
+    routes,
+    team_routes,
+)

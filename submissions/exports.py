@@ -14,6 +14,7 @@ import re
 import shutil
 import unicodedata
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from tempfile import SpooledTemporaryFile
 from typing import IO
@@ -55,6 +56,9 @@ CSV_HEADER = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SPOOL_IN_MEMORY = 8 * 1024 * 1024  # larger ZIPs roll over to a temporary file on disk
 COPY_CHUNK = 1024 * 1024
+CHUNK = 50  # entries loaded (and progress reported) at a time
+# Called with (entries done, entries in all) after each chunk; it may commit the session.
+Progress = Callable[[int, int], None]
 _UNSAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
 
 
@@ -67,7 +71,8 @@ def exports_open(challenge: Challenge, now: datetime | None = None) -> bool:
     )
 
 
-def _check(actor: User, challenge: Challenge) -> None:
+def check_export(actor: User, challenge: Challenge) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may take the challenge's entries away now."""
     ensure(
         can_manage_entries(actor, challenge),
         "Only the sponsor's owners and managers can export entries.",
@@ -79,23 +84,41 @@ def _check(actor: User, challenge: Challenge) -> None:
     )
 
 
-def _entries(actor: User, challenge: Challenge) -> list[Submission]:
+def _entry_ids(actor: User, challenge: Challenge) -> list[int]:
     return list(
         db.session.scalars(
-            sa.select(Submission)
+            sa.select(Submission.id)
             .join(Challenge, Challenge.id == Submission.challenge_id)
             .where(
                 Submission.challenge_id == challenge.id,
                 Submission.status.in_(SPONSOR_SEES),
                 visible_condition(actor),
             )
+            .order_by(Submission.id)
+        )
+    )
+
+
+def _chunks(
+    actor: User, challenge: Challenge, progress: Progress | None, *, with_attachments: bool
+) -> Iterator[tuple[list[Submission], dict[int, SubmissionVersion]]]:
+    """The visible entries, ``CHUNK`` at a time with their latest versions. ``progress`` is
+    called after each chunk; it may commit the session, so each chunk is loaded afresh."""
+    ids = _entry_ids(actor, challenge)
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        entries = db.session.scalars(
+            sa.select(Submission)
+            .where(Submission.id.in_(chunk))
             .options(
                 joinedload(Submission.owner),
                 selectinload(Submission.members).joinedload(TeamMember.user),
             )
             .order_by(Submission.id)
-        )
-    )
+        ).all()
+        yield list(entries), latest_versions(chunk, with_attachments=with_attachments)
+        if progress is not None:
+            progress(min(start + CHUNK, len(ids)), len(ids))
 
 
 def neutralise(value: object) -> str:
@@ -108,33 +131,35 @@ def _iso(value: datetime | None) -> str:
     return iso_utc(value) if value else ""
 
 
-def entries_csv(*, actor: User, challenge: Challenge) -> str:
+def entries_csv(*, actor: User, challenge: Challenge, progress: Progress | None = None) -> str:
     """One row per visible entry; cells are neutralised against formula injection."""
-    _check(actor, challenge)
-    entries = _entries(actor, challenge)
-    versions = latest_versions([entry.id for entry in entries])
+    check_export(actor, challenge)
     hidden = authors_hidden_in(actor, challenge)  # a sponsor member on the blind panel
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
-    for entry in entries:
-        version = versions.get(entry.id)
-        writer.writerow(
-            neutralise(cell)
-            for cell in [
-                entry.id,
-                version.title if version else entry.title,
-                entry.status,
-                "" if hidden else entry.owner.handle,
-                "" if hidden else ";".join(member.user.handle for member in entry.members),
-                ";".join(f"{member.share_bp / 100:.2f}" for member in entry.members),
-                entry.current_version,
-                _iso(entry.first_submitted_at),
-                _iso(entry.last_submitted_at),
-                version.content_hash if version else "",
-            ]
-        )
+    for entries, versions in _chunks(actor, challenge, progress, with_attachments=False):
+        for entry in entries:
+            writer.writerow(_csv_row(entry, versions.get(entry.id), hidden))
     return out.getvalue()
+
+
+def _csv_row(entry: Submission, version: SubmissionVersion | None, hidden: bool) -> list[str]:
+    return [
+        neutralise(cell)
+        for cell in [
+            entry.id,
+            version.title if version else entry.title,
+            entry.status,
+            "" if hidden else entry.owner.handle,
+            "" if hidden else ";".join(member.user.handle for member in entry.members),
+            ";".join(f"{member.share_bp / 100:.2f}" for member in entry.members),
+            entry.current_version,
+            _iso(entry.first_submitted_at),
+            _iso(entry.last_submitted_at),
+            version.content_hash if version else "",
+        ]
+    ]
 
 
 def safe_member_name(name: str, taken: set[str], fallback: str = "file") -> str:
@@ -197,27 +222,33 @@ def _write_attachments(
     return listed
 
 
-def entries_zip(*, actor: User, challenge: Challenge) -> tuple[IO[bytes], int]:
+def entries_zip(
+    *, actor: User, challenge: Challenge, progress: Progress | None = None
+) -> tuple[IO[bytes], int]:
     """A ZIP with a folder per visible entry: ``entry.md`` (latest version) and its files.
 
     Built in a spooled temporary file, so large exports go to disk rather than memory.
     Returns the file, rewound, and its size.
     """
-    _check(actor, challenge)
-    entries = _entries(actor, challenge)
-    versions = latest_versions([entry.id for entry in entries], with_attachments=True)
+    check_export(actor, challenge)
     hidden = authors_hidden_in(actor, challenge)
     spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for entry in entries:
-            version = versions.get(entry.id)
-            title = (version.title if version else entry.title) or "untitled"
-            folder = f"{entry.id}-{slugify(title, max_length=40)}"
-            text = _entry_markdown(entry, version, hidden)
-            files = _write_attachments(archive, folder, version.attachments if version else [])
-            if files:
-                text += "\n## Attachments\n\n" + "\n".join(files) + "\n"
-            archive.writestr(f"{folder}/entry.md", text)
+        for entries, versions in _chunks(actor, challenge, progress, with_attachments=True):
+            for entry in entries:
+                _write_entry(archive, entry, versions.get(entry.id), hidden)
     size = spool.tell()
     spool.seek(0)
     return spool, size
+
+
+def _write_entry(
+    archive: zipfile.ZipFile, entry: Submission, version: SubmissionVersion | None, hidden: bool
+) -> None:
+    title = (version.title if version else entry.title) or "untitled"
+    folder = f"{entry.id}-{slugify(title, max_length=40)}"
+    text = _entry_markdown(entry, version, hidden)
+    files = _write_attachments(archive, folder, version.attachments if version else [])
+    if files:
+        text += "\n## Attachments\n\n" + "\n".join(files) + "\n"
+    archive.writestr(f"{folder}/entry.md", text)

@@ -1,4 +1,4 @@
-"""Attachment storage chores on the queue's scheduler."""
+"""Submissions jobs: entries exports people wait for, and the storage sweep on the scheduler."""
 
 from __future__ import annotations
 
@@ -17,3 +17,11 @@ def _sweep(job: Job) -> None:
 
     report = sweep(older_than=timedelta(hours=24))
     logger.info("storage sweep: %s deleted, %s kept", len(report.deleted), report.kept)
+
+
+@job_kind("submissions.export", max_attempts=3, lease_seconds=1800)
+def _export(job: Job) -> None:
+    """Build a sponsor's CSV or ZIP export of a challenge's entries into storage."""
+    from submissions.export_jobs import build_export
+
+    build_export(job)

@@ -1,10 +1,10 @@
-"""The sponsor's entries dashboard, its exports, and moderation (report, disqualify, requalify)."""
+"""The sponsor's entries dashboard and moderation (report, disqualify, requalify)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, send_file, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
@@ -49,39 +49,6 @@ def manage(slug: str) -> ResponseReturnValue:
         ),
         exports_open=exports.exports_open(challenge),
     )
-
-
-@bp.get("/challenges/<slug>/manage/entries.csv")
-@login_required
-def export_csv(slug: str) -> ResponseReturnValue:
-    challenge = _managed(slug)
-    text = exports.entries_csv(actor=current_user, challenge=challenge)
-    return Response(
-        text.encode("utf-8-sig"),  # the BOM makes spreadsheet programs read UTF-8
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{challenge.slug}-entries.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
-
-
-@bp.get("/challenges/<slug>/manage/entries.zip")
-@login_required
-def export_zip(slug: str) -> ResponseReturnValue:
-    challenge = _managed(slug)
-    archive, size = exports.entries_zip(actor=current_user, challenge=challenge)
-    response = send_file(
-        archive,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"{challenge.slug}-entries.zip",
-        conditional=False,
-        etag=False,
-    )
-    response.content_length = size
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _moderate(submission_id: int, action: Callable[..., object], message: str) -> Response:

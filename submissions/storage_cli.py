@@ -1,4 +1,4 @@
-"""``flask storage sweep``: delete blobs no attachment row references (run it daily)."""
+"""``flask storage sweep``: delete blobs no attachment row or fresh export references (daily)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask.cli import AppGroup
 from core.db import db
 from core.errors import DomainError
 from core.storage import storage
+from submissions.export_jobs import recent_export_keys
 from submissions.models import Attachment
 
 storage_cli = AppGroup("storage", help="Attachment storage maintenance.")
@@ -26,15 +27,17 @@ class SweepReport:
 def sweep(
     *, older_than: timedelta, dry_run: bool = False, now: datetime | None = None
 ) -> SweepReport:
-    """Delete stored blobs that no attachment row (live or removed) references and that were
-    written more than ``older_than`` ago. The age threshold protects uploads in flight: their
-    blob is stored before their row commits (and ``put`` refreshes the age of a blob it reuses).
+    """Delete stored blobs that no attachment row (live or removed) and no export younger
+    than a day references and that were written more than ``older_than`` ago. The age
+    threshold protects uploads in flight: their blob is stored before their row commits (and
+    ``put`` refreshes the age of a blob it reuses).
     """
     cutoff = (now or datetime.now(UTC)) - older_than
     backend = storage()
     # Listed before the references are read: a row committed meanwhile is seen by the query.
     candidates = [key for key, written in backend.blobs() if written < cutoff]
     referenced = set(db.session.scalars(sa.select(Attachment.storage_key).distinct()))
+    referenced |= recent_export_keys(now)  # older exports are deliberately swept
     orphans = [key for key in candidates if key not in referenced]
     if not dry_run:
         for key in orphans:

@@ -38,7 +38,7 @@ TEST_SETTINGS = {
 
 # Tests that touch no application database (pure functions, the Stripe simulator with its own
 # store, the browser journeys) run in the SQLite pass only: a second pass proves nothing new.
-pytest_plugins = ["tests.s3_support"]  # the S3-compatible server fixtures
+pytest_plugins = ["tests.s3_support", "tests.job_support"]  # S3 server, export storage
 
 DATABASE_INDEPENDENT = (
     TESTS_DIR / "browser",

@@ -10,6 +10,7 @@ from flask import Flask
 from accounts.models import User
 from challenges.models import ChallengeUpdate, Follow, Question
 from core.db import db, utcnow
+from core.jobs import Job, JobState
 from core.keyset import Seek
 from judging.models import Assignment, Judge, JudgeStatus, Round
 from submissions.gallery import GalleryFilters, gallery
@@ -48,6 +49,8 @@ SPONSOR_PAGES = [
     "/challenges/grid",
     "/challenges/grid/judging",
     "/challenges/grid/judging/results/{snapshot}",
+    "/jobs/{job}",
+    "/jobs/{job}.json",
     "/challenges/grid/manage",
     "/challenges/grid/ledger",
     "/submissions/{entry}",
@@ -66,6 +69,7 @@ class Site:
     world: World
     published: Published
     solver: User  # owns the grid challenge's first entry
+    job: int  # the owner's finished results computation
     shares: int = 0
 
     def grow(self, shares: int) -> None:
@@ -142,6 +146,7 @@ class Site:
             entry=self.world.entries[0].id,
             open="water-1-0",
             snapshot=self.published.snapshot.id,
+            job=self.job,
             older=_third_page_cursor(),
         )
 
@@ -162,6 +167,33 @@ def make_site(web_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Site:
     """One share of the site, served PER_PAGE items a page."""
     monkeypatch.setitem(web_app.config, "PER_PAGE", PER_PAGE)
     world = judged_world()
-    site = Site(world, publish(world), db.session.get(User, world.entries[0].owner_id))
+    published = publish(world)
+    solver = db.session.get(User, world.entries[0].owner_id)
+    site = Site(world, published, solver, _finished_computation(world, published))
     site.grow(1)
     return site
+
+
+def _finished_computation(world: World, published: Published) -> int:
+    """A results computation the grid challenge's owner asked for, done (as a worker leaves it)."""
+    snapshot = published.snapshot
+    job = Job(
+        kind="judging.compute_results",
+        payload={"challenge_id": world.challenge.id, "title": "Results of “Grid”"},
+        state=JobState.DONE,
+        owner_id=world.owner.id,
+        progress=100,
+        finished_at=utcnow(),
+        result={
+            "snapshot_id": snapshot.id,
+            "message": "Results computed.",
+            "next": {
+                "endpoint": "judging.results_review",
+                "values": {"slug": "grid", "snapshot_id": snapshot.id},
+                "label": "Review the results",
+            },
+        },
+    )
+    db.session.add(job)
+    db.session.commit()
+    return job.id

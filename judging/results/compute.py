@@ -302,12 +302,10 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
-    """Freeze a results snapshot: quarantine suspicious votes (``scan_votes``), read the
-    counted reviews and votes, calibrate, rank, and write the snapshot with one ResultRow per
-    ranked entry; earlier computed snapshots become superseded. Allowed for the sponsor's
-    owners and managers in the judging phase once judging has ended or every review of the
-    current round is in (else a 409 saying why). Commits once."""
+def lock_for_computation(actor: User, challenge: Challenge) -> Challenge:
+    """The challenge re-read under its row lock, once ``actor`` may compute its results now:
+    PermissionDenied (403) for anyone but the sponsor's owners and managers, Conflict (409)
+    saying why when results cannot be computed yet (the session rolled back)."""
     if not can_compute_results(actor, challenge):
         ensure(
             can_decide_results(actor, challenge),
@@ -318,6 +316,16 @@ def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
     if problem:
         db.session.rollback()
         raise Conflict(problem)
+    return challenge
+
+
+def compute_results(*, actor: User, challenge: Challenge) -> ResultSnapshot:
+    """Freeze a results snapshot: quarantine suspicious votes (``scan_votes``), read the
+    counted reviews and votes, calibrate, rank, and write the snapshot with one ResultRow per
+    ranked entry; earlier computed snapshots become superseded. Allowed for the sponsor's
+    owners and managers in the judging phase once judging has ended or every review of the
+    current round is in (else a 409 saying why). Commits once."""
+    challenge = lock_for_computation(actor, challenge)
     scan_votes(challenge.id)
     ensure_settings(challenge)  # the row that holds the change counter
     # Read before the inputs: a change committed in between then reads as stale, never missed.

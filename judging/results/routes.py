@@ -22,7 +22,8 @@ from judging import bp
 from judging.models import Assignment
 from judging.policies import can_compute_results, can_decide_results, can_view_judging
 from judging.results import awards
-from judging.results.compute import compute_blocker, compute_results, latest_snapshot
+from judging.results.compute import compute_blocker, latest_snapshot
+from judging.results.compute_job import request_results
 from judging.results.forms import DeclineAwardsForm, ResultsDecisionForm, results_form_for
 from judging.results.inputs import is_stale
 from judging.results.models import Award, ResultRow, ResultSnapshot, SnapshotState
@@ -172,11 +173,10 @@ def results_compute(slug: str) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with domain_errors() as refused:
-        snapshot = compute_results(actor=current_user, challenge=challenge)
+        job = request_results(actor=current_user, challenge=challenge)
     if refused:
         return redirect(url_for("judging.dashboard", slug=slug) + "#results")
-    flash(f"Results computed: {plural(snapshot.entry_count, 'entry')} ranked.", "success")
-    return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot.id))
+    return redirect(url_for("jobs.progress", job_id=job.id))
 
 
 @bp.get("/challenges/<slug>/judging/results/<int:snapshot_id>")

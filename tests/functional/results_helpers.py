@@ -10,6 +10,7 @@ from core.db import db
 from judging.results.models import Award, ResultSnapshot
 from tests.conftest import AuthActions
 from tests.example_support import Example
+from tests.job_support import next_link, progress_page
 
 URL = "/challenges/grid/judging/results"
 
@@ -19,13 +20,15 @@ def tiers_of(example: Example) -> list[PrizeTier]:
 
 
 def computed(example: Example, client: FlaskClient, auth: AuthActions) -> ResultSnapshot:
+    """Press "Compute results": the job runs at once here, so its progress page links the
+    review of the new snapshot."""
     auth.login(example.world.owner.email)
-    response = client.post(URL)
-    assert response.status_code == 302
+    page = progress_page(client, client.post(URL))
     snapshot = db.session.scalars(
         sa.select(ResultSnapshot).order_by(ResultSnapshot.id.desc())
     ).first()
-    assert response.headers["Location"].endswith(f"{URL}/{snapshot.id}")
+    assert "Results computed:" in page.text
+    assert next_link(page) == f"{URL}/{snapshot.id}"
     return snapshot
 
 

@@ -30,6 +30,7 @@ from tests.attachment_support import (
     url_of,
     user,
 )
+from tests.job_support import export_entries
 from tests.upload_support import PDF
 
 BACKENDS = ["file", "s3"]
@@ -79,11 +80,14 @@ def test_upload_download_and_export_through_s3(
     save(submission)
     with frozen_time(submission.challenge.closes_at + timedelta(hours=1)):
         sponsor = login(web_app, user("sponsor"))
-        exported = sponsor.get(f"/challenges/{submission.challenge.slug}/manage/entries.zip")
+        exported = export_entries(sponsor, submission.challenge.slug, "zip")
     assert exported.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(exported.data))
     [pdf] = [name for name in archive.namelist() if name.endswith("Design Notes.pdf")]
     assert archive.read(pdf) == PDF
+    # The export was written to the bucket beside the attachment, and streamed from there.
+    zipped = hashlib.sha256(exported.data).hexdigest()
+    assert sorted(key for key, _ in storage().blobs()) == sorted([digest, zipped])
 
 
 def test_presigned_downloads_redirect_after_the_permission_check(

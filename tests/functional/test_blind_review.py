@@ -20,6 +20,7 @@ from judging.models import Assignment, JudgingSettings
 from submissions.lineage import declare_builds_on
 from tests.conftest import AuthActions
 from tests.factories import add_member, make_user
+from tests.job_support import export_entries
 from tests.judging_support import (
     World,
     move,
@@ -163,13 +164,14 @@ def test_names_show_once_blind_review_is_over_or_off(
     assert [member["handle"] for member in document["team"]] == list(NAMES)
 
 
+@pytest.mark.usefixtures("export_storage")
 def test_a_sponsor_member_on_the_panel_sees_no_names_in_the_exports(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     world, people = _world()
     _login(client, auth, people["judging_manager"])
-    csv = client.get("/challenges/grid/manage/entries.csv")
+    csv = export_entries(client, "grid", "csv")
     assert csv.status_code == 200 and "Heat battery" in csv.text and _names_in(csv.text) == []
     add_member(world.org, make_user("clerk"), OrgRole.MANAGER)
     _login(client, auth, db.session.scalar(sa.select(User).where(User.handle == "clerk")))
-    assert _names_in(client.get("/challenges/grid/manage/entries.csv").text) == list(NAMES)
+    assert _names_in(export_entries(client, "grid", "csv").text) == list(NAMES)

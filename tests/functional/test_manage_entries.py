@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import zipfile
-from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,68 +14,18 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from accounts.models import OrgRole
 from challenges.models import Challenge
 from core.db import db, frozen_time
-from core.storage import storage
+from core.jobs import Job
 from submissions import services
-from submissions.models import Attachment, Submission, TeamMember, TeamRole
+from submissions.models import Submission, TeamMember, TeamRole
 from tests.conftest import AuthActions
-from tests.factories import add_member, make_challenge, make_org, make_user
+from tests.entries_support import World, add_entry, build_world
+from tests.factories import make_user
+from tests.job_support import ask_for_export, export_entries, next_link, progress_page
 
 ROLES = ["anonymous", "solver", "member", "manager", "owner", "other_owner", "admin"]
 MANAGERS = {"manager", "owner", "admin"}
-
-
-@dataclass
-class World:
-    challenge: Challenge
-    entry: Submission
-    draft: Submission
-
-
-def _entry(
-    challenge: Challenge, handle: str, title: str, files: Iterable[tuple[str, bytes]] = ()
-) -> Submission:
-    solver = make_user(handle)
-    entry = services.enter_challenge(
-        actor=solver, challenge=challenge, accepts_terms=True, attests_eligibility=True
-    )
-    for filename, data in files:
-        key = storage().put(data)
-        db.session.add(
-            Attachment(
-                submission_id=entry.id,
-                filename=filename,
-                content_type="text/plain",
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                storage_key=key,
-            )
-        )
-    db.session.commit()
-    text = services.EntryText(title, "A summary.", "The **body**.", "https://example.org/code")
-    services.save_entry(actor=solver, submission=entry, text=text, base_version=0, submit=True)
-    return entry
-
-
-def build_world(visibility: str = "public_after_close") -> World:
-    org = make_org("Helios", owner=make_user("owner"), slug="helios")
-    add_member(org, make_user("manager"), OrgRole.MANAGER)
-    add_member(org, make_user("member"), OrgRole.MEMBER)
-    make_org("Other", owner=make_user("other_owner"), slug="other")
-    make_user("admin", admin=True)
-    challenge = make_challenge(org, slug="c", visibility=visibility)
-    entry = _entry(challenge, "solver", "Sand battery")
-    draft = services.enter_challenge(
-        actor=make_user("drafter"),
-        challenge=challenge,
-        accepts_terms=True,
-        attests_eligibility=True,
-    )
-    draft.title = "Secret draft idea"
-    db.session.commit()
-    return World(challenge, entry, draft)
 
 
 @pytest.fixture
@@ -107,34 +54,39 @@ def test_dashboard_is_for_sponsor_owners_managers_and_admins(
         assert response.status_code == (200 if role in MANAGERS else 403)
 
 
+@pytest.mark.usefixtures("export_storage")
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("export", ["entries.csv", "entries.zip"])
+@pytest.mark.parametrize("fmt", ["csv", "zip"])
 def test_exports_open_to_managers_only_after_the_deadline(
-    client: FlaskClient, auth: AuthActions, world: World, role: str, export: str
+    client: FlaskClient, auth: AuthActions, world: World, role: str, fmt: str
 ) -> None:
     _sign_in(auth, role)
-    url = f"/challenges/c/manage/{export}"
-    before = client.get(url)
+    before = ask_for_export(client, "c", fmt)
     with _after_deadline(world.challenge):
-        after = client.get(url)
-    if role == "anonymous":
-        assert before.status_code == after.status_code == 302
-        return
-    assert before.status_code == 403
-    if role in MANAGERS:
-        assert b"stay private until the submission deadline" in before.data
-        assert after.status_code == 200
-    else:
-        assert after.status_code == 403
+        after = ask_for_export(client, "c", fmt)
+        if role == "anonymous":
+            assert before.status_code == after.status_code == 302
+            assert "/login" in after.headers["Location"]
+            return
+        assert before.status_code == 403
+        if role in MANAGERS:
+            assert b"stay private until the submission deadline" in before.data
+            download = client.get(next_link(progress_page(client, after)))
+            expected = b"Sand battery" if fmt == "csv" else b"-sand-battery/entry.md"
+            assert download.status_code == 200 and expected in download.data
+        else:
+            assert after.status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == (1 if role in MANAGERS else 0)
 
 
+@pytest.mark.usefixtures("export_storage")
 def test_exports_open_at_once_when_solutions_are_public_on_submit(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     build_world("public_on_submit")
     _sign_in(auth, "manager")
-    assert client.get("/challenges/c/manage/entries.csv").status_code == 200
-    assert client.get("/challenges/c/manage/entries.zip").status_code == 200
+    assert export_entries(client, "c", "csv").status_code == 200
+    assert export_entries(client, "c", "zip").status_code == 200
 
 
 def test_dashboard_hides_content_before_the_deadline_and_drafts_always(
@@ -165,12 +117,13 @@ def test_challenge_page_links_managers_to_the_dashboard(
 
 
 def _csv_rows(client: FlaskClient) -> list[dict[str, str]]:
-    response = client.get("/challenges/c/manage/entries.csv")
+    response = export_entries(client, "c", "csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     return list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
 
 
+@pytest.mark.usefixtures("export_storage")
 def test_csv_lists_visible_entries_with_team_versions_and_hash(
     client: FlaskClient, auth: AuthActions, world: World
 ) -> None:
@@ -187,7 +140,7 @@ def test_csv_lists_visible_entries_with_team_versions_and_hash(
         )
     )
     db.session.commit()
-    withdrawn = _entry(world.challenge, "quitter", "Withdrawn idea")
+    withdrawn = add_entry(world.challenge, "quitter", "Withdrawn idea")
     services.withdraw_entry(actor=withdrawn.owner, submission=withdrawn)
     _sign_in(auth, "manager")
     with _after_deadline(world.challenge):
@@ -202,11 +155,12 @@ def test_csv_lists_visible_entries_with_team_versions_and_hash(
     assert row["first_submitted_utc"].endswith("Z")
 
 
+@pytest.mark.usefixtures("export_storage")
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(1)", "+1+2", "-2+3", "@SUM(A1)"])
 def test_csv_neutralises_spreadsheet_formulas(
     client: FlaskClient, auth: AuthActions, world: World, dangerous: str
 ) -> None:
-    _entry(world.challenge, "attacker", dangerous)
+    add_entry(world.challenge, "attacker", dangerous)
     _sign_in(auth, "owner")
     with _after_deadline(world.challenge):
         titles = {row["title"] for row in _csv_rows(client)}
@@ -225,10 +179,10 @@ def test_zip_has_a_folder_per_entry_with_text_hash_and_files(
         monkeypatch.setitem(each.config, "STORAGE_DIR", str(tmp_path))
     world = build_world()
     files = [("../../etc/passwd", b"not really"), ("notes.txt", b"first"), ("notes.txt", b"two")]
-    with_files = _entry(world.challenge, "filer", "Files included", files)
+    with_files = add_entry(world.challenge, "filer", "Files included", files)
     _sign_in(auth, "admin")
     with _after_deadline(world.challenge):
-        response = client.get("/challenges/c/manage/entries.zip")
+        response = export_entries(client, "c", "zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = archive.namelist()
@@ -291,7 +245,7 @@ def test_dashboard_pages_through_every_entry_once_with_its_team_size(
 
     monkeypatch.setattr(gallery, "MANAGE_PER_PAGE", 2)
     world = build_world(visibility="public_on_submit")
-    second = _entry(world.challenge, "solver2", "Salt battery")
+    second = add_entry(world.challenge, "solver2", "Salt battery")
     db.session.add(
         TeamMember(
             submission_id=second.id,
@@ -302,7 +256,7 @@ def test_dashboard_pages_through_every_entry_once_with_its_team_size(
         )
     )
     db.session.commit()
-    _entry(world.challenge, "solver3", "Gravity store")
+    add_entry(world.challenge, "solver3", "Gravity store")
     _sign_in(auth, "owner")
     first = client.get("/challenges/c/manage").text
     last = client.get("/challenges/c/manage?page=2").text

@@ -14,6 +14,7 @@ from judging.results.models import SnapshotState
 from judging.rounds.advance import set_rounds
 from tests.conftest import AuthActions
 from tests.factories import make_user
+from tests.job_support import ask_for_export, export_entries
 from tests.judging_support import (
     World,
     move,
@@ -72,19 +73,20 @@ def test_sponsor_pages_hide_titles_until_the_deadline_and_show_them_after(
         assert SECRET in client.get(url).text, (sponsor.handle, url)
 
 
+@pytest.mark.usefixtures("export_storage")
 @pytest.mark.parametrize("visibility", HIDDEN)
-@pytest.mark.parametrize("export", ["entries.csv", "entries.zip"])
+@pytest.mark.parametrize("fmt", ["csv", "zip"])
 def test_exports_hold_no_title_before_the_deadline(
-    client: FlaskClient, auth: AuthActions, visibility: str, export: str
+    client: FlaskClient, auth: AuthActions, visibility: str, fmt: str
 ) -> None:
     world = _world(visibility, screening=False)
     auth.login(world.owner.email)
-    before = client.get(f"/challenges/grid/manage/{export}")
+    before = ask_for_export(client, "grid", fmt)
     assert before.status_code == 403 and SECRET.encode() not in before.data
     move(world.challenge, "judging")
-    after = client.get(f"/challenges/grid/manage/{export}")
+    after = export_entries(client, "grid", fmt)
     assert after.status_code == 200
-    assert SECRET in after.text if export.endswith("csv") else b"secret-sauce" in after.data.lower()
+    assert SECRET in after.text if fmt == "csv" else b"secret-sauce" in after.data.lower()
 
 
 @pytest.mark.parametrize("visibility", HIDDEN)
