@@ -50,17 +50,20 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from challenges.cli import notify_cli
     from challenges.page_sections import register_sections as challenge_sections
     from challenges.policies import TEMPLATE_POLICIES as CHALLENGE_POLICIES
+    from challenges.sitemap import register_sitemap as challenge_sitemap
     from challenges.templating import TEMPLATE_HELPERS as CHALLENGE_HELPERS
     from core.health import bp as health_bp
     from core.jobs.routes import bp as jobs_bp
     from core.jobs.setup import init_jobs
     from core.preview import bp as preview_bp
+    from core.sitemap import bp as sitemap_bp
     from judging import bp as judging_bp
     from judging.access import register_visibility_rules
     from judging.cli import judging_cli
     from judging.page_sections import register_sections as judging_sections
     from judging.policies import TEMPLATE_POLICIES as JUDGING_POLICIES
     from judging.results.freshness import connect_freshness
+    from judging.results.sitemap import register_sitemap as results_sitemap
     from judging.templating import TEMPLATE_HELPERS as JUDGING_HELPERS
     from payments import bp as payments_bp
     from payments.cli import payments_cli
@@ -74,6 +77,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from submissions import bp as submissions_bp
     from submissions.page_sections import register_sections as submission_sections
     from submissions.policies import TEMPLATE_POLICIES as SUBMISSION_POLICIES
+    from submissions.sitemap import register_sitemap as entries_sitemap
     from submissions.storage_cli import storage_cli
     from submissions.templating import TEMPLATE_HELPERS as SUBMISSION_HELPERS
 
@@ -87,6 +91,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     connect_settlement_signals(app)
     for blueprint in (
         health_bp,
+        sitemap_bp,
         challenges_bp,
         accounts_bp,
         orgs_bp,
@@ -101,6 +106,9 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     init_api(app, api_bp)
     csrf.exempt(api_bp)
     limiter.exempt(health_bp)
+    # Public pages for search engines, each domain its own (core/sitemap.py).
+    for register_sitemap in (challenge_sitemap, entries_sitemap, results_sitemap):
+        register_sitemap(app)
 
     # Higher domains fill slots on lower domains' pages; the order here is the order shown.
     for register_sections in (

@@ -3,18 +3,31 @@
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.routing import BuildError
 
 from core.markdown import render_stored_markdown
 from core.money import format_amount
 from core.text import plural
 from core.timefmt import format_date, format_datetime, relative
+from core.urls import external_url
 
 
 def percent_from_bps(bps: int) -> str:
     """500 -> ``5 %``, 250 -> ``2.5 %``, 125 -> ``1.25 %``."""
     whole, rest = divmod(int(bps), 100)
     return f"{whole} %" if not rest else f"{whole}.{rest:02d}".rstrip("0") + " %"
+
+
+def canonical_url() -> str:
+    """The page's own address without its query string (under BASE_URL when set), for
+    ``og:url`` and ``rel=canonical``; empty on error pages, which have no route."""
+    if request.endpoint is None or request.url_rule is None or request.routing_exception:
+        return ""
+    try:
+        return external_url(request.endpoint, **(request.view_args or {}))
+    except BuildError:
+        return ""
 
 
 def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., Any]]) -> None:
@@ -25,4 +38,5 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["bps_percent"] = percent_from_bps
     app.jinja_env.filters["plural"] = plural  # {{ n|plural("entry") }} -> "1 entry"
+    app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals.update(policies)

@@ -41,6 +41,10 @@ ANONYMOUS_PAGES = [
     "/api/v1/challenges",
     "/api/v1/challenges/grid/results",
     "/login",
+    "/sitemap.xml",
+    "/sitemaps/challenges-1.xml",
+    "/sitemaps/entries-1.xml",
+    "/sitemaps/results-1.xml",
 ]
 SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
 # The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
