@@ -175,3 +175,10 @@ class ConfirmForm(FlaskForm):
     """A CSRF-only form for POST buttons."""
 
     submit = SubmitField("Confirm")
+
+
+class EmailSettingsForm(FlaskForm):
+    updates = BooleanField("Challenge updates")
+    qa = BooleanField("Questions and answers")
+    reminders = BooleanField("Reminders")
+    submit = SubmitField("Save e-mail settings")

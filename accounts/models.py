@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     website: Mapped[str] = mapped_column(sa.String(200), default="")
     # Empty means "the browser's zone" (sent by app.js in the tz cookie).
     timezone: Mapped[str] = mapped_column(sa.String(64), default="")
+    # Optional e-mail kinds (core.mail.OPTIONAL_KINDS) this person receives; essential mail
+    # always goes.
+    mail_updates: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    mail_qa: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    mail_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: WriteOnlyMapped[Membership] = relationship(

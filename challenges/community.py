@@ -61,6 +61,7 @@ def answer_question(*, actor: User, question: Question, answer: str) -> Question
         challenge,
         f"New answer: {challenge.title}",
         f"Q: {question.body}\n\nA: {question.answer}",
+        kind="qa",
     )
     db.session.commit()
     return question
@@ -79,7 +80,9 @@ def post_update(*, actor: User, challenge: Challenge, title: str, body: str) -> 
         body=_text(body, "body", "update"),
     )
     db.session.add(update)
-    notify_followers(challenge, f"Update: {challenge.title}: {update.title}", update.body)
+    notify_followers(
+        challenge, f"Update: {challenge.title}: {update.title}", update.body, kind="updates"
+    )
     db.session.commit()
     return update
 

@@ -10,7 +10,7 @@ from accounts.models import User
 from challenges.models import Challenge, DeadlineNotice, Follow
 from core.db import db, utcnow
 from core.jobs import Job, enqueue, job_kind
-from core.mail import send_mail
+from core.mail import ESSENTIAL, send_mail
 from core.urls import external_url
 
 REMINDERS = {"7d": timedelta(days=7), "1d": timedelta(days=1)}
@@ -27,12 +27,15 @@ def follower_emails(challenge_id: int) -> list[str]:
     )
 
 
-def notify_followers(challenge: Challenge, subject: str, body: str) -> None:
+def notify_followers(
+    challenge: Challenge, subject: str, body: str, *, kind: str = ESSENTIAL
+) -> None:
     """Mail every follower, from a job written in the caller's transaction (the caller commits):
-    a request writes one row however many people follow the challenge."""
+    a request writes one row however many people follow the challenge. ``kind`` is the mail
+    kind (core.mail): an update or an answer may be turned off, a rule change may not."""
     enqueue(
         "challenges.notify_followers",
-        {"challenge_id": challenge.id, "subject": subject, "body": body},
+        {"challenge_id": challenge.id, "subject": subject, "body": body, "kind": kind},
     )
 
 
@@ -40,10 +43,12 @@ def notify_followers(challenge: Challenge, subject: str, body: str) -> None:
 def _notify_followers_job(job: Job) -> None:
     challenge = db.session.get(Challenge, job.payload["challenge_id"])
     if challenge is not None:
-        mail_followers(challenge, job.payload["subject"], job.payload["body"])
+        payload = job.payload
+        kind = payload.get("kind", ESSENTIAL)
+        mail_followers(challenge, payload["subject"], payload["body"], kind=kind)
 
 
-def mail_followers(challenge: Challenge, subject: str, body: str) -> int:
+def mail_followers(challenge: Challenge, subject: str, body: str, *, kind: str = ESSENTIAL) -> int:
     """Write one e-mail per follower in the current transaction; returns how many."""
     link = external_url("challenges.show", slug=challenge.slug)
     emails = follower_emails(challenge.id)
@@ -52,6 +57,7 @@ def mail_followers(challenge: Challenge, subject: str, body: str) -> int:
             email,
             subject,
             f"{body}\n\n{link}\n\nYou follow this challenge; unfollow on its page to stop these.",
+            kind=kind,
         )
     return len(emails)
 
@@ -94,6 +100,7 @@ def send_deadline_reminders(now: datetime) -> int:
                 f"{left} left: {challenge.title}",
                 f"{challenge.title} closes in {left}. "
                 "Submit or revise your entry before the deadline.",
+                kind="reminders",
             )
             db.session.commit()
     return sent

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import Flask, current_app
 
 from core.jobs.models import Job
 from core.jobs.outbox import enqueue
@@ -23,12 +24,34 @@ from core.jobs.registry import job_kind
 logger = logging.getLogger("openprize.mail")
 
 
+ESSENTIAL = "essential"
+OPTIONAL_KINDS = ("updates", "qa", "reminders")
+
+
 @dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
     body: str
     message_id: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What the policy says about one optional message: send it or not, and the links to
+    stop this kind of message (one click) and to change every setting."""
+
+    send: bool
+    unsubscribe_url: str = ""
+    settings_url: str = ""
+
+
+MailPolicy = Callable[[str, str], Delivery]
+
+
+def register_mail_policy(app: Flask, policy: MailPolicy) -> None:
+    app.extensions["mail_policy"] = policy
 
 
 _OUTBOX: list[Mail] = []
@@ -39,23 +62,48 @@ def outbox() -> list[Mail]:
     return _OUTBOX
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send a plain-text message once the current transaction commits (the caller commits)."""
-    enqueue("mail.send", {"to": to, "subject": subject, "body": body})
+def send_mail(to: str, subject: str, body: str, *, kind: str = ESSENTIAL) -> None:
+    """Send a plain-text message once the current transaction commits (the caller commits).
+    ``kind`` is ``essential`` or one of ``OPTIONAL_KINDS``, which people may turn off."""
+    if kind != ESSENTIAL and kind not in OPTIONAL_KINDS:
+        raise ValueError(f"unknown mail kind {kind!r}")
+    enqueue("mail.send", {"to": to, "subject": subject, "body": body, "kind": kind})
+
+
+def _with_unsubscribe(mail: Mail, delivery: Delivery) -> Mail:
+    footer = (
+        f"\n--\nStop e-mails like this one: {delivery.unsubscribe_url}\n"
+        f"All your e-mail settings: {delivery.settings_url}\n"
+    )
+    headers = (
+        ("List-Unsubscribe", f"<{delivery.unsubscribe_url}>"),
+        ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+    )
+    return Mail(mail.to, mail.subject, mail.body + footer, mail.message_id, headers)
 
 
 @job_kind("mail.send", max_attempts=8, lease_seconds=120)
 def _deliver_job(job: Job) -> None:
     host = current_app.config["MAIL_FROM"].rpartition("@")[2].rstrip(">") or "openprize.local"
     payload = job.payload
-    deliver(
-        Mail(
-            to=payload["to"],
-            subject=payload["subject"],
-            body=payload["body"],
-            message_id=f"<job-{job.id}@{host}>",
-        )
+    mail = Mail(
+        to=payload["to"],
+        subject=payload["subject"],
+        body=payload["body"],
+        message_id=f"<job-{job.id}@{host}>",
     )
+    kind = payload.get("kind", ESSENTIAL)
+    policy: MailPolicy | None = current_app.extensions.get("mail_policy")
+    if kind != ESSENTIAL and policy is not None:
+        delivery = policy(mail.to, kind)
+        if not delivery.send:
+            logger.info(
+                "mail to=%s subject=%s not sent: %s e-mails turned off", mail.to, mail.subject, kind
+            )
+            return
+        if delivery.unsubscribe_url:
+            mail = _with_unsubscribe(mail, delivery)
+    deliver(mail)
 
 
 def deliver(mail: Mail) -> None:
@@ -80,6 +128,8 @@ def _send_smtp(mail: Mail) -> None:
     message["Subject"] = mail.subject
     if mail.message_id:
         message["Message-ID"] = mail.message_id
+    for name, value in mail.headers:
+        message[name] = value
     message.set_content(mail.body)
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
         if config["SMTP_STARTTLS"]:

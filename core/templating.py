@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 
 from core.markdown import render_stored_markdown
 from core.money import format_amount
-from core.text import plural
+from core.text import mask_email, plural
 from core.timefmt import format_date, format_datetime, relative
 from core.urls import external_url
 
@@ -38,5 +38,6 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["bps_percent"] = percent_from_bps
     app.jinja_env.filters["plural"] = plural  # {{ n|plural("entry") }} -> "1 entry"
+    app.jinja_env.filters["mask_email"] = mask_email
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals.update(policies)

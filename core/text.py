@@ -16,6 +16,13 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
+def mask_email(email: str) -> str:
+    """``nina@example.org`` -> ``n***@example.org``: enough to recognise one's own address on a
+    page anyone holding a link may open, not enough to learn someone else's."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***{at}{domain}" if at else "***"
+
+
 def check_web_url(url: str) -> str:
     """Return ``url`` stripped if it is empty or an http(s) address; raise otherwise."""
     from core.errors import ValidationFailed

@@ -126,6 +126,7 @@ def _send(challenge: Challenge, claimed: Claimed) -> None:
             f"Judging ends {_local(deadline, zones.get(judge_id) or 'UTC')}; "
             "reviews cannot be submitted after that.\n\n"
             f"Your entries to review: {link}\n",
+            kind="reminders",
         )
 
 
