@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import BrowserContext, Page
 from werkzeug.serving import make_server
 
 from core.mail import outbox
+from tests.browser.axe import PageAudit
 
 CHROMIUM = shutil.which("chromium")
 CHROMIUM_ARGS = [
@@ -63,6 +64,18 @@ def live_server(app: Flask) -> Iterator[str]:
     server.shutdown()
     server.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def context(new_context: Callable[..., BrowserContext]) -> Iterator[BrowserContext]:
+    """pytest-playwright's context, with every HTML page it receives audited by axe-core at
+    the journey's width and at phone width when the test ends (tests/browser/axe.py)."""
+    context = new_context()
+    audit = PageAudit(context)
+    audit.install()
+    yield context
+    problems = audit.violations()
+    assert not problems, f"{len(problems)} page(s) fail WCAG 2.2 AA:\n" + "\n\n".join(problems)
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,6 @@ from tests.factories import make_challenge, make_org, make_user
 from tests.functional.payouts_helpers import approve, judged_and_funded, onboard
 from tests.functional.payouts_helpers import payouts as payout_rows
 
-# axe travels as an inline script, which the site's CSP (rightly) refuses.
-AXE = pytest.mark.browser_context_args(bypass_csp=True)
-
 
 def _settled_challenge() -> tuple[str, str]:
     """A challenge whose winners are all paid and nothing is held: its slug and sponsor's e-mail."""
@@ -28,7 +25,6 @@ def _settled_challenge() -> tuple[str, str]:
     return example.challenge.slug, example.world.owner.email
 
 
-@AXE
 def test_admin_review_queue_with_a_challenge_in_review(page: Page, screenshot: Screenshot) -> None:
     admin = make_user("root", admin=True)
     make_challenge(make_org("Helios"), published=False, review_state="in_review")
@@ -40,7 +36,6 @@ def test_admin_review_queue_with_a_challenge_in_review(page: Page, screenshot: S
     assert_accessible(page)
 
 
-@AXE
 def test_sponsor_sees_a_settled_challenge_with_its_funds_box(
     page: Page, screenshot: Screenshot
 ) -> None:
@@ -55,7 +50,6 @@ def test_sponsor_sees_a_settled_challenge_with_its_funds_box(
     assert_accessible(page)
 
 
-@AXE
 @pytest.mark.parametrize("path", ["/challenges", "/solutions"])
 def test_challenge_and_solution_lists(page: Page, path: str) -> None:
     _settled_challenge()  # published, with entries public after the results
