@@ -17,7 +17,7 @@ from core.errors import register_error_handlers
 from core.extensions import bootstrap, csrf, limiter, migrate
 from core.inputs import register_input_guards
 from core.logs import configure_logging
-from core.mail import register_mail_policy
+from core.mail import register_mail_policy, register_mail_recorder
 from core.security import register_security_headers
 from core.storage import storage_spec
 from core.templating import register_template_helpers
@@ -45,6 +45,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     from accounts.auth import init_login
     from accounts.cli import users_cli
     from accounts.email_settings import mail_policy
+    from accounts.notices import record_notice
     from accounts.policies import TEMPLATE_POLICIES as ACCOUNT_POLICIES
     from api import bp as api_bp
     from api.extension import init_api
@@ -85,6 +86,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     init_login(app)
     register_mail_policy(app, mail_policy)
+    register_mail_recorder(app, record_notice)
     init_gateway(app)
     init_jobs(app)
     register_visibility_rules()

@@ -43,6 +43,8 @@ class User(UserMixin, db.Model):
     mail_updates: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     mail_qa: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     mail_reminders: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    # Notices not yet read (accounts.notices keeps it): the navigation shows it for free.
+    unread_notices: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     memberships: WriteOnlyMapped[Membership] = relationship(
@@ -52,6 +54,7 @@ class User(UserMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("handle = lower(handle)", name="handle_lowercase"),
+        sa.CheckConstraint("unread_notices >= 0", name="unread_notices_not_negative"),
     )
 
     # The secret of the sign-in session this object was loaded for or signed in with
@@ -160,4 +163,25 @@ class Invitation(db.Model):
     __table_args__ = (
         enum_check("role", OrgRole, "role_valid"),
         enum_check("status", InvitationStatus, "status_valid"),
+    )
+
+
+class Notice(db.Model):
+    """An in-site copy of a message the platform e-mailed to the account (core.mail)."""
+
+    __tablename__ = "notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    subject: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+    link: Mapped[str] = mapped_column(sa.String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # The list walks (user, id) backwards; the unread count reads (user, read_at).
+        sa.Index("ix_notices_user_id_id", "user_id", "id"),
+        sa.Index("ix_notices_user_id_read_at", "user_id", "read_at"),
     )

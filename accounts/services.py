@@ -93,6 +93,7 @@ def send_verification_email(user: User) -> None:
         "Confirm your e-mail address for OpenPrize",
         f"Hello {user.display_name},\n\nConfirm your e-mail address by opening this link:\n"
         f"{link}\n\nThe link is valid for 3 days. If you did not sign up, ignore this message.\n",
+        notice=False,
     )
 
 
@@ -126,6 +127,7 @@ def request_password_reset(email: str) -> None:
         "Reset your OpenPrize password",
         f"Hello {user.display_name},\n\nSomeone asked to reset your password. If it was you, "
         f"open this link within an hour:\n{link}\n\nIf it was not you, ignore this message.\n",
+        notice=False,
     )
     db.session.commit()  # the outbox row of the message
 

@@ -48,10 +48,17 @@ class Delivery:
 
 
 MailPolicy = Callable[[str, str], Delivery]
+# Called by ``send_mail`` in the caller's transaction with (to, subject, body, kind): the
+# accounts domain keeps the same message as an in-site notice for the account at ``to``.
+MailRecorder = Callable[[str, str, str, str], None]
 
 
 def register_mail_policy(app: Flask, policy: MailPolicy) -> None:
     app.extensions["mail_policy"] = policy
+
+
+def register_mail_recorder(app: Flask, recorder: MailRecorder) -> None:
+    app.extensions["mail_recorder"] = recorder
 
 
 _OUTBOX: list[Mail] = []
@@ -62,11 +69,19 @@ def outbox() -> list[Mail]:
     return _OUTBOX
 
 
-def send_mail(to: str, subject: str, body: str, *, kind: str = ESSENTIAL) -> None:
+def send_mail(
+    to: str, subject: str, body: str, *, kind: str = ESSENTIAL, notice: bool = True
+) -> None:
     """Send a plain-text message once the current transaction commits (the caller commits).
-    ``kind`` is ``essential`` or one of ``OPTIONAL_KINDS``, which people may turn off."""
+    ``kind`` is ``essential`` or one of ``OPTIONAL_KINDS``, which people may turn off. With
+    ``notice`` the message is also kept as an in-site notice; messages that carry a secret
+    (a sign-in or address-confirmation link) pass ``notice=False``: such links live only in
+    the inbox they were sent to."""
     if kind != ESSENTIAL and kind not in OPTIONAL_KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
+    recorder: MailRecorder | None = current_app.extensions.get("mail_recorder")
+    if notice and recorder is not None:
+        recorder(to, subject, body, kind)
     enqueue("mail.send", {"to": to, "subject": subject, "body": body, "kind": kind})
 
 

@@ -46,7 +46,13 @@ ANONYMOUS_PAGES = [
     "/sitemaps/entries-1.xml",
     "/sitemaps/results-1.xml",
 ]
-SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
+SIGNED_IN_PAGES = [
+    "/account",
+    "/challenges/grid",
+    "/submissions/{entry}",
+    "/solutions",
+    "/notifications",
+]
 # The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
 SPONSOR_PAGES = [
     "/account",

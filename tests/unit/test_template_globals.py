@@ -31,6 +31,7 @@ FORMATTING = {
     "bias_chart",
     "now_utc",
     "is_public_entry",  # the openness policy applied to an entry already loaded
+    "canonical_url",  # the page's own address, from the request
 }
 # Flask-Bootstrap's and Flask-WTF's own.
 EXTENSIONS = {
