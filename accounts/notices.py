@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import current_app, request
 from flask_sqlalchemy.pagination import Pagination
 
 from accounts.models import Notice, User
 from core.db import db, utcnow
 from core.text import normalize_email
+from core.urls import external_url
 
 PER_PAGE = 20
 _FIRST_LINK = re.compile(r"https?://[^\s<>\"]+")
@@ -29,16 +29,21 @@ def record_notice(to: str, subject: str, body: str, kind: str) -> None:
     )
     if user_id is None:
         return
-    found = _FIRST_LINK.search(body)
     db.session.add(
-        Notice(
-            user_id=user_id,
-            kind=kind,
-            subject=subject,
-            body=body,
-            link=found.group(0)[:2000] if found else "",
-        )
+        Notice(user_id=user_id, kind=kind, subject=subject, body=body, link=_site_path(body))
     )
+
+
+def _site_path(body: str) -> str:
+    """The path of the message's first link into this site ("" if none), kept without its
+    host: the same notice opens on whatever address the site is reached by, and a notice can
+    never send anyone to another site."""
+    root = external_url("challenges.home")  # the address the message's own links start with
+    for found in _FIRST_LINK.finditer(body):
+        link = found.group(0)
+        if link.startswith(root):
+            return "/" + link.removeprefix(root)[:1999]
+    return ""
 
 
 def notices_page(user: User, page: int) -> Pagination:
@@ -71,9 +76,4 @@ def open_notice(user: User, notice_id: int) -> str | None:
             .values(unread_notices=User.unread_notices - 1)
         )
         db.session.commit()
-    return notice.link if _is_ours(notice.link) else ""
-
-
-def _is_ours(link: str) -> bool:
-    base = current_app.config.get("BASE_URL") or request.host_url
-    return bool(link) and link.startswith(base.rstrip("/") + "/")
+    return notice.link if notice.link.startswith("/") and not notice.link.startswith("//") else ""

@@ -48,7 +48,7 @@ def test_a_mail_shows_as_an_unread_notice_until_opened(
     response = client.get(f"/notifications/{notice.id}")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "http://localhost/challenges/qa"
+    assert response.headers["Location"] == "/challenges/qa"  # the path: any host name works
     assert " unread</span>" not in client.get("/").get_data(as_text=True)
     assert ">New<" not in client.get("/notifications").get_data(as_text=True)
 
@@ -81,7 +81,7 @@ def test_another_accounts_notice_is_not_found_and_stays_unread(
 
 def test_a_link_to_another_site_is_never_followed(client: FlaskClient, auth: AuthActions) -> None:
     nina = make_user("nina")
-    _notice(nina, "Phish", "Click https://evil.example/login now")
+    _notice(nina, "Phish", "Click https://evil.example/login or //evil.example/x now")
     notice = db.session.scalars(sa.select(Notice)).one()
     auth.login(nina.email)
 
