@@ -72,20 +72,22 @@ def remind_sponsors(now: datetime | None = None) -> list[tuple[str, int]]:
     due = {c.id: m for c in candidates if (m := due_milestone(c.awarded_at, now)) is not None}
     if not due:
         return []
-    sent_before = set(
-        db.session.execute(
+    sent_before = {
+        (challenge_id, milestone)
+        for challenge_id, milestone in db.session.execute(
             sa.select(AdoptionReminder.challenge_id, AdoptionReminder.milestone).where(
                 AdoptionReminder.challenge_id.in_(due)
             )
-        ).tuples()
-    )
-    last_update = dict(
-        db.session.execute(
+        )
+    }
+    last_update = {
+        challenge_id: latest
+        for challenge_id, latest in db.session.execute(
             sa.select(AdoptionUpdate.challenge_id, sa.func.max(AdoptionUpdate.created_at))
             .where(AdoptionUpdate.challenge_id.in_(due))
             .group_by(AdoptionUpdate.challenge_id)
-        ).tuples()
-    )
+        )
+    }
     emails = _sponsor_emails({c.org_id for c in candidates if c.id in due})
     sent = []
     for challenge in candidates:
