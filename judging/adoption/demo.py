@@ -19,6 +19,7 @@ from judging.adoption.models import (
     ReuseState,
 )
 from judging.results.models import Award
+from submissions.models import Lineage, Submission, SubmissionStatus
 
 AWARDED = "drone-mapping"
 BACK = timedelta(days=240)
@@ -85,7 +86,7 @@ def seed() -> None:
             (
                 118,
                 AdoptionStatus.NOT_ADOPTED,
-                {"reason": "RGB-only maps missed early stress on two of five varieties."},
+                {"reason": "The maps missed early stress on two of our five grape varieties."},
             ),
         ],
         [],
@@ -111,7 +112,12 @@ def seed() -> None:
         (0, "https://example.org/napa-water-study", "A Napa water study uses it.", True),
         (0, "https://example.org/open-agri-toolkit", "Packaged in an open agronomy toolkit.", True),
         (-1, "https://example.org/ag-course", "Taught in a precision agriculture course.", True),
-        (1, "https://example.org/startup-demo", "A start-up demo built on the RGB method.", False),
+        (
+            1,
+            "https://example.org/startup-demo",
+            "A start-up demo builds on it.",
+            False,
+        ),
     ]
     for index, url, note, approved in reports:
         if not awards:
@@ -127,6 +133,23 @@ def seed() -> None:
                 state=ReuseState.APPROVED if approved else ReuseState.PENDING,
                 created_at=utcnow() - 20 * DAY,
                 decided_at=utcnow() - 18 * DAY if approved else None,
+            )
+        )
+    later = db.session.scalar(
+        sa.select(Submission)
+        .where(
+            Submission.challenge_id != challenge.id,
+            Submission.status == SubmissionStatus.SUBMITTED,
+        )
+        .order_by(Submission.id)
+        .limit(1)
+    )
+    if later is not None and awards:  # reuse on the platform: a later entry builds on a winner
+        db.session.add(
+            Lineage(
+                submission_id=later.id,
+                builds_on_id=awards[0].submission_id,
+                note="Starts from the winning stress index.",
             )
         )
     db.session.add(

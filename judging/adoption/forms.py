@@ -3,12 +3,24 @@ services parse figures and links and check the rules)."""
 
 from __future__ import annotations
 
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from collections.abc import Callable
+from typing import Any
 
+from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from core.errors import DomainError
 from core.forms import FlaskForm
-from judging.adoption.models import STATUS_LABELS
-from judging.adoption.services import MAX_LINKS, MAX_NOTE, MAX_REASON, MAX_REUSE_NOTE
+from judging.adoption.models import STATUS_LABELS, AdoptionStatus
+from judging.adoption.services import (
+    MAX_LINKS,
+    MAX_NOTE,
+    MAX_REASON,
+    MAX_REUSE_NOTE,
+    parse_links,
+    parse_money,
+    parse_people,
+)
 
 
 class AdoptionUpdateForm(FlaskForm):
@@ -27,7 +39,7 @@ class AdoptionUpdateForm(FlaskForm):
     )
     reason = TextAreaField(
         "Why it was not adopted",
-        validators=[Optional(), Length(max=MAX_REASON)],
+        validators=[Length(max=MAX_REASON)],
         description="Required when the status is “Not adopted”.",
     )
     links = TextAreaField(
@@ -45,6 +57,31 @@ class AdoptionUpdateForm(FlaskForm):
         validators=[Optional(), Length(max=20)],
         description="Optional, a whole number.",
     )
+
+    def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    # Every field's problem at once, by the service's own parsers (which check again on save).
+    def validate_reason(self, field: Field) -> None:
+        if self.status.data == AdoptionStatus.NOT_ADOPTED and not (field.data or "").strip():
+            raise ValidationError("Say why the solution was not adopted.")
+
+    def validate_links(self, field: Field) -> None:
+        _check(parse_links, field.data or "")
+
+    def validate_money_saved(self, field: Field) -> None:
+        _check(parse_money, field.data or "", self.currency)
+
+    def validate_people_reached(self, field: Field) -> None:
+        _check(parse_people, field.data or "")
+
+
+def _check(parse: Callable[..., object], *args: str) -> None:
+    try:
+        parse(*args)
+    except DomainError as error:
+        raise ValidationError(error.message) from None
 
 
 class ReuseReportForm(FlaskForm):

@@ -32,7 +32,7 @@ def adoption_update(slug: str, award_id: int) -> ResponseReturnValue:
     if not can_record_adoption(current_user, challenge):
         abort(403, "Only the sponsor's owners and managers record adoption, after the award.")
     award = services.get_award(challenge, award_id)
-    form = AdoptionUpdateForm()
+    form = AdoptionUpdateForm(currency=challenge.currency)
     status = 200
     if form.validate_on_submit():
         given = services.UpdateInput(

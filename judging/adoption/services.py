@@ -48,7 +48,7 @@ def get_award(challenge: Challenge, award_id: int) -> Award:
     return award
 
 
-def _links(text: str) -> str:
+def parse_links(text: str) -> str:
     links = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
         raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
@@ -60,7 +60,7 @@ def _links(text: str) -> str:
     return "\n".join(links)
 
 
-def _money(text: str, currency: str) -> int | None:
+def parse_money(text: str, currency: str) -> int | None:
     if not (text or "").strip():
         return None
     if text.strip() in {"0", "0.00", "0.0"}:
@@ -71,7 +71,7 @@ def _money(text: str, currency: str) -> int | None:
         raise ValidationFailed(str(error), field="money_saved") from None
 
 
-def _people(text: str) -> int | None:
+def parse_people(text: str) -> int | None:
     cleaned = (text or "").strip().replace(",", "").replace(" ", "")
     if not cleaned:
         return None
@@ -113,10 +113,10 @@ def record_adoption_update(*, actor: User, award: Award, given: UpdateInput) -> 
         status=status,
         note=note,
         reason=reason if status == AdoptionStatus.NOT_ADOPTED else "",
-        links=_links(given.links),
-        money_saved=_money(given.money_saved, challenge.currency),
+        links=parse_links(given.links),
+        money_saved=parse_money(given.money_saved, challenge.currency),
         currency=challenge.currency,
-        people_reached=_people(given.people_reached),
+        people_reached=parse_people(given.people_reached),
         created_at=utcnow(),
     )
     db.session.add(update)

@@ -193,3 +193,14 @@ def test_a_challenge_before_its_award_has_no_impact_section(client: FlaskClient)
 
     challenge = make_challenge(make_org("Early", owner=make_user("early")), phase="judging")
     assert 'id="impact"' not in client.get(f"/challenges/{challenge.slug}").get_data(as_text=True)
+
+
+def test_every_field_problem_shows_at_once(
+    client: FlaskClient, auth: AuthActions, world: AdoptionWorld
+) -> None:
+    auth.login("owner@example.org")
+    data = {"status": "not_adopted", "links": "ftp://x", "people_reached": "-4", "money_saved": "x"}
+    page = client.post(_form_url(world), data=data).get_data(as_text=True)
+    assert "Say why the solution was not adopted." in page
+    assert "Links must start with http:// or https://" in page
+    assert "whole number of 0 or more" in page and "plain digits" in page
