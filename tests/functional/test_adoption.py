@@ -204,3 +204,13 @@ def test_every_field_problem_shows_at_once(
     assert "Say why the solution was not adopted." in page
     assert "Links must start with http:// or https://" in page
     assert "whole number of 0 or more" in page and "plain digits" in page
+
+
+def test_an_open_entry_page_offers_signed_in_readers_to_report_a_reuse(
+    client: FlaskClient, auth: AuthActions, world: AdoptionWorld
+) -> None:
+    url = f"/submissions/{world.entry_id}"
+    assert "Report a reuse" not in client.get(url).get_data(as_text=True)  # anonymous
+    auth.login("solver@example.org")
+    page = client.get(url).get_data(as_text=True)
+    assert f'href="/submissions/{world.entry_id}/reuse"' in page
