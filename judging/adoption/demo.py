@@ -149,7 +149,7 @@ def seed() -> None:
             Lineage(
                 submission_id=later.id,
                 builds_on_id=awards[0].submission_id,
-                note="Starts from the winning stress index.",
+                note="Reuses its image pipeline.",
             )
         )
     db.session.add(

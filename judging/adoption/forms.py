@@ -17,6 +17,8 @@ from judging.adoption.services import (
     MAX_NOTE,
     MAX_REASON,
     MAX_REUSE_NOTE,
+    MIN_REUSE_NOTE,
+    link_problem_of,
     parse_links,
     parse_money,
     parse_people,
@@ -92,6 +94,17 @@ class ReuseReportForm(FlaskForm):
     )
     note = TextAreaField(
         "How is it reused?",
-        validators=[InputRequired(message="Describe the reuse."), Length(max=MAX_REUSE_NOTE)],
+        validators=[
+            InputRequired(message="Describe the reuse."),
+            Length(
+                min=MIN_REUSE_NOTE,
+                max=MAX_REUSE_NOTE,
+                message=f"Describe the reuse in {MIN_REUSE_NOTE} to {MAX_REUSE_NOTE} characters.",
+            ),
+        ],
         description="A short note for the moderators and, once approved, the public.",
     )
+
+    def validate_url(self, field: Field) -> None:
+        if message := link_problem_of(field.data or ""):
+            raise ValidationError(message)

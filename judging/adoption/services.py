@@ -124,17 +124,24 @@ def record_adoption_update(*, actor: User, award: Award, given: UpdateInput) -> 
     return update
 
 
+def link_problem_of(url: str) -> str | None:
+    """Why ``url`` cannot be a reuse report's address, or None."""
+    url = url.strip()
+    if not url:
+        return "Give the address where the solution is reused."
+    if len(url) > 500:
+        return "Links are at most 500 characters long."
+    message = link_problem(url)
+    return f"{message}." if message else None
+
+
 def report_reuse(*, actor: User, submission: Submission, url: str, note: str) -> ReuseReport:
     """Tell the platform an open solution was reused elsewhere; pending until an admin decides.
     One pending report per reader per solution and address."""
     ensure(can_report_reuse(actor, submission), "Only open solutions can be reported as reused.")
     url = (url or "").strip()
-    if not url:
-        raise ValidationFailed("Give the address where the solution is reused.", field="url")
-    if len(url) > 500:
-        raise ValidationFailed("Links are at most 500 characters long.", field="url")
-    if message := link_problem(url):
-        raise ValidationFailed(f"{message}.", field="url")
+    if message := link_problem_of(url):
+        raise ValidationFailed(message, field="url")
     note = (note or "").strip()
     if not MIN_REUSE_NOTE <= len(note) <= MAX_REUSE_NOTE:
         raise ValidationFailed(

@@ -214,3 +214,13 @@ def test_an_open_entry_page_offers_signed_in_readers_to_report_a_reuse(
     auth.login("solver@example.org")
     page = client.get(url).get_data(as_text=True)
     assert f'href="/submissions/{world.entry_id}/reuse"' in page
+
+
+def test_a_reuse_report_shows_both_problems_at_once(
+    client: FlaskClient, auth: AuthActions, world: AdoptionWorld
+) -> None:
+    auth.login("solver@example.org")
+    data = {"url": "notalink", "note": "short"}
+    page = client.post(f"/submissions/{world.entry_id}/reuse", data=data).get_data(as_text=True)
+    assert "Links must start with http:// or https://" in page
+    assert "Describe the reuse in 10 to 500 characters." in page
