@@ -21,6 +21,7 @@ from accounts.passwords import hash_password
 from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from judging import services
+from judging.adoption import demo as adoption_demo
 from judging.panel.assignments import assignments_of
 from judging.panel.rubric import CriterionInput
 from judging.results.awards import approve_winners, default_picks
@@ -189,3 +190,4 @@ def seed() -> None:
                 _review_all(challenge, sponsor, judges, done=done)
         challenge = by_slug["pothole-prediction"]
         _community(challenge, _sponsor(challenge))
+        adoption_demo.seed()

@@ -9,6 +9,7 @@ from flask import Flask
 from accounts.models import User
 from challenges.models import Challenge
 from core import sections
+from judging.adoption.sections import register_sections as adoption_sections
 from judging.policies import can_view_results
 from judging.results.feedback import EntryResults, entry_results
 from judging.results.publication import Results, results_of
@@ -75,3 +76,4 @@ def register_sections(app: Flask) -> None:
     sections.register(app, "submission.sidebar", "judging/_entry_votes.html", entry_ballot)
     sections.register(app, "challenge.top", "judging/_challenge_results.html", challenge_results)
     sections.register(app, "admin.tabs", "judging/_admin_tab.html", quarantine_count)
+    adoption_sections(app)

@@ -126,14 +126,14 @@ def _clean(text: EntryText) -> EntryText:
     if len(links) > MAX_LINKS:
         raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
     for link in links:
-        if message := _link_problem(link):
+        if message := link_problem(link):
             raise ValidationFailed(f"{message} ({link[:60]}).", field="links")
     return EntryText(
         text.title.strip(), text.summary.strip(), text.body_md.strip(), "\n".join(links)
     )
 
 
-def _link_problem(link: str) -> str | None:
+def link_problem(link: str) -> str | None:
     """Why ``link`` is not a web address that a browser (and the API's URIs) can use."""
     if not link.lower().startswith(("https://", "http://")):
         return "Links must start with http:// or https://"

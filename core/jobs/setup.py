@@ -16,6 +16,7 @@ JOB_MODULES = (
     "core.mail",
     "challenges.notifications",
     "judging.jobs",
+    "judging.adoption.jobs",
     "payments.jobs",
     "submissions.jobs",
 )

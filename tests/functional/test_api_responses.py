@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 
 from api.extension import PROBLEM_JSON
 from core.db import db, utcnow
+from judging.adoption.models import AdoptionUpdate, ReuseReport
 from judging.results.models import SnapshotState
 from tests.api_support import submit
 from tests.factories import make_challenge, make_org, make_user, without_blind_review
@@ -69,11 +70,40 @@ def seed_world() -> list[str]:
     secret.challenge.judging_transparency = "scores_public"  # ranked rows with null entries
     declined = make_challenge(org, slug="declined", phase="judging")
     freeze(declined, bare_entries(declined, 2), state=SnapshotState.DECLINED, reason="Too few.")
+    prizes = []
     for n in range(3):
         at = utcnow() - timedelta(days=n + 1)
-        awarded_challenge(
-            org, make_user(f"w{n}"), title=f"Prize {n}", entry_title=f"Idea {n}", at=at
+        prizes.append(
+            awarded_challenge(
+                org, make_user(f"w{n}"), title=f"Prize {n}", entry_title=f"Idea {n}", at=at
+            )
         )
+    adopted = prizes[0]
+    for published, status, extra in [
+        (adopted, "adopted", {"money_saved": 120_000, "people_reached": 900}),
+        (adopted, "evaluating", {"links": "https://example.org/a b"}),
+        (secret, "not_adopted", {"reason": "Too costly."}),
+    ]:
+        award = published.awards[0]
+        db.session.add(
+            AdoptionUpdate(
+                award_id=award.id,
+                challenge_id=award.challenge_id,
+                status=status,
+                currency=award.currency,
+                **extra,
+            )
+        )
+    db.session.add(
+        ReuseReport(
+            submission_id=adopted.awards[0].submission_id,
+            challenge_id=adopted.challenge.id,
+            url="https://example.org/reuse",
+            note="Reused in a depot.",
+            state="approved",
+            decided_at=utcnow(),
+        )
+    )
     db.session.commit()
     slugs = ["grid", "named", "blind", "closing", "later", "called-off", "declined"]
     slugs += [secret.challenge.slug, "draft", "nowhere"]
@@ -87,7 +117,9 @@ def seed_world() -> list[str]:
         "/api/v1/challenges/grid/results?per_page=1&page=2",
     ]
     for slug in slugs:
-        urls += [f"/api/v1/challenges/{slug}{tail}" for tail in ("", "/submissions", "/results")]
+        tails = ("", "/submissions", "/results", "/adoption")
+        urls += [f"/api/v1/challenges/{slug}{tail}" for tail in tails]
+    urls += ["/api/v1/impact", f"/api/v1/challenges/{adopted.challenge.slug}/adoption"]
     urls += ["/api/v1/challenges/named/submissions?per_page=2&page=2"]
     ids = [shown.id, hidden.id, *(e.id for e in grid.entries), secret.awards[0].submission_id]
     urls += [f"/api/v1/submissions/{n}" for n in [*ids, 999_999]]
