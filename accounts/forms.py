@@ -102,26 +102,6 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField("Send reset link")
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[DataRequired(), Length(max=256)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(max=256)],
-        description=PASSWORD_RULES,
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-        render_kw={"autocomplete": "new-password"},
-    )
-    submit = SubmitField("Change password")
-
-
 class ChangeEmailForm(FlaskForm):
     email = EmailField(
         "New e-mail address",
@@ -149,6 +129,17 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The reset form's new password, behind the current one (rendered first)."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change password")
 
 
 AUTOMATIC_ZONE = "Automatic (your browser's time zone)"

@@ -41,12 +41,21 @@ ANONYMOUS_PAGES = [
     "/api/v1/challenges",
     "/api/v1/challenges/grid/results",
     "/login",
+    "/terms",
+    "/privacy",
     "/sitemap.xml",
     "/sitemaps/challenges-1.xml",
     "/sitemaps/entries-1.xml",
     "/sitemaps/results-1.xml",
 ]
-SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
+SIGNED_IN_PAGES = [
+    "/account",
+    "/account/password",
+    "/account/email",
+    "/challenges/grid",
+    "/submissions/{entry}",
+    "/solutions",
+]
 # The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
 SPONSOR_PAGES = [
     "/account",
