@@ -42,7 +42,8 @@ def ask_for_new_terms() -> ResponseReturnValue | None:
         or not rights.needs_terms(current_user)
     ):
         return None
-    next_url = request.full_path if request.method == "GET" else None
+    # full_path ends in "?" when there is no query string.
+    next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("accounts.accept_terms", next=next_url))
 
 

@@ -76,6 +76,7 @@ def test_a_user_who_accepted_another_version_is_asked_first_and_can_accept(
         response = client.get(url)
         assert response.status_code == 302, url
         assert response.headers["Location"].startswith("/terms/accept"), url
+    assert client.get("/account").headers["Location"] == "/terms/accept?next=/account"
     for url in ("/terms", "/privacy", "/accessibility", "/api/v1/challenges"):
         assert client.get(url).status_code == 200, url
     page = client.get("/terms/accept?next=/account")
