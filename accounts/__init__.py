@@ -12,5 +12,7 @@ from accounts import (  # noqa: E402, F401
     email_routes,
     notice_routes,
     org_routes,
+    rights_routes,
     routes,
+    terms_routes,
 )

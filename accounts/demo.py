@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from accounts.models import Membership, Organization, OrgRole, User
 from accounts.passwords import hash_password
+from accounts.terms import accepted_now
 from core.db import db, utcnow
 
 DEMO_PASSWORD = "prize-demo-password-2026"  # noqa: S105 - published demo login
@@ -67,6 +68,7 @@ def seed() -> list[tuple[str, str]]:
             email_verified_at=created,
             created_at=created,
             bio=f"{name} is a demo account.",
+            **accepted_now(),
         )
         db.session.add(user)
         users[handle] = user

@@ -3,6 +3,7 @@
 from functools import cache
 from typing import Any
 
+from flask import url_for
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -42,6 +43,9 @@ ROLE_CHOICES = [
 ]
 
 
+PASSWORD_RULES = "At least 12 characters; common passwords are refused."  # noqa: S105
+
+
 class SignupForm(FlaskForm):
     email = EmailField(
         "E-mail",
@@ -58,10 +62,26 @@ class SignupForm(FlaskForm):
     password = PasswordField(
         "Password",
         validators=[DataRequired(), Length(max=256)],
-        description="At least 12 characters; common passwords are refused.",
+        description=PASSWORD_RULES,
         render_kw={"autocomplete": "new-password"},
     )
+    accept_terms = BooleanField(
+        "I accept the terms of service and privacy notice",
+        validators=[
+            DataRequired(
+                message="Accept the terms of service and the privacy notice to create an account."
+            )
+        ],
+    )
     submit = SubmitField("Create account")
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        terms, privacy = url_for("accounts.terms"), url_for("accounts.privacy")
+        self.accept_terms.label.text = Markup(
+            'I accept the <a href="{}" target="_blank">terms of service</a> and '
+            '<a href="{}" target="_blank">privacy notice</a> (they open in a new tab)'
+        ).format(terms, privacy)
 
 
 class LoginForm(FlaskForm):
@@ -82,11 +102,25 @@ class ForgotPasswordForm(FlaskForm):
     submit = SubmitField("Send reset link")
 
 
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        "New e-mail address",
+        validators=[DataRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Send confirmation link")
+
+
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "New password",
         validators=[DataRequired(), Length(max=256)],
-        description="At least 12 characters; common passwords are refused.",
+        description=PASSWORD_RULES,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -95,6 +129,17 @@ class ResetPasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField("Set new password")
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The reset form's new password, behind the current one (rendered first)."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[DataRequired(), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Change password")
 
 
 AUTOMATIC_ZONE = "Automatic (your browser's time zone)"

@@ -46,6 +46,12 @@ class User(UserMixin, db.Model):
     # Notices not yet read (accounts.notices keeps it): the navigation shows it for free.
     unread_notices: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The version of the terms and privacy notice (accounts.terms) the person accepted, and
+    # when; NULL for accounts made before acceptance was recorded.
+    terms_version: Mapped[str | None] = mapped_column(sa.String(20))
+    terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A new address asked for on /account/email, not yet confirmed from its mailbox.
+    pending_email: Mapped[str | None] = mapped_column(sa.String(254))
 
     memberships: WriteOnlyMapped[Membership] = relationship(
         back_populates="user", passive_deletes=True

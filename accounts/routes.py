@@ -50,6 +50,7 @@ def signup() -> ResponseReturnValue:
                 handle=form.handle.data,
                 display_name=form.display_name.data,
                 password=form.password.data,
+                accepts_terms=form.accept_terms.data,
             )
         if not refused:
             sign_in(user)

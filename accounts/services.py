@@ -13,6 +13,7 @@ from accounts.passwords import (
     verify_password,
 )
 from accounts.sessions import revoke_all_sessions
+from accounts.terms import accepted_now
 from core.db import db, utcnow
 from core.errors import NotFound, ValidationFailed
 from core.mail import send_mail
@@ -33,7 +34,7 @@ def get_user_by_handle(handle: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.handle == handle.strip().lower()))
 
 
-def _check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:
+def check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:
     query = sa.select(User.email, User.handle).where(
         sa.or_(User.email == email, User.handle == handle)
     )
@@ -49,19 +50,27 @@ def _check_unique(email: str, handle: str, exclude_id: int | None = None) -> Non
             raise ValidationFailed("This handle is taken. Choose another one.", field="handle")
 
 
-def register_user(*, email: str, handle: str, display_name: str, password: str) -> User:
+def register_user(
+    *, email: str, handle: str, display_name: str, password: str, accepts_terms: bool
+) -> User:
     """Create an unverified account and e-mail a verification link (after the commit)."""
+    if not accepts_terms:
+        raise ValidationFailed(
+            "Accept the terms of service and the privacy notice to create an account.",
+            field="accept_terms",
+        )
     email = normalize_email(email)
     handle = handle.strip().lower()
     problem = password_problem(password, [email, email.split("@")[0], handle, display_name])
     if problem:
         raise ValidationFailed(problem, field="password")
-    _check_unique(email, handle)
+    check_unique(email, handle)
     user = User(
         email=email,
         handle=handle,
         display_name=display_name.strip(),
         password_hash=hash_password(password),
+        **accepted_now(),
     )
     db.session.add(user)
     try:
@@ -71,7 +80,7 @@ def register_user(*, email: str, handle: str, display_name: str, password: str) 
     except sa.exc.IntegrityError as error:
         # A concurrent sign-up won the race for the same e-mail or handle.
         db.session.rollback()
-        _check_unique(email, handle)
+        check_unique(email, handle)
         raise ValidationFailed("This account could not be created. Try again.") from error
     return user
 

@@ -60,6 +60,14 @@ def revoke_all_sessions(user: User) -> None:
     _revoke(UserSession.user_id == user.id)
 
 
+def revoke_other_sessions(user: User) -> None:
+    """Revoke every session of ``user`` except the one it is signed in with (flushes)."""
+    which = UserSession.user_id == user.id
+    if user.session_token:
+        which = sa.and_(which, UserSession.token_hash != _digest(user.session_token))
+    _revoke(which)
+
+
 def _revoke(which: sa.ColumnElement[bool]) -> None:
     db.session.execute(
         sa.update(UserSession)

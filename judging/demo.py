@@ -18,6 +18,7 @@ from flask import current_app
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import Membership, OrgRole, User
 from accounts.passwords import hash_password
+from accounts.terms import accepted_now
 from challenges.models import Challenge
 from core.db import db, frozen_time, utcnow
 from judging import services
@@ -74,7 +75,8 @@ def _panelists() -> dict[str, User]:
     for handle, name, email in PANELISTS:
         db.session.add(
             User(email=email, handle=handle, display_name=name, password_hash=password_hash,
-                 email_verified_at=created, created_at=created, bio=f"{name} is a demo judge.")
+                 email_verified_at=created, created_at=created, bio=f"{name} is a demo judge.",
+                 **accepted_now())
         )  # fmt: skip
     db.session.commit()
     handles = [*LENIENCY]

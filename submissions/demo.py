@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from accounts.models import User
+from accounts.terms import accepted_now
 from challenges.models import Challenge
 from core.audit import record
 from core.db import db, utcnow
@@ -91,6 +92,7 @@ def _users() -> dict[str, User]:
                 email_verified_at=template.email_verified_at,
                 created_at=template.created_at,
                 bio=f"{name} is a demo solver.",
+                **accepted_now(),
             )
             db.session.add(users[handle])
     db.session.flush()

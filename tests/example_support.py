@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from accounts.models import User
+from accounts.terms import accepted_now
 from challenges.models import Challenge
 from core.db import db, utcnow
 from judging import services
@@ -103,6 +104,7 @@ def add_voters(count: int) -> list[User]:
             password_hash="x",
             email_verified_at=now,
             created_at=now - timedelta(days=100 + 3 * n),
+            **accepted_now(),
         )
         for n in range(count)
     ]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from accounts.models import Membership, Organization, OrgRole, User
 from accounts.passwords import hash_password
+from accounts.terms import accepted_now
 from challenges.drafts import ChallengeInput, TierInput
 from core.db import db, utcnow
 
@@ -44,6 +45,7 @@ def make_user(
         password_hash=_password_hash(password),
         email_verified_at=utcnow() if verified else None,
         is_admin=admin,
+        **accepted_now(),
     )
     db.session.add(user)
     db.session.commit()

@@ -41,6 +41,8 @@ ANONYMOUS_PAGES = [
     "/api/v1/challenges",
     "/api/v1/challenges/grid/results",
     "/login",
+    "/terms",
+    "/privacy",
     "/sitemap.xml",
     "/sitemaps/challenges-1.xml",
     "/sitemaps/entries-1.xml",
@@ -48,6 +50,8 @@ ANONYMOUS_PAGES = [
 ]
 SIGNED_IN_PAGES = [
     "/account",
+    "/account/password",
+    "/account/email",
     "/challenges/grid",
     "/submissions/{entry}",
     "/solutions",

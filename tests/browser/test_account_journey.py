@@ -9,6 +9,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 from tests.browser.conftest import Screenshot
 from tests.factories import PASSWORD, make_org, make_user
 
+NEW_OWNER_PASSWORD = "pressed-orchid-herbarium-1753"
 OWNER_PASSWORD = "lunar-orchid-pathway-42"
 INVITEE_PASSWORD = "copper-kettle-meridian-77"
 
@@ -28,6 +29,7 @@ def fill_signup(page: Page, *, email: str, name: str, handle: str, password: str
     page.get_by_label("Display name").fill(name)
     page.get_by_label("Handle").fill(handle)
     page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("I accept the terms of service and privacy notice").check()
     page.get_by_role("button", name="Create account").click()
 
 
@@ -89,6 +91,17 @@ def test_new_user_signs_up_verifies_email_creates_org_invites_and_signs_in_again
     expect(page.get_by_role("heading", name="Lunar Orchid Labs", level=1)).to_be_visible()
     expect(page.get_by_role("strong")).to_have_text("open")
     screenshot(page, "organization")
+
+    nav(page).get_by_role("link", name="Ada Lovelace").click()
+    page.get_by_role("link", name="Change your password").click()
+    page.get_by_label("Current password").fill(OWNER_PASSWORD)
+    page.get_by_label("New password", exact=True).fill(NEW_OWNER_PASSWORD)
+    page.get_by_label("Repeat new password").fill(NEW_OWNER_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    flash(page, "Your password is changed.")
+    nav(page).get_by_role("button", name="Sign out").click()
+    sign_in(page, email="ada@example.org", password=NEW_OWNER_PASSWORD)
+    flash(page, "Signed in as Ada Lovelace.")
 
 
 def test_invitee_signs_up_from_the_invitation_accepts_it_and_is_listed_as_member(

@@ -117,6 +117,7 @@ def test_a_nul_in_the_sign_up_form_is_refused_on_the_form(client: FlaskClient) -
         "display_name": "Ada\x00 Lovelace",
         "handle": "ada\x00",
         "password": "a long enough password 2026",
+        "accept_terms": "y",
     }
     response = client.post("/signup", data=data)
     assert response.status_code == 422

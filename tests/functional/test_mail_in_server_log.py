@@ -18,6 +18,7 @@ SIGNUP = {
     "display_name": "Ada",
     "handle": "ada",
     "password": "analytical-engine-1843",
+    "accept_terms": "y",
 }
 
 

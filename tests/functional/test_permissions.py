@@ -13,7 +13,7 @@ from core.db import db
 from core.jobs import Job, JobState
 from tests.conftest import AuthActions
 from tests.database import ModuleWorld
-from tests.factories import add_member, make_org, make_user
+from tests.factories import PASSWORD, add_member, make_org, make_user
 
 ROLES = ["anonymous", "user", "member", "manager", "owner", "other_owner", "admin"]
 
@@ -65,6 +65,8 @@ def _sign_in(auth: AuthActions, role: str) -> None:
 
 
 EVERYONE_SIGNED_IN = set(ROLES) - {"anonymous"}
+NEW_PASSWORD = "compiler-bug-moth-1947"
+CHANGE_PASSWORD = {"current_password": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
 # (method, url, form data, roles allowed); others get 403, anonymous a sign-in redirect.
 MATRIX = [
     ("post", "/orgs/new", {"name": "New Org"}, EVERYONE_SIGNED_IN),
@@ -79,6 +81,19 @@ MATRIX = [
     ("get", "/notifications", None, EVERYONE_SIGNED_IN),
     ("post", "/notifications/read", {}, EVERYONE_SIGNED_IN),
     ("post", "/account/emails", {"updates": "y"}, EVERYONE_SIGNED_IN),
+    ("get", "/account/password", None, EVERYONE_SIGNED_IN),
+    ("post", "/account/password", CHANGE_PASSWORD, EVERYONE_SIGNED_IN),
+    ("get", "/account/email", None, EVERYONE_SIGNED_IN),
+    (
+        "post",
+        "/account/email",
+        {"email": "moved@example.org", "current_password": PASSWORD},
+        EVERYONE_SIGNED_IN,
+    ),
+    ("post", "/account/email/cancel", {}, EVERYONE_SIGNED_IN),
+    ("get", "/account/email/confirm/not-a-token", None, EVERYONE_SIGNED_IN),
+    ("get", "/terms/accept", None, EVERYONE_SIGNED_IN),
+    ("post", "/terms/accept", {}, EVERYONE_SIGNED_IN),
     ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
     ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
     ("get", "/admin", None, {"admin"}),

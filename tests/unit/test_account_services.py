@@ -35,7 +35,7 @@ def _register(**overrides: str) -> User:
         "password": "analytical-engine-1843",
     }
     data.update(overrides)
-    return services.register_user(**data)
+    return services.register_user(**data, accepts_terms=True)
 
 
 def _user_count() -> int:
