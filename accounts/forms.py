@@ -27,6 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import Select, html_params
 
+from accounts import background
 from accounts.models import OrgRole
 from core.forms import FlaskForm
 from core.timefmt import all_zones
@@ -175,3 +176,19 @@ class ConfirmForm(FlaskForm):
     """A CSRF-only form for POST buttons."""
 
     submit = SubmitField("Confirm")
+
+
+def _background_choices(enum_cls: type[background.enum.StrEnum]) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in background.choices(enum_cls)]
+
+
+class BackgroundForm(FlaskForm):
+    """Optional background questions; an empty choice means "not answered"."""
+
+    bg_region = SelectField("Country or region", choices=_background_choices(background.Region))
+    bg_discipline = SelectField("Discipline", choices=_background_choices(background.Discipline))
+    bg_career_stage = SelectField(
+        "Career stage", choices=_background_choices(background.CareerStage)
+    )
+    bg_org_type = SelectField("Organisation type", choices=_background_choices(background.OrgType))
+    submit = SubmitField("Save background")
