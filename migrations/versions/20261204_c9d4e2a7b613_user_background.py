@@ -16,25 +16,26 @@ branch_labels = None
 depends_on = None
 
 
+COLUMNS = {
+    'bg_region': "'africa', 'north_america', 'latin_america_caribbean', 'east_asia', 'south_asia', 'south_east_asia', 'central_west_asia', 'europe', 'oceania', 'prefer_not_to_say'",
+    'bg_discipline': "'life_sciences', 'physical_sciences', 'engineering', 'computing', 'social_sciences', 'arts_design', 'other', 'prefer_not_to_say'",
+    'bg_career_stage': "'student', 'early_career', 'mid_career', 'senior', 'retired', 'prefer_not_to_say'",
+    'bg_org_type': "'academic', 'industry', 'public_sector', 'independent', 'student', 'prefer_not_to_say'",
+}
+
+
+# ALTER TABLE ... ADD COLUMN with a column CHECK (both SQLite and PostgreSQL take it), never a
+# batch copy of the table: on SQLite (foreign keys on) dropping the old users table would
+# cascade-delete every row that points at a user.
 def upgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('bg_region', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('bg_discipline', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('bg_career_stage', sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column('bg_org_type', sa.String(length=32), nullable=True))
-        batch_op.create_check_constraint(batch_op.f('ck_users_bg_region_valid'), "bg_region IN ('africa', 'north_america', 'latin_america_caribbean', 'east_asia', 'south_asia', 'south_east_asia', 'central_west_asia', 'europe', 'oceania', 'prefer_not_to_say')")
-        batch_op.create_check_constraint(batch_op.f('ck_users_bg_discipline_valid'), "bg_discipline IN ('life_sciences', 'physical_sciences', 'engineering', 'computing', 'social_sciences', 'arts_design', 'other', 'prefer_not_to_say')")
-        batch_op.create_check_constraint(batch_op.f('ck_users_bg_career_stage_valid'), "bg_career_stage IN ('student', 'early_career', 'mid_career', 'senior', 'retired', 'prefer_not_to_say')")
-        batch_op.create_check_constraint(batch_op.f('ck_users_bg_org_type_valid'), "bg_org_type IN ('academic', 'industry', 'public_sector', 'independent', 'student', 'prefer_not_to_say')")
+    for column, values in COLUMNS.items():
+        op.execute(
+            f"ALTER TABLE users ADD COLUMN {column} VARCHAR(32)"
+            f" CONSTRAINT ck_users_{column}_valid CHECK ({column} IN ({values}))"
+        )
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_users_bg_org_type_valid'), type_='check')
-        batch_op.drop_constraint(batch_op.f('ck_users_bg_career_stage_valid'), type_='check')
-        batch_op.drop_constraint(batch_op.f('ck_users_bg_discipline_valid'), type_='check')
-        batch_op.drop_constraint(batch_op.f('ck_users_bg_region_valid'), type_='check')
-        batch_op.drop_column('bg_org_type')
-        batch_op.drop_column('bg_career_stage')
-        batch_op.drop_column('bg_discipline')
-        batch_op.drop_column('bg_region')
+    with op.batch_alter_table('users', schema=None, recreate='never') as batch_op:
+        for column in reversed(COLUMNS):
+            batch_op.drop_column(column)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from accounts.models import User
@@ -73,3 +75,11 @@ def test_the_form_needs_a_csrf_token(make_app) -> None:
 def test_anonymous_visitors_are_sent_to_sign_in(client: FlaskClient) -> None:
     response = client.get("/account/background")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_database_refuses_a_value_outside_the_list() -> None:
+    user = make_user("ada")
+    user.bg_discipline = "alchemy"
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
