@@ -41,6 +41,8 @@ ANONYMOUS_PAGES = [
     "/api/v1/challenges",
     "/api/v1/challenges/grid/results",
     "/login",
+    "/impact/diversity",
+    "/impact/diversity.csv",
 ]
 SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
 # The grid challenge's owner: its dashboards, and the sponsor's side of its pages.
@@ -48,6 +50,8 @@ SPONSOR_PAGES = [
     "/account",
     "/challenges/grid",
     "/challenges/grid/judging",
+    "/challenges/grid/analytics",
+    "/challenges/grid/analytics.csv",
     "/challenges/grid/judging/results/{snapshot}",
     "/jobs/{job}",
     "/jobs/{job}.json",
