@@ -43,6 +43,7 @@ ANONYMOUS_PAGES = [
     "/login",
     "/impact/diversity",
     "/impact/diversity.csv",
+    "/api/v1/impact/diversity",
 ]
 SIGNED_IN_PAGES = ["/account", "/challenges/grid", "/submissions/{entry}", "/solutions"]
 # The grid challenge's owner: its dashboards, and the sponsor's side of its pages.

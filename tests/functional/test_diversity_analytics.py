@@ -143,3 +143,27 @@ def test_platform_page_is_public_and_suppressed(client) -> None:
     csv_response = client.get("/impact/diversity.csv")
     assert csv_response.mimetype == "text/csv"
     assert "Retired" not in csv_response.get_data(as_text=True)
+
+
+def test_api_answers_the_platform_aggregate_only_with_no_small_group(client) -> None:
+    sponsor = make_user("sponsor")
+    org = make_org("Grid Co", owner=sponsor)
+    awarded = make_challenge(org, phase="awarded", slug="done")
+    for i in range(6):
+        entry(awarded, [solver(f"s{i}", org_type="academic")])
+    for i in range(3):
+        entry(awarded, [solver(f"i{i}", org_type="industry")])
+    body = client.get("/api/v1/impact/diversity").get_json()
+    assert body["minimum"] == 5
+    measures = {m["key"]: m for m in body["measures"]}
+    org_types = measures["org_type.entrants"]
+    assert org_types["total"] == 9
+    assert [(g["label"], g["count"]) for g in org_types["groups"]] == [("Other", 9)]
+    assert all(g["count"] >= 5 for m in body["measures"] for g in m["groups"])
+    assert measures["region.winners"] == {
+        "key": "region.winners",
+        "title": "Winners by country or region",
+        "total": None,
+        "groups": [],
+    }
+    assert client.get("/api/v1/challenges/done/diversity").status_code == 404
