@@ -62,7 +62,12 @@ CROWD = [
 ]  # fmt: skip
 # Crowd members who also entered the judging solar-forecasting challenge.
 SOLAR = ["bilal", "haruto", "ivan", "sipho", "tala", "paula"]
-TEAMS = [("amara", "jomo"), ("gabriela", "rosa")]  # drone-mapping entries of two
+TEAMS = [
+    ("amara", "jomo"),
+    ("gabriela", "rosa"),
+    ("chen", "wen"),
+    ("esi", "kiri"),
+]  # entries of two
 
 
 def _set(user: User, answers: tuple[str | None, ...]) -> None:
