@@ -218,12 +218,14 @@ def load_demo(if_empty: bool) -> None:
     from judging import demo as judging_demo
     from payments import demo as payments_demo
     from submissions import demo as submissions_demo
+    from submissions import demo_crowd
 
     logins = accounts_demo.seed()
     challenges = challenges_demo.seed()
     entries = submissions_demo.seed()
     payments_demo.seed(current_app.config["PLATFORM_FEE_BPS"])
     judging_demo.seed()
+    demo_crowd.seed()
     click.echo(
         f"Demo data loaded: {len(challenges)} published challenges and 3 drafts, "
         f"{entries} submitted entries."

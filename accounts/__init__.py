@@ -9,6 +9,7 @@ admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 from accounts import (  # noqa: E402, F401
     admin_jobs,
     admin_routes,
+    background_routes,
     email_routes,
     notice_routes,
     org_routes,

@@ -28,6 +28,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import Select, html_params
 
+from accounts import background
 from accounts.models import OrgRole
 from core.forms import FlaskForm
 from core.timefmt import all_zones
@@ -227,3 +228,19 @@ class EmailSettingsForm(FlaskForm):
     qa = BooleanField("Questions and answers")
     reminders = BooleanField("Reminders")
     submit = SubmitField("Save e-mail settings")
+
+
+def _background_choices(enum_cls: type[background.enum.StrEnum]) -> list[SelectChoice]:
+    return [SelectChoice(value, text) for value, text in background.choices(enum_cls)]
+
+
+class BackgroundForm(FlaskForm):
+    """Optional background questions; an empty choice means "not answered"."""
+
+    bg_region = SelectField("Country or region", choices=_background_choices(background.Region))
+    bg_discipline = SelectField("Discipline", choices=_background_choices(background.Discipline))
+    bg_career_stage = SelectField(
+        "Career stage", choices=_background_choices(background.CareerStage)
+    )
+    bg_org_type = SelectField("Organisation type", choices=_background_choices(background.OrgType))
+    submit = SubmitField("Save background")

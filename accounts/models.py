@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
+from accounts.background import CareerStage, Discipline, OrgType, Region
 from core.db import UTCDateTime, db, enum_check, utcnow
 
 
@@ -52,6 +53,11 @@ class User(UserMixin, db.Model):
     terms_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A new address asked for on /account/email, not yet confirmed from its mailbox.
     pending_email: Mapped[str | None] = mapped_column(sa.String(254))
+    # Self-declared background (accounts.background): None is "not answered".
+    bg_region: Mapped[str | None] = mapped_column(sa.String(32))
+    bg_discipline: Mapped[str | None] = mapped_column(sa.String(32))
+    bg_career_stage: Mapped[str | None] = mapped_column(sa.String(32))
+    bg_org_type: Mapped[str | None] = mapped_column(sa.String(32))
 
     memberships: WriteOnlyMapped[Membership] = relationship(
         back_populates="user", passive_deletes=True
@@ -61,6 +67,10 @@ class User(UserMixin, db.Model):
         sa.CheckConstraint("email = lower(email)", name="email_lowercase"),
         sa.CheckConstraint("handle = lower(handle)", name="handle_lowercase"),
         sa.CheckConstraint("unread_notices >= 0", name="unread_notices_not_negative"),
+        enum_check("bg_region", Region, name="bg_region_valid"),
+        enum_check("bg_discipline", Discipline, name="bg_discipline_valid"),
+        enum_check("bg_career_stage", CareerStage, name="bg_career_stage_valid"),
+        enum_check("bg_org_type", OrgType, name="bg_org_type_valid"),
     )
 
     # The secret of the sign-in session this object was loaded for or signed in with

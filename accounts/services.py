@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 
+from accounts import background
 from accounts.models import User
 from accounts.passwords import (
     burn_verification_time,
@@ -184,3 +185,14 @@ def make_admin(email: str) -> User:
     user.is_admin = True
     db.session.commit()
     return user
+
+
+def update_background(*, actor: User, answers: dict[str, str | None]) -> User:
+    """Set the actor's own self-declared background; None or "" is "not answered"."""
+    for column, (title, enum_cls) in background.FIELDS.items():
+        value = answers.get(column) or None
+        if value is not None and value not in {m.value for m in enum_cls}:
+            raise ValidationFailed(f"Choose a {title.lower()} from the list.", field=column)
+        setattr(actor, column, value)
+    db.session.commit()
+    return actor

@@ -7,4 +7,4 @@ bp = Blueprint(
     "api", __name__, url_prefix="/api/v1", description="Public challenges, entries and results."
 )
 
-from api import adoption, challenges, results, submissions  # noqa: E402, F401
+from api import adoption, challenges, diversity, results, submissions  # noqa: E402, F401

@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from accounts.background import Discipline
 from accounts.models import Organization, User
 from challenges.openness import (
     IpOnAward,
@@ -45,6 +46,19 @@ CATEGORIES = [
     "Space",
     "Other",
 ]
+
+# The declared discipline (accounts.background) a category belongs to: a solver who declared
+# another one is an "outsider" to the challenge (judging.diversity).
+CATEGORY_DISCIPLINES: dict[str, str] = {
+    "Energy & climate": Discipline.PHYSICAL_SCIENCES,
+    "Health & life sciences": Discipline.LIFE_SCIENCES,
+    "Data science & AI": Discipline.COMPUTING,
+    "Engineering & robotics": Discipline.ENGINEERING,
+    "Civic & social": Discipline.SOCIAL_SCIENCES,
+    "Agriculture & food": Discipline.LIFE_SCIENCES,
+    "Space": Discipline.ENGINEERING,
+    "Other": Discipline.OTHER,
+}
 
 _CURRENCY_LIST = ", ".join(f"'{code}'" for code in CURRENCIES)
 

@@ -14,6 +14,7 @@ from flask import Blueprint
 bp = Blueprint("judging", __name__)
 
 from judging.adoption import routes as adoption_routes  # noqa: E402, F401
+from judging.diversity import routes as diversity_routes  # noqa: E402, F401
 from judging.panel import judge_routes, routes  # noqa: E402, F401
 from judging.results import public_routes  # noqa: E402, F401
 from judging.results import routes as results_routes  # noqa: E402, F401

@@ -27,6 +27,11 @@ def can_view_judging(user: User | None, challenge: Challenge) -> bool:
     return is_admin(user) or org_role(user, challenge.organization) in SPONSOR_ROLES
 
 
+def can_view_diversity(user: User | None, challenge: Challenge) -> bool:
+    """A challenge's diversity analytics (suppressed counts): sponsor owners, managers, admins."""
+    return is_admin(user) or org_role(user, challenge.organization) in SPONSOR_ROLES
+
+
 def can_manage_judging(user: User | None, challenge: Challenge) -> bool:
     """Rubric, panel and assignments: the sponsor's owners and managers, before results."""
     return _live(challenge) and org_role(user, challenge.organization) in SPONSOR_ROLES

@@ -51,6 +51,7 @@ DATABASE_INDEPENDENT = (
     TESTS_DIR / "unit" / "test_money.py",
     TESTS_DIR / "unit" / "test_uploads.py",
     TESTS_DIR / "unit" / "test_storage_contract.py",
+    TESTS_DIR / "unit" / "test_suppression.py",
 )
 
 

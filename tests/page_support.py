@@ -47,6 +47,9 @@ ANONYMOUS_PAGES = [
     "/sitemaps/challenges-1.xml",
     "/sitemaps/entries-1.xml",
     "/sitemaps/results-1.xml",
+    "/impact/diversity",
+    "/impact/diversity.csv",
+    "/api/v1/impact/diversity",
 ]
 SIGNED_IN_PAGES = [
     "/account",
@@ -62,6 +65,8 @@ SPONSOR_PAGES = [
     "/account",
     "/challenges/grid",
     "/challenges/grid/judging",
+    "/challenges/grid/analytics",
+    "/challenges/grid/analytics.csv",
     "/challenges/grid/judging/results/{snapshot}",
     "/jobs/{job}",
     "/jobs/{job}.json",

@@ -16,6 +16,8 @@ from core.urls import external_url
 def results_urls(low: int, high: int) -> Iterator[Url]:
     if low == 0:
         yield Url(external_url("judging.winners"))
+        yield Url(external_url("judging.impact"))
+        yield Url(external_url("judging.diversity_platform"))
     # The SQL form of judging.policies.can_view_results for the public.
     rows = db.session.execute(
         sa.select(Challenge.slug, Challenge.awarded_at)

@@ -114,6 +114,7 @@ def seed_world() -> list[str]:
         "/api/v1/challenges?min_prize=50000&sort=newest",
         "/api/v1/winners",
         "/api/v1/winners?per_page=1&page=2",
+        "/api/v1/impact/diversity",
         "/api/v1/challenges/grid/results?per_page=1&page=2",
     ]
     for slug in slugs:

@@ -111,6 +111,8 @@ def _rubric_form() -> dict[str, str]:
 # (method, url, data, roles allowed); others get 403, anonymous is sent to sign in.
 MATRIX = [
     ("get", "/challenges/grid/judging", None, SPONSORS | {"admin"}),
+    ("get", "/challenges/grid/analytics", None, SPONSORS | {"admin"}),
+    ("get", "/challenges/grid/analytics.csv", None, SPONSORS | {"admin"}),
     ("post", "/challenges/grid/judging/rubric", _rubric_form(), SPONSORS),
     ("post", "/challenges/grid/judging/judges", {"email": "new@new.example"}, SPONSORS),
     ("post", "/challenges/grid/judging/judges/{pending}/remove", {}, SPONSORS),

@@ -64,7 +64,7 @@ def test_the_sitemap_lists_only_what_a_signed_out_visitor_may_read(client: Flask
     assert f"http://localhost/submissions/{secret.id}" not in urls
     assert f"http://localhost/submissions/{unawarded.id}" not in urls
     assert "http://localhost/challenges/after-close/results" not in urls
-    for listed in ("/", "/challenges", "/solutions", "/winners"):
+    for listed in ("/", "/challenges", "/solutions", "/winners", "/impact", "/impact/diversity"):
         assert f"http://localhost{listed}" in urls
     # Each listed page really is readable by the public.
     for url in urls:
