@@ -6,4 +6,11 @@ bp = Blueprint("accounts", __name__)
 orgs_bp = Blueprint("orgs", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from accounts import admin_jobs, admin_routes, email_routes, org_routes, routes  # noqa: E402, F401
+from accounts import (  # noqa: E402, F401
+    admin_jobs,
+    admin_routes,
+    email_routes,
+    org_routes,
+    rights_routes,
+    routes,
+)

@@ -77,6 +77,8 @@ MATRIX = [
     ("post", "/verify/resend", {}, EVERYONE_SIGNED_IN),
     ("get", "/account/emails", None, EVERYONE_SIGNED_IN),
     ("post", "/account/emails", {"updates": "y"}, EVERYONE_SIGNED_IN),
+    ("get", "/account/data", None, EVERYONE_SIGNED_IN),
+    ("post", "/account/data", {}, EVERYONE_SIGNED_IN),
     ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
     ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
     ("get", "/admin", None, {"admin"}),
