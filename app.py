@@ -114,6 +114,13 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     # Public pages for search engines, each domain its own (core/sitemap.py).
     for register_sitemap in (challenge_sitemap, entries_sitemap, results_sitemap):
         register_sitemap(app)
+    # "Download my data": each domain adds the person's files (accounts/data_export.py).
+    from judging.data_export_parts import register_data_parts as judging_data
+    from payments.data_export_parts import register_data_parts as payment_data
+    from submissions.data_export_parts import register_data_parts as entry_data
+
+    for register_data_parts in (entry_data, judging_data, payment_data):
+        register_data_parts(app)
 
     # Higher domains fill slots on lower domains' pages; the order here is the order shown.
     for register_sections in (

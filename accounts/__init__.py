@@ -10,6 +10,7 @@ from accounts import (  # noqa: E402, F401
     admin_jobs,
     admin_routes,
     background_routes,
+    data_routes,
     email_routes,
     notice_routes,
     org_routes,

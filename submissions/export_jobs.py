@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
-import sqlalchemy as sa
-
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import DomainError, Gone, NotFound, ValidationFailed
 from core.jobs import Job, JobState, enqueue, report_progress
+from core.jobs.downloads import stored_result_keys
 from core.jobs.outcome import record_result
 from core.storage import storage
 from core.text import plural
@@ -162,11 +161,5 @@ def open_export(file: ExportFile) -> BinaryIO:
 
 
 def recent_export_keys(now: datetime | None = None) -> set[str]:
-    """Storage keys of exports still offered for download (the sweep keeps them)."""
-    cutoff = (now or utcnow()) - EXPORT_TTL
-    results = db.session.scalars(
-        sa.select(Job.result).where(
-            Job.kind == EXPORT_KIND, Job.state == JobState.DONE, Job.finished_at >= cutoff
-        )
-    )
-    return {result["storage_key"] for result in results if result and "storage_key" in result}
+    """Storage keys of exports still offered for download (the storage sweep keeps them)."""
+    return stored_result_keys(EXPORT_KIND, EXPORT_TTL, now)

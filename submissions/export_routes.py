@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, send_file, url_for
+from flask import abort, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
+from core.jobs.downloads import send_download
 from submissions import bp, export_jobs
-from submissions.attachment_routes import DOWNLOAD_HEADERS
 
 
 @bp.post("/challenges/<slug>/manage/entries.<any(csv, zip):fmt>")
@@ -33,15 +33,9 @@ def export_download(slug: str, job_id: int) -> ResponseReturnValue:
     file = export_jobs.export_file(current_user, challenge, job)
     if file is None:  # not made yet
         return redirect(url_for("jobs.progress", job_id=job.id))
-    response = send_file(
+    return send_download(
         export_jobs.open_export(file),
+        filename=file.filename,
         mimetype=file.content_type,
-        as_attachment=True,
-        download_name=file.filename,
-        conditional=False,
-        etag=False,
+        size=file.size,
     )
-    response.content_length = file.size
-    response.headers.update(DOWNLOAD_HEADERS)
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -9,6 +9,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from accounts.data_export import recent_data_export_keys
 from core.db import db
 from core.errors import DomainError
 from core.storage import storage
@@ -38,6 +39,7 @@ def sweep(
     candidates = [key for key, written in backend.blobs() if written < cutoff]
     referenced = set(db.session.scalars(sa.select(Attachment.storage_key).distinct()))
     referenced |= recent_export_keys(now)  # older exports are deliberately swept
+    referenced |= recent_data_export_keys(now)
     orphans = [key for key in candidates if key not in referenced]
     if not dry_run:
         for key in orphans:

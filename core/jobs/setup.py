@@ -13,6 +13,7 @@ logger = logging.getLogger("openprize.jobs")
 # Modules that declare job kinds (``@job_kind``); a worker knows what the web app enqueues.
 JOB_MODULES = (
     "core.jobs.builtin",
+    "accounts.jobs",
     "core.mail",
     "challenges.notifications",
     "judging.jobs",

@@ -94,6 +94,8 @@ MATRIX = [
     ("get", "/account/email/confirm/not-a-token", None, EVERYONE_SIGNED_IN),
     ("get", "/terms/accept", None, EVERYONE_SIGNED_IN),
     ("post", "/terms/accept", {}, EVERYONE_SIGNED_IN),
+    ("get", "/account/data", None, EVERYONE_SIGNED_IN),
+    ("post", "/account/data", {}, EVERYONE_SIGNED_IN),
     ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
     ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
     ("get", "/admin", None, {"admin"}),
