@@ -24,7 +24,7 @@ from accounts.models import Membership, Organization, User
 from core.db import db, utcnow
 from core.errors import Gone, NotFound
 from core.jobs import Job, JobState, enqueue, report_progress
-from core.jobs.downloads import stored_result_keys
+from core.jobs.downloads import open_stored, stored_result_keys
 from core.jobs.outcome import record_result
 from core.storage import storage
 
@@ -237,10 +237,7 @@ def data_file(job: Job) -> DataFile | None:
 
 
 def open_data_file(file: DataFile) -> BinaryIO:
-    try:
-        return storage().open(file.storage_key)
-    except FileNotFoundError:
-        raise Gone(EXPIRED) from None
+    return open_stored(file.storage_key, EXPIRED)
 
 
 def recent_data_export_keys(now: datetime | None = None) -> set[str]:

@@ -17,7 +17,7 @@ from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import DomainError, Gone, NotFound, ValidationFailed
 from core.jobs import Job, JobState, enqueue, report_progress
-from core.jobs.downloads import stored_result_keys
+from core.jobs.downloads import open_stored, stored_result_keys
 from core.jobs.outcome import record_result
 from core.storage import storage
 from core.text import plural
@@ -154,10 +154,7 @@ def expired(finished_at: datetime | None, now: datetime | None = None) -> bool:
 
 def open_export(file: ExportFile) -> BinaryIO:
     """The stored export as a stream; ``Gone`` when the sweep has deleted it."""
-    try:
-        return storage().open(file.storage_key)
-    except FileNotFoundError:
-        raise Gone(EXPIRED) from None
+    return open_stored(file.storage_key, EXPIRED)
 
 
 def recent_export_keys(now: datetime | None = None) -> set[str]:

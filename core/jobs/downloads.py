@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from flask import Response, send_file
 
 from core.db import db, utcnow
+from core.errors import Gone
 from core.jobs.models import Job, JobState
+from core.storage import storage
 
 # A download is never rendered by the browser, nor kept in any cache.
 DOWNLOAD_HEADERS = {
@@ -29,6 +31,14 @@ def stored_result_keys(kind: str, ttl: timedelta, now: datetime | None = None) -
         )
     )
     return {result["storage_key"] for result in results if result and "storage_key" in result}
+
+
+def open_stored(storage_key: str, expired: str) -> BinaryIO:
+    """A kept file as a stream; ``Gone`` with ``expired`` when the sweep has deleted it."""
+    try:
+        return storage().open(storage_key)
+    except FileNotFoundError:
+        raise Gone(expired) from None
 
 
 def send_download(stream: BinaryIO, *, filename: str, mimetype: str, size: int) -> Response:
