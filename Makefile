@@ -7,7 +7,7 @@ export FLASK_APP := app
 # The bench drops this database's schema: a throwaway PostgreSQL database (issue 11's figures).
 BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/openprize_bench
 
-.PHONY: run test lint format bench clean install
+.PHONY: run test lint format bench clean install translations
 
 install: $(STAMP)
 
@@ -37,6 +37,16 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Extract every marked string, update each language's catalog (new messages come in empty, unused
+# ones go), compile. Then translate the empty entries in core/translations/<lang>/LC_MESSAGES.
+I18N := core/translations
+translations: $(STAMP)
+	$(BIN)/pybabel -q extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+		--no-location --sort-output --project OpenPrize -o $(I18N)/messages.pot .
+	$(BIN)/pybabel -q update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching \
+		--ignore-obsolete
+	$(BIN)/pybabel -q compile -d $(I18N)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --scales 1,2 --database-url $(BENCH_DATABASE_URL)

@@ -15,6 +15,7 @@ from core.config import DEFAULT_SECRET_KEY, FIXED_SETTINGS, load_config
 from core.db import db
 from core.errors import register_error_handlers
 from core.extensions import bootstrap, csrf, limiter, migrate
+from core.i18n import init_i18n
 from core.inputs import register_input_guards
 from core.logs import configure_logging
 from core.mail import register_mail_policy, register_mail_recorder
@@ -38,6 +39,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    init_i18n(app)
 
     from accounts import admin_bp, orgs_bp
     from accounts import bp as accounts_bp

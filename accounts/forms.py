@@ -31,6 +31,7 @@ from wtforms.widgets import Select, html_params
 from accounts import background
 from accounts.models import OrgRole
 from core.forms import FlaskForm
+from core.i18n import LOCALES
 from core.timefmt import all_zones
 
 HANDLE_RULE = Regexp(
@@ -184,10 +185,18 @@ class ProfileForm(FlaskForm):
         description="Times on the site are shown in this zone, with its name.",
         widget=ZoneSelect(),
     )
+    language = SelectField(
+        "Language",
+        validators=[Optional()],
+        description="The site and your e-mails use this language.",
+    )
     submit = SubmitField("Save profile")
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
+        self.language.choices = [("", "Your browser's language"), *LOCALES.items()]
+        if not self.is_submitted():
+            self.language.data = getattr(kwargs.get("obj"), "locale", None) or ""
         self.timezone.choices = [
             SelectChoice(value, value or AUTOMATIC_ZONE) for value, _ in _zone_options()
         ]

@@ -39,6 +39,8 @@ class User(UserMixin, db.Model):
     website: Mapped[str] = mapped_column(sa.String(200), default="")
     # Empty means "the browser's zone" (sent by app.js in the tz cookie).
     timezone: Mapped[str] = mapped_column(sa.String(64), default="")
+    # A code of core.i18n.LOCALES; None means "the browser's language" (e-mails: English).
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
     # Optional e-mail kinds (core.mail.OPTIONAL_KINDS) this person receives; essential mail
     # always goes.
     mail_updates: Mapped[bool] = mapped_column(default=True, server_default=sa.true())

@@ -152,6 +152,7 @@ def account() -> ResponseReturnValue:
                 bio=form.bio.data or "",
                 website=form.website.data or "",
                 timezone=form.timezone.data or "",
+                language=form.language.data or "",
             )
         if not refused:
             flash("Profile saved.", "success")

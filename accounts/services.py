@@ -17,6 +17,7 @@ from accounts.sessions import revoke_all_sessions
 from accounts.terms import accepted_now
 from core.db import db, utcnow
 from core.errors import NotFound, ValidationFailed
+from core.i18n import LOCALES
 from core.mail import send_mail
 from core.text import check_web_url, normalize_email
 from core.timefmt import is_valid_zone
@@ -165,11 +166,15 @@ def reset_password(token: str, new_password: str) -> User:
 
 
 def update_profile(
-    *, actor: User, display_name: str, bio: str, website: str, timezone: str
+    *, actor: User, display_name: str, bio: str, website: str, timezone: str, language: str = ""
 ) -> User:
-    """Change the actor's own public profile and preferred time zone."""
+    """Change the actor's own public profile, preferred time zone and language ("" for the
+    browser's)."""
     if timezone and not is_valid_zone(timezone):
         raise ValidationFailed("Choose a time zone from the list.", field="timezone")
+    if language and language not in LOCALES:
+        raise ValidationFailed("Choose a language from the list.", field="language")
+    actor.locale = language or None
     actor.display_name = display_name.strip()
     actor.bio = bio.strip()
     actor.website = check_web_url(website)

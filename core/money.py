@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import re
+from copy import copy
 from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+
+from core.i18n import current_locale
 
 # code -> (symbol, number of decimals); the short list sponsors may choose from.
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -65,17 +72,23 @@ def parse_amount(text: str, currency: str) -> int:
 
 
 def format_amount(amount_minor: int | None, currency: str = "USD") -> str:
-    """``5000050`` USD -> ``$50,000.50``; whole amounts drop the cents: ``$50,000``."""
+    """``5000050`` USD -> ``$50,000.50`` in English, ``50.000,50 US$`` in Spanish (Babel, in the
+    viewer's language); whole amounts drop the cents: ``$50,000``."""
     if amount_minor is None:
         return ""
     currency = currency.upper()
-    symbol, places = CURRENCIES.get(currency, (f"{currency} ", 2))
-    sign = "-" if amount_minor < 0 else ""
-    major, minor = divmod(abs(amount_minor), 10**places) if places else (abs(amount_minor), 0)
-    text = f"{major:,}"
-    if places and minor:
-        text += f".{minor:0{places}d}"
-    return f"{sign}{symbol}{text}"
+    places = CURRENCIES[currency][1] if currency in CURRENCIES else 2
+    value = Decimal(amount_minor).scaleb(-places)
+    pattern = copy(_currency_pattern(current_locale()))
+    digits = places if value != value.to_integral_value() else 0
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(value, current_locale(), currency=currency, currency_digits=False)
+
+
+@lru_cache(maxsize=8)
+def _currency_pattern(locale: str) -> NumberPattern:
+    standard = Locale.parse(locale).currency_formats["standard"]
+    return parse_pattern(standard.pattern)
 
 
 def input_value(amount_minor: int, currency: str) -> str:

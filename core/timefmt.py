@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TypeGuard
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel import dates as babel_dates
 from flask import g, request
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from core.text import plural
+from core.i18n import current_locale
 
 TZ_COOKIE = "tz"
+# CLDR patterns (Babel): ``04 Dec 2026, 08:05`` in English, ``04 dic 2026, 08:05`` in Spanish.
+DATETIME_PATTERN = "dd MMM y, HH:mm"
+DATE_PATTERN = "dd MMM y"
 # Dates people may enter: far enough back for a challenge that already opened, far enough ahead
 # for any real deadline, and far from the ends of ``datetime`` (where zone arithmetic overflows).
 WINDOW_PAST = timedelta(days=366)
@@ -49,21 +56,28 @@ def window_error(value: datetime, now: datetime) -> str | None:
     earliest, latest = now - WINDOW_PAST, now + WINDOW_FUTURE
     if earliest <= value <= latest:
         return None
-    return (
-        f"Choose a date between {earliest:%d %b %Y} and {latest:%d %b %Y} (at most a year "
-        "back and ten years ahead)."
+    return _(
+        "Choose a date between %(earliest)s and %(latest)s (at most a year back and ten years "
+        "ahead).",
+        earliest=_babel_format(earliest, DATE_PATTERN),
+        latest=_babel_format(latest, DATE_PATTERN),
     )
 
 
-def format_datetime(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """``21 Nov 2026, 22:00 CET (Europe/Berlin)``-style text in the viewer's zone."""
+def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> str:
+    """``21 Nov 2026, 22:00 CET (Europe/Berlin)``-style text in the viewer's zone and language
+    (``21 nov 2026, 22:00 CET (Europe/Berlin)`` in Spanish); ``pattern`` is a CLDR pattern."""
     if value is None:
         return ""
     zone = viewer_zone()
     local = to_viewer_zone(value)
     label = local.tzname() or zone.key
     suffix = label if local.tzinfo is UTC or zone.key in {"UTC", label} else f"{label} ({zone.key})"
-    return f"{local.strftime(fmt)} {suffix}"
+    return f"{_babel_format(local, pattern)} {suffix}"
+
+
+def _babel_format(local: datetime, pattern: str) -> str:
+    return babel_dates.format_datetime(local, pattern, locale=current_locale())
 
 
 def to_viewer_zone(value: datetime) -> datetime:
@@ -84,7 +98,7 @@ def iso_utc(value: datetime) -> str:
 
 
 def format_date(value: datetime | None) -> str:
-    return to_viewer_zone(value).strftime("%d %b %Y") if value else ""
+    return _babel_format(to_viewer_zone(value), DATE_PATTERN) if value else ""
 
 
 def local_to_utc(naive: datetime, zone_name: str) -> datetime:
@@ -114,18 +128,27 @@ def relative(value: datetime, now: datetime | None = None) -> str:
     seconds = (value - now).total_seconds()
     future = seconds >= 0
     seconds = abs(seconds)
-    units = (
-        ("year", 365 * 86400),
-        ("month", 30 * 86400),
-        ("day", 86400),
-        ("hour", 3600),
-        ("minute", 60),
-    )
-    for unit, size in units:
+    for unit, size in _UNITS:
         if seconds >= size:
             count = int(seconds // size)
-            text = plural(count, unit)
-            break
-    else:
-        text = "less than a minute"
-    return f"in {text}" if future else f"{text} ago"
+            return (_FUTURE if future else _PAST)[unit](count)
+    return _("in less than a minute") if future else _("less than a minute ago")
+
+
+_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600))
+_UNITS += (("minute", 60),)
+# Whole phrases, not "in" + a counted noun: word order and agreement differ between languages.
+_FUTURE: dict[str, Callable[[int], str]] = {
+    "year": lambda n: ngettext("in %(num)d year", "in %(num)d years", n),
+    "month": lambda n: ngettext("in %(num)d month", "in %(num)d months", n),
+    "day": lambda n: ngettext("in %(num)d day", "in %(num)d days", n),
+    "hour": lambda n: ngettext("in %(num)d hour", "in %(num)d hours", n),
+    "minute": lambda n: ngettext("in %(num)d minute", "in %(num)d minutes", n),
+}
+_PAST: dict[str, Callable[[int], str]] = {
+    "year": lambda n: ngettext("%(num)d year ago", "%(num)d years ago", n),
+    "month": lambda n: ngettext("%(num)d month ago", "%(num)d months ago", n),
+    "day": lambda n: ngettext("%(num)d day ago", "%(num)d days ago", n),
+    "hour": lambda n: ngettext("%(num)d hour ago", "%(num)d hours ago", n),
+    "minute": lambda n: ngettext("%(num)d minute ago", "%(num)d minutes ago", n),
+}

@@ -32,6 +32,8 @@ FORMATTING = {
     "now_utc",
     "is_public_entry",  # the openness policy applied to an entry already loaded
     "canonical_url",  # the page's own address, from the request
+    "current_locale",  # the language the page renders in, from the request
+    "LOCALES",  # the languages the site speaks: a constant
 }
 # Flask-Bootstrap's and Flask-WTF's own.
 EXTENSIONS = {
@@ -42,6 +44,12 @@ EXTENSIONS = {
     "warn",
     "csrf_token",
     "csrf_meta_tag",
+    # Jinja's i18n extension, installed by Flask-Babel.
+    "_",
+    "gettext",
+    "ngettext",
+    "pgettext",
+    "npgettext",
 }
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
