@@ -24,6 +24,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -82,7 +83,7 @@ def recipient_locale(user: Any) -> Iterator[None]:
 
 
 @bp.post("/language")
-def switch_language() -> Response:
+def switch_language() -> ResponseReturnValue:
     """The footer's language buttons: remembered in a cookie on this browser and, when signed
     in, as the account's language (which e-mails use too). No CSRF token: the footer is on
     every page, including cached anonymous ones, and the worst a forged request can do is

@@ -82,7 +82,8 @@ def format_amount(amount_minor: int | None, currency: str = "USD") -> str:
     pattern = copy(_currency_pattern(current_locale()))
     digits = places if value != value.to_integral_value() else 0
     pattern.frac_prec = (digits, digits)
-    return pattern.apply(value, current_locale(), currency=currency, currency_digits=False)
+    text: str = pattern.apply(value, current_locale(), currency=currency, currency_digits=False)
+    return text
 
 
 @lru_cache(maxsize=8)

@@ -56,12 +56,13 @@ def window_error(value: datetime, now: datetime) -> str | None:
     earliest, latest = now - WINDOW_PAST, now + WINDOW_FUTURE
     if earliest <= value <= latest:
         return None
-    return _(
+    text: str = _(
         "Choose a date between %(earliest)s and %(latest)s (at most a year back and ten years "
         "ahead).",
         earliest=_babel_format(earliest, DATE_PATTERN),
         latest=_babel_format(latest, DATE_PATTERN),
     )
+    return text
 
 
 def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> str:
@@ -77,7 +78,7 @@ def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> 
 
 
 def _babel_format(local: datetime, pattern: str) -> str:
-    return babel_dates.format_datetime(local, pattern, locale=current_locale())
+    return str(babel_dates.format_datetime(local, pattern, locale=current_locale()))
 
 
 def to_viewer_zone(value: datetime) -> datetime:
@@ -132,11 +133,17 @@ def relative(value: datetime, now: datetime | None = None) -> str:
         if seconds >= size:
             count = int(seconds // size)
             return (_FUTURE if future else _PAST)[unit](count)
-    return _("in less than a minute") if future else _("less than a minute ago")
+    text: str = _("in less than a minute") if future else _("less than a minute ago")
+    return text
 
 
-_UNITS = (("year", 365 * 86400), ("month", 30 * 86400), ("day", 86400), ("hour", 3600))
-_UNITS += (("minute", 60),)
+_UNITS = (
+    ("year", 365 * 86400),
+    ("month", 30 * 86400),
+    ("day", 86400),
+    ("hour", 3600),
+    ("minute", 60),
+)
 # Whole phrases, not "in" + a counted noun: word order and agreement differ between languages.
 _FUTURE: dict[str, Callable[[int], str]] = {
     "year": lambda n: ngettext("in %(num)d year", "in %(num)d years", n),
