@@ -2,9 +2,9 @@
 
 ``unmarked_text(name)`` lists (line, text) a reader would see in English whatever their
 language: words between tags, words in attributes people read (``alt``, ``title``,
-``aria-label``, ``placeholder``, a button's ``value``) and capitalised string literals in
-``{{ }}``/``{% %}`` (``{{ 'Open' if x }}``, ``field(f, placeholder="Search")``) that are not
-inside ``_()``/``gettext()``/``ngettext()`` or a ``{% trans %}`` block.
+``aria-label``, ``placeholder``, ``data-confirm``, a button's ``value``) and capitalised string
+literals in ``{{ }}``/``{% %}`` (``{{ 'Open' if x }}``, ``field(f, placeholder="Search")``)
+that are not inside ``_()``/``gettext()``/``ngettext()`` or a ``{% trans %}`` block.
 
 Run it on a folder while marking: ``.venv/bin/python -m tests.i18n_lint templates/challenges``.
 """
@@ -54,7 +54,15 @@ SAME_IN_EVERY_LANGUAGE = {
     "UTC",
     "OK",
 }
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "label"}
+READ_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "label",
+    "data-confirm",
+}
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 SKIP_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
 HOLE = "\ue000"  # stands for a {{ }} expression: no letters
