@@ -11,6 +11,7 @@ Run it on a folder while marking: ``.venv/bin/python -m tests.i18n_lint template
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -171,13 +172,23 @@ def template_names(under: Path = TEMPLATES) -> list[str]:
     return sorted(str(p.relative_to(TEMPLATES)) for p in under.rglob("*.html"))
 
 
+def _searched(path: str) -> bool:
+    """Babel skips folders named ``_*`` by default; templates/_macros holds text too."""
+    return not os.path.basename(path).startswith((".", "__"))
+
+
 def extracted_catalog() -> Catalog:
     """What ``make translations`` would extract from the code today."""
     with open(BABEL_CFG, encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     catalog = Catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog
