@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp, rights
@@ -71,7 +72,7 @@ def accept_terms() -> ResponseReturnValue:
         return redirect(next_url)
     if form.validate_on_submit():
         rights.accept_terms(actor=current_user)
-        flash("Thank you: you accepted the current terms and privacy notice.", "success")
+        flash(_("Thank you: you accepted the current terms and privacy notice."), "success")
         return redirect(next_url)
     return render_template(
         "accounts/legal/accept.html",
