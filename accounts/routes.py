@@ -17,7 +17,7 @@ from accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from accounts.org_services import user_organizations
+from accounts.org_services import ROLE_NAMES, user_organizations
 from accounts.policies import is_signed_in
 from core import sections
 from core.db import db
@@ -162,6 +162,7 @@ def account() -> ResponseReturnValue:
         "accounts/account.html",
         form=form,
         organizations=user_organizations(current_user),
+        role_names=ROLE_NAMES,
         confirm_form=ConfirmForm(),
         sidebar_sections=sections.collect("account.sidebar", viewer=current_user),
     ), 422 if form.errors else 200
@@ -176,5 +177,6 @@ def profile(handle: str) -> ResponseReturnValue:
         "accounts/profile.html",
         user=user,
         organizations=user_organizations(user),
+        role_names=ROLE_NAMES,
         main_sections=sections.collect("profile.main", user=user, viewer=current_user),
     )
