@@ -218,11 +218,12 @@ def _build(job: Job, user: User) -> None:
 
 
 def _readme(user: User, parts: list[DataPart]) -> str:
+    made = utcnow().strftime("%Y-%m-%d %H:%M")
     lines = [
         _(
             "Your data on OpenPrize (@%(handle)s), made %(when)s UTC.",
             handle=user.handle,
-            when=f"{utcnow():%Y-%m-%d %H:%M}",
+            when=made,
         ),
         "",
         _(

@@ -18,6 +18,7 @@ MAX_PREVIEW = 50_000
 def markdown_preview() -> ResponseReturnValue:
     text = request.form.get("text", "")
     if len(text) > MAX_PREVIEW:
-        error = _("Too long to preview (over %(limit)s characters).", limit=f"{MAX_PREVIEW:,}")
+        limit = f"{MAX_PREVIEW:,}"
+        error = _("Too long to preview (over %(limit)s characters).", limit=limit)
         return jsonify(error=error), 413
     return jsonify(html=str(render_markdown(text)))
