@@ -4,9 +4,11 @@ in Python (form errors, flashes) and e-mails in their recipient's language."""
 from __future__ import annotations
 
 from flask.testing import FlaskClient
+from flask_babel import force_locale
 
 from core.db import db
 from core.mail import Mail, send_mail
+from core.templating import percent_from_bps
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_org, make_user
 
@@ -31,6 +33,10 @@ def test_sign_in_sign_up_legal_and_error_pages_read_in_spanish(client: FlaskClie
     assert missing.status_code == 404
     assert "Página no encontrada" in missing.text and "Ir a la página de inicio" in missing.text
     assert "Page not found" not in missing.text
+    asked = client.get("/account", headers=SPANISH, follow_redirects=True)
+    assert "Inicia sesión para continuar." in asked.text
+    with force_locale("es"):
+        assert percent_from_bps(250) == "2,5 %"
 
 
 def test_form_errors_and_flashes_from_python_read_in_spanish(
