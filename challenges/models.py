@@ -77,6 +77,10 @@ CHANGE_LABELS = {
     "end of judging": _l("end of judging"),
     "team size": _l("team size"),
     "prizes": _l("prizes"),
+    # judging.panel.rubric's
+    "judging criteria": _l("judging criteria"),
+    "passing score": _l("passing score"),
+    "blind review": _l("blind review"),
 }
 
 
