@@ -258,7 +258,7 @@ def _record_rules_change(challenge: Challenge, actor: User, changed: list[str], 
 def record_rules_change(challenge: Challenge, actor: User, changed: list[str], note: str) -> None:
     """Log a change another domain made to what entrants rely on (e.g. the judging rubric) as a
     new rules version with its visible change note. Flushes in the caller's transaction; the
-    caller commits and then tells followers (``notify_followers``)."""
+    caller commits and then tells followers (``tell_followers`` with ``FollowerNews.RULES``)."""
     if not note.strip():
         raise ValidationFailed(
             _(
