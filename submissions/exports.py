@@ -20,6 +20,7 @@ from tempfile import SpooledTemporaryFile
 from typing import IO
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
@@ -39,6 +40,7 @@ from submissions.models import (
     TeamMember,
 )
 from submissions.policies import can_manage_entries
+from submissions.services import utc_text
 from submissions.visibility import SPONSOR_SEES, authors_hidden_in, visible_condition
 
 CSV_HEADER = [
@@ -75,12 +77,15 @@ def check_export(actor: User, challenge: Challenge) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may take the challenge's entries away now."""
     ensure(
         can_manage_entries(actor, challenge),
-        "Only the sponsor's owners and managers can export entries.",
+        _("Only the sponsor's owners and managers can export entries."),
     )
     ensure(
         exports_open(challenge),
-        "Entries in this challenge stay private until the submission deadline "
-        f"({challenge.closes_at:%d %b %Y %H:%M} UTC); exports open then.",
+        _(
+            "Entries in this challenge stay private until the submission deadline (%(when)s); "
+            "exports open then.",
+            when=utc_text(challenge.closes_at),
+        ),
     )
 
 
