@@ -24,7 +24,7 @@ def _summary(update: AdoptionUpdate) -> str:
         amount = format_amount(update.money_saved, update.currency)
         parts.append(_("Money saved: %(amount)s.", amount=amount))
     if update.people_reached is not None:
-        parts.append(_("People reached: %(count)s.", count=f"{update.people_reached:,}"))
+        parts.append(_("People reached: %(count)s.", count=format(update.people_reached, ",")))
     return " ".join(parts)
 
 

@@ -207,7 +207,7 @@ def _validated_picks(
                         "(%(score)s), so it cannot win a placed prize.",
                         prize=tier.label,
                         rank=row.rank,
-                        score=f"{settings.passing_score:g}",
+                        score=format(settings.passing_score, "g"),
                     ),
                     field=name,
                 )
