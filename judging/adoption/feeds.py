@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
+from flask_babel import gettext as _
+
 from core.money import format_amount
 from core.timefmt import iso_utc
 from core.urls import external_url
@@ -13,22 +15,23 @@ ATOM = "http://www.w3.org/2005/Atom"
 
 
 def _summary(update: AdoptionUpdate) -> str:
-    parts = [f"Status: {STATUS_LABELS[update.status]}."]
+    parts = [_("Status: %(status)s.", status=STATUS_LABELS[update.status])]
     if update.reason:
-        parts.append(f"Reason: {update.reason}")
+        parts.append(_("Reason: %(reason)s", reason=update.reason))
     if update.note:
         parts.append(update.note)
     if update.money_saved is not None:
-        parts.append(f"Money saved: {format_amount(update.money_saved, update.currency)}.")
+        amount = format_amount(update.money_saved, update.currency)
+        parts.append(_("Money saved: %(amount)s.", amount=amount))
     if update.people_reached is not None:
-        parts.append(f"People reached: {update.people_reached:,}.")
+        parts.append(_("People reached: %(count)s.", count=format(update.people_reached, ",")))
     return " ".join(parts)
 
 
 def adoption_feed(updates: list[AdoptionUpdate]) -> bytes:
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenPrize: adoption of winning solutions"
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = _("OpenPrize: adoption of winning solutions")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = external_url("judging.impact")
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=external_url("judging.adoption_atom"))
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="alternate", href=external_url("judging.impact"))

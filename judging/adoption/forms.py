@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -27,37 +29,39 @@ from judging.adoption.services import (
 
 class AdoptionUpdateForm(FlaskForm):
     status = SelectField(
-        "Status",
+        _l("Status"),
         choices=[
-            SelectChoice("", "Choose a status"),
+            SelectChoice("", _l("Choose a status")),
             *(SelectChoice(str(s), label) for s, label in STATUS_LABELS.items()),
         ],
-        validators=[InputRequired(message="Choose a status.")],
+        validators=[InputRequired(message=_l("Choose a status."))],
     )
     note = TextAreaField(
-        "What happened",
+        _l("What happened"),
         validators=[Optional(), Length(max=MAX_NOTE)],
-        description="Shown publicly on the challenge's Impact section and in the feed.",
+        description=_l("Shown publicly on the challenge's Impact section and in the feed."),
     )
     reason = TextAreaField(
-        "Why it was not adopted",
+        _l("Why it was not adopted"),
         validators=[Length(max=MAX_REASON)],
-        description="Required when the status is “Not adopted”.",
+        description=_l("Required when the status is “Not adopted”."),
     )
     links = TextAreaField(
-        "Links",
+        _l("Links"),
         validators=[Optional(), Length(max=MAX_LINKS * 501)],
-        description=f"Up to {MAX_LINKS} http:// or https:// addresses, one a line.",
+        description=_l(
+            "Up to %(count)s http:// or https:// addresses, one a line.", count=MAX_LINKS
+        ),
     )
     money_saved = StringField(
-        "Money saved",
+        _l("Money saved"),
         validators=[Optional(), Length(max=40)],
-        description="Optional, in the challenge's currency, such as 25000 or 25,000.50.",
+        description=_l("Optional, in the challenge's currency, such as 25000 or 25,000.50."),
     )
     people_reached = StringField(
-        "People reached",
+        _l("People reached"),
         validators=[Optional(), Length(max=20)],
-        description="Optional, a whole number.",
+        description=_l("Optional, a whole number."),
     )
 
     def __init__(self, *args: Any, currency: str = "USD", **kwargs: Any) -> None:
@@ -67,7 +71,7 @@ class AdoptionUpdateForm(FlaskForm):
     # Every field's problem at once, by the service's own parsers (which check again on save).
     def validate_reason(self, field: Field) -> None:
         if self.status.data == AdoptionStatus.NOT_ADOPTED and not (field.data or "").strip():
-            raise ValidationError("Say why the solution was not adopted.")
+            raise ValidationError(_("Say why the solution was not adopted."))
 
     def validate_links(self, field: Field) -> None:
         _check(parse_links, field.data or "")
@@ -88,21 +92,25 @@ def _check(parse: Callable[..., object], *args: str) -> None:
 
 class ReuseReportForm(FlaskForm):
     url = StringField(
-        "Where is it reused?",
-        validators=[InputRequired(message="Give the address."), Length(max=500)],
-        description="An http:// or https:// address.",
+        _l("Where is it reused?"),
+        validators=[InputRequired(message=_l("Give the address.")), Length(max=500)],
+        description=_l("An http:// or https:// address."),
     )
     note = TextAreaField(
-        "How is it reused?",
+        _l("How is it reused?"),
         validators=[
-            InputRequired(message="Describe the reuse."),
+            InputRequired(message=_l("Describe the reuse.")),
             Length(
                 min=MIN_REUSE_NOTE,
                 max=MAX_REUSE_NOTE,
-                message=f"Describe the reuse in {MIN_REUSE_NOTE} to {MAX_REUSE_NOTE} characters.",
+                message=_l(
+                    "Describe the reuse in %(least)s to %(most)s characters.",
+                    least=MIN_REUSE_NOTE,
+                    most=MAX_REUSE_NOTE,
+                ),
             ),
         ],
-        description="A short note for the moderators and, once approved, the public.",
+        description=_l("A short note for the moderators and, once approved, the public."),
     )
 
     def validate_url(self, field: Field) -> None:

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -22,10 +23,10 @@ class AdoptionStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    AdoptionStatus.EVALUATING: "Evaluating",
-    AdoptionStatus.PILOTING: "Piloting",
-    AdoptionStatus.ADOPTED: "Adopted",
-    AdoptionStatus.NOT_ADOPTED: "Not adopted",
+    AdoptionStatus.EVALUATING: _l("Evaluating"),
+    AdoptionStatus.PILOTING: _l("Piloting"),
+    AdoptionStatus.ADOPTED: _l("Adopted"),
+    AdoptionStatus.NOT_ADOPTED: _l("Not adopted"),
 }
 
 

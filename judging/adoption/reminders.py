@@ -12,10 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import Membership, OrgRole, User
 from challenges.models import Challenge
 from core.db import db, utcnow
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.urls import external_url
 from judging.adoption.models import MILESTONES, AdoptionReminder, AdoptionUpdate
@@ -41,9 +43,9 @@ def _previous(milestone: int) -> int:
     return MILESTONES[index - 1] if index else 0
 
 
-def _sponsor_emails(org_ids: set[int]) -> dict[int, list[str]]:
+def _sponsors(org_ids: set[int]) -> dict[int, list[User]]:
     rows = db.session.execute(
-        sa.select(Membership.org_id, User.email)
+        sa.select(Membership.org_id, User)
         .join(User, User.id == Membership.user_id)
         .where(
             Membership.org_id.in_(org_ids),
@@ -51,9 +53,9 @@ def _sponsor_emails(org_ids: set[int]) -> dict[int, list[str]]:
         )
         .order_by(User.id)
     )
-    found: dict[int, list[str]] = {}
-    for org_id, email in rows:
-        found.setdefault(org_id, []).append(email)
+    found: dict[int, list[User]] = {}
+    for org_id, user in rows:
+        found.setdefault(org_id, []).append(user)
     return found
 
 
@@ -88,7 +90,7 @@ def remind_sponsors(now: datetime | None = None) -> list[tuple[str, int]]:
             .group_by(AdoptionUpdate.challenge_id)
         )
     }
-    emails = _sponsor_emails({c.org_id for c in candidates if c.id in due})
+    sponsors = _sponsors({c.org_id for c in candidates if c.id in due})
     sent = []
     for challenge in candidates:
         milestone = due.get(challenge.id)
@@ -98,12 +100,12 @@ def remind_sponsors(now: datetime | None = None) -> list[tuple[str, int]]:
         latest = last_update.get(challenge.id)
         if latest is not None and latest >= window_start:
             continue
-        if _claim(challenge, milestone, now, emails.get(challenge.org_id, [])):
+        if _claim(challenge, milestone, now, sponsors.get(challenge.org_id, [])):
             sent.append((challenge.slug, milestone))
     return sent
 
 
-def _claim(challenge: Challenge, milestone: int, now: datetime, emails: list[str]) -> bool:
+def _claim(challenge: Challenge, milestone: int, now: datetime, sponsors: list[User]) -> bool:
     """Record the reminder and queue its e-mails in one commit; False if already recorded."""
     db.session.add(AdoptionReminder(challenge_id=challenge.id, milestone=milestone, sent_at=now))
     try:
@@ -112,16 +114,39 @@ def _claim(challenge: Challenge, milestone: int, now: datetime, emails: list[str
         db.session.rollback()
         return False
     link = external_url("challenges.show", slug=challenge.slug) + "#impact"
-    for email in emails:
-        send_mail(
-            email,
-            f"{milestone} months since the award of {challenge.title}: what became of it?",
-            f"It is {milestone} months since {challenge.title} was awarded, and no adoption "
-            f"update has been recorded since "
-            f"{'the award' if milestone == MILESTONES[0] else 'the last reminder'}.\n\n"
-            "Tell the public what happened to each winning solution (evaluating, piloting, "
-            f"adopted or not adopted) from the challenge's Impact section:\n{link}\n",
-            kind="reminders",
-        )
+    for user in sponsors:
+        with recipient_locale(user):
+            send_mail(
+                user.email,
+                _(
+                    "%(months)s months since the award of %(title)s: what became of it?",
+                    months=milestone,
+                    title=challenge.title,
+                ),
+                _reminder_body(challenge, milestone) + f"\n{link}\n",
+                kind="reminders",
+            )
     db.session.commit()
     return True
+
+
+def _reminder_body(challenge: Challenge, milestone: int) -> str:
+    if milestone == MILESTONES[0]:
+        since: str = _(
+            "It is %(months)s months since %(title)s was awarded, and no adoption update has "
+            "been recorded since the award.",
+            months=milestone,
+            title=challenge.title,
+        )
+    else:
+        since = _(
+            "It is %(months)s months since %(title)s was awarded, and no adoption update has "
+            "been recorded since the last reminder.",
+            months=milestone,
+            title=challenge.title,
+        )
+    ask: str = _(
+        "Tell the public what happened to each winning solution (evaluating, piloting, adopted "
+        "or not adopted) from the challenge's Impact section:"
+    )
+    return f"{since}\n\n{ask}"

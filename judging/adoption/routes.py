@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
@@ -30,7 +31,7 @@ from submissions.services import get_submission
 def adoption_update(slug: str, award_id: int) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_record_adoption(current_user, challenge):
-        abort(403, "Only the sponsor's owners and managers record adoption, after the award.")
+        abort(403, _("Only the sponsor's owners and managers record adoption, after the award."))
     award = services.get_award(challenge, award_id)
     form = AdoptionUpdateForm(currency=challenge.currency)
     status = 200
@@ -46,7 +47,7 @@ def adoption_update(slug: str, award_id: int) -> ResponseReturnValue:
         with domain_errors(form) as refused:
             services.record_adoption_update(actor=current_user, award=award, given=given)
         if not refused:
-            flash("Adoption update recorded.", "success")
+            flash(_("Adoption update recorded."), "success")
             return redirect(url_for("challenges.show", slug=slug) + "#impact")
         status = refused.status
     elif form.is_submitted():
@@ -80,7 +81,8 @@ def report_reuse(submission_id: int) -> ResponseReturnValue:
             )
         if not refused:
             flash(
-                "Thank you: your report waits for a moderator and shows once approved.", "success"
+                _("Thank you: your report waits for a moderator and shows once approved."),
+                "success",
             )
             return redirect(url_for("submissions.show", submission_id=submission.id))
         status = refused.status
@@ -114,7 +116,8 @@ def decide_reuse(report_id: int, action: str) -> ResponseReturnValue:
         services.decide_reuse(actor=current_user, report=report, approve=action == "approve")
     if not refused:
         flash(
-            "Reuse report approved." if action == "approve" else "Reuse report rejected.", "success"
+            _("Reuse report approved.") if action == "approve" else _("Reuse report rejected."),
+            "success",
         )
     return redirect(url_for("judging.reuse_queue"))
 

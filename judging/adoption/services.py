@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
@@ -44,17 +45,17 @@ def get_award(challenge: Challenge, award_id: int) -> Award:
         .options(joinedload(Award.submission), joinedload(Award.prize_tier))
     )
     if award is None:
-        raise NotFound("This challenge has no such award.")
+        raise NotFound(_("This challenge has no such award."))
     return award
 
 
 def parse_links(text: str) -> str:
     links = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
-        raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
+        raise ValidationFailed(_("Add at most %(count)s links.", count=MAX_LINKS), field="links")
     for link in links:
         if len(link) > 500:
-            raise ValidationFailed("Links are at most 500 characters long.", field="links")
+            raise ValidationFailed(_("Links are at most 500 characters long."), field="links")
         if message := link_problem(link):
             raise ValidationFailed(f"{message} ({link[:60]}).", field="links")
     return "\n".join(links)
@@ -77,11 +78,11 @@ def parse_people(text: str) -> int | None:
         return None
     if not (cleaned.isascii() and cleaned.isdigit()):
         raise ValidationFailed(
-            "Enter the number of people reached as a whole number of 0 or more.",
+            _("Enter the number of people reached as a whole number of 0 or more."),
             field="people_reached",
         )
     if int(cleaned) > MAX_PEOPLE:
-        raise ValidationFailed("That is more people than there are.", field="people_reached")
+        raise ValidationFailed(_("That is more people than there are."), field="people_reached")
     return int(cleaned)
 
 
@@ -93,19 +94,23 @@ def record_adoption_update(*, actor: User, award: Award, given: UpdateInput) -> 
     challenge = award.challenge
     ensure(
         can_record_adoption(actor, challenge),
-        "Only the sponsor's owners and managers record adoption, after the award.",
+        _("Only the sponsor's owners and managers record adoption, after the award."),
     )
     try:
         status = AdoptionStatus(given.status)
     except ValueError:
-        raise ValidationFailed("Choose a status.", field="status") from None
+        raise ValidationFailed(_("Choose a status."), field="status") from None
     note, reason = (given.note or "").strip(), (given.reason or "").strip()
     if len(note) > MAX_NOTE:
-        raise ValidationFailed(f"Keep the note under {MAX_NOTE} characters.", field="note")
+        raise ValidationFailed(
+            _("Keep the note under %(count)s characters.", count=MAX_NOTE), field="note"
+        )
     if status == AdoptionStatus.NOT_ADOPTED and not reason:
-        raise ValidationFailed("Say why the solution was not adopted.", field="reason")
+        raise ValidationFailed(_("Say why the solution was not adopted."), field="reason")
     if len(reason) > MAX_REASON:
-        raise ValidationFailed(f"Keep the reason under {MAX_REASON} characters.", field="reason")
+        raise ValidationFailed(
+            _("Keep the reason under %(count)s characters.", count=MAX_REASON), field="reason"
+        )
     update = AdoptionUpdate(
         award_id=award.id,
         challenge_id=challenge.id,
@@ -128,9 +133,9 @@ def link_problem_of(url: str) -> str | None:
     """Why ``url`` cannot be a reuse report's address, or None."""
     url = url.strip()
     if not url:
-        return "Give the address where the solution is reused."
+        return str(_("Give the address where the solution is reused."))
     if len(url) > 500:
-        return "Links are at most 500 characters long."
+        return str(_("Links are at most 500 characters long."))
     message = link_problem(url)
     return f"{message}." if message else None
 
@@ -138,14 +143,19 @@ def link_problem_of(url: str) -> str | None:
 def report_reuse(*, actor: User, submission: Submission, url: str, note: str) -> ReuseReport:
     """Tell the platform an open solution was reused elsewhere; pending until an admin decides.
     One pending report per reader per solution and address."""
-    ensure(can_report_reuse(actor, submission), "Only open solutions can be reported as reused.")
+    ensure(can_report_reuse(actor, submission), _("Only open solutions can be reported as reused."))
     url = (url or "").strip()
     if message := link_problem_of(url):
         raise ValidationFailed(message, field="url")
     note = (note or "").strip()
     if not MIN_REUSE_NOTE <= len(note) <= MAX_REUSE_NOTE:
         raise ValidationFailed(
-            f"Describe the reuse in {MIN_REUSE_NOTE} to {MAX_REUSE_NOTE} characters.", field="note"
+            _(
+                "Describe the reuse in %(least)s to %(most)s characters.",
+                least=MIN_REUSE_NOTE,
+                most=MAX_REUSE_NOTE,
+            ),
+            field="note",
         )
     duplicate = db.session.scalar(
         sa.select(ReuseReport.id).where(
@@ -155,7 +165,7 @@ def report_reuse(*, actor: User, submission: Submission, url: str, note: str) ->
         )
     )
     if duplicate is not None:
-        raise Conflict("This reuse has already been reported.")
+        raise Conflict(_("This reuse has already been reported."))
     report = ReuseReport(
         submission_id=submission.id,
         challenge_id=submission.challenge_id,
@@ -171,7 +181,7 @@ def report_reuse(*, actor: User, submission: Submission, url: str, note: str) ->
 def get_reuse_report(report_id: int) -> ReuseReport:
     report = db.session.get(ReuseReport, report_id)
     if report is None:
-        raise NotFound("There is no such reuse report.")
+        raise NotFound(_("There is no such reuse report."))
     return report
 
 
@@ -205,13 +215,13 @@ def reuse_queue(limit: int = QUEUE_LIMIT) -> list[ReuseReport]:
 def decide_reuse(*, actor: User, report: ReuseReport, approve: bool) -> ReuseReport:
     """A platform admin approves (it counts and shows) or rejects a pending reuse report;
     audited; a decided report is not decided again."""
-    ensure(can_moderate_reuse(actor), "Only platform admins moderate reuse reports.")
+    ensure(can_moderate_reuse(actor), _("Only platform admins moderate reuse reports."))
     locked = db.session.scalars(
         sa.select(ReuseReport).where(ReuseReport.id == report.id).with_for_update()
     ).one()
     if locked.state != ReuseState.PENDING:
         db.session.rollback()
-        raise Conflict("Another admin already decided this report.")
+        raise Conflict(_("Another admin already decided this report."))
     locked.state = ReuseState.APPROVED if approve else ReuseState.REJECTED
     locked.decided_at = utcnow()
     locked.decided_by_id = actor.id

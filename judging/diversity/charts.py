@@ -29,7 +29,8 @@ def bar_chart(table: Table, title: str) -> Markup:
         return Markup("")
     peak = max(cell.count for cell in table.cells)
     width = LABEL_WIDTH + BAR_WIDTH + 90
-    parts = [_OPEN.format(width=width, height=ROW * len(table.cells) + 8, title=title)]
+    # str(): lazy labels would pass Markup.format unescaped.
+    parts = [_OPEN.format(width=width, height=ROW * len(table.cells) + 8, title=str(title))]
     for i, cell in enumerate(table.cells):
         y = 4 + i * ROW
         length = max(2, round(BAR_WIDTH * cell.count / peak))
@@ -38,7 +39,7 @@ def bar_chart(table: Table, title: str) -> Markup:
                 label_x=LABEL_WIDTH - 8,
                 text_y=y + 16,
                 text=TEXT,
-                label=cell.label,
+                label=str(cell.label),
                 bar_x=LABEL_WIDTH,
                 bar_y=y + 3,
                 length=length,

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from accounts import background
 from accounts.models import User
@@ -23,18 +24,19 @@ from submissions.models import Submission, SubmissionStatus, TeamMember
 
 POPULATIONS = ("entrants", "submitted", "finalists", "winners")
 POPULATION_LABELS = {
-    "entrants": "Entrants",
-    "submitted": "Submitted entries",
-    "finalists": "Finalists",
-    "winners": "Winners",
+    "entrants": _l("Entrants"),
+    "submitted": _l("Submitted entries"),
+    "finalists": _l("Finalists"),
+    "winners": _l("Winners"),
 }
-OUTSIDER = "Outside the challenge's discipline"
-INSIDER = "Within the challenge's discipline"
-UNDECLARED = "Discipline not declared"
-FIRST_TIME = "First entry on the platform"
-RETURNING = "Entered before"
-TEAM = "Team entries"
-SOLO = "Solo entries"
+# Group labels: lazy, so a page, the CSV and the API read them in the viewer's language.
+OUTSIDER = _l("Outside the challenge's discipline")
+INSIDER = _l("Within the challenge's discipline")
+UNDECLARED = _l("Discipline not declared")
+FIRST_TIME = _l("First entry on the platform")
+RETURNING = _l("Entered before")
+TEAM = _l("Team entries")
+SOLO = _l("Solo entries")
 
 Counts = dict[str, int]
 

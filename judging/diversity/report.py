@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from accounts import background
 from judging.diversity.queries import (
     FIRST_TIME,
@@ -19,6 +22,13 @@ from judging.diversity.queries import (
 )
 from judging.diversity.suppression import Table, suppress_ordered
 
+OUTSIDER_TITLES = {
+    "entrants": _l("Entrants: outsiders"),
+    "submitted": _l("Submitted entries: outsiders"),
+    "finalists": _l("Finalists: outsiders"),
+    "winners": _l("Winners: outsiders"),
+}
+
 
 @dataclass(frozen=True)
 class Section:
@@ -31,7 +41,7 @@ def sections(data: Breakdown, populations: tuple[str, ...] = POPULATIONS) -> lis
     result = [
         Section(
             f"outsiders.{name}",
-            f"{POPULATION_LABELS[name]}: outsiders",
+            str(OUTSIDER_TITLES[name]),
             suppress_ordered(data.outsiders.get(name, {}), [OUTSIDER, INSIDER, UNDECLARED]),
         )
         for name in populations
@@ -39,14 +49,14 @@ def sections(data: Breakdown, populations: tuple[str, ...] = POPULATIONS) -> lis
     result.append(
         Section(
             "first_time.submitted",
-            "Submitted entries: first-time solvers",
+            _("Submitted entries: first-time solvers"),
             suppress_ordered(data.first_time, [FIRST_TIME, RETURNING]),
         )
     )
     result.append(
         Section(
             "teams.submitted",
-            "Submitted entries: team or solo",
+            _("Submitted entries: team or solo"),
             suppress_ordered(data.teams, [TEAM, SOLO]),
         )
     )
@@ -55,7 +65,11 @@ def sections(data: Breakdown, populations: tuple[str, ...] = POPULATIONS) -> lis
             result.append(
                 Section(
                     f"{column.removeprefix('bg_')}.{name}",
-                    f"{POPULATION_LABELS[name]} by {title.lower()}",
+                    _(
+                        "%(population)s by %(measure)s",
+                        population=POPULATION_LABELS[name],
+                        measure=str(title).lower(),
+                    ),
                     suppress_ordered(
                         data.fields.get(column, {}).get(name, {}), background.order(enum_cls)
                     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from challenges.models import Challenge
@@ -22,16 +23,19 @@ COMPARED = ("outsiders.entrants", "first_time.submitted", "teams.submitted")
 def _viewable(slug: str) -> Challenge:
     challenge = get_challenge(slug)
     if not can_view_diversity(current_user, challenge):
-        abort(403, "Only the sponsor's owners and managers see a challenge's analytics.")
+        abort(403, _("Only the sponsor's owners and managers see a challenge's analytics."))
     return challenge
 
 
 def _comparisons(challenge: Challenge) -> list[tuple[str, dict[str, object]]]:
     """Headline shares for this challenge, the sponsor's other challenges and the platform."""
     scopes = [
-        ("This challenge", queries.challenge_ids(challenge)),
-        (f"{challenge.organization.name}'s other challenges", queries.sponsor_other_ids(challenge)),
-        ("All awarded challenges", queries.awarded_ids()),
+        (_("This challenge"), queries.challenge_ids(challenge)),
+        (
+            _("%(sponsor)s's other challenges", sponsor=challenge.organization.name),
+            queries.sponsor_other_ids(challenge),
+        ),
+        (_("All awarded challenges"), queries.awarded_ids()),
     ]
     rows = []
     for name, ids in scopes:

@@ -12,8 +12,10 @@ Shares are computed from shown numbers only.
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 MINIMUM = 5
-OTHER = "Other"
+OTHER = _l("Other")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge, PrizeTier
@@ -12,12 +14,13 @@ from challenges.services import lock_challenge, record_awarded, tell_sponsor
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.money import format_amount
 from core.urls import external_url
 from judging.models import JudgingSettings
 from judging.policies import can_decide_results
-from judging.results.compute import latest_snapshot
+from judging.results.compute import latest_snapshot, moment_text
 from judging.results.inputs import inputs_hash
 from judging.results.models import Award, AwardKind, ResultRow, ResultSnapshot, SnapshotState
 from judging.results.signals import awards_announced, awards_approved, awards_declined
@@ -25,7 +28,6 @@ from judging.settings import settings_for
 from submissions.models import Submission, TeamMember
 
 MIN_REASON = 10
-PAYOUT_PENDING = "payout pending"
 
 
 _status_provider: list[Callable[[Award], str]] = []
@@ -38,7 +40,10 @@ def register_award_status(provider: Callable[[Award], str]) -> None:
 
 def award_status(award: Award) -> str:
     """How an award stands with its payout: the registered provider's word, else pending."""
-    return _status_provider[0](award) if _status_provider else PAYOUT_PENDING
+    if _status_provider:
+        return _status_provider[0](award)
+    text: str = _("payout pending")
+    return text
 
 
 def award_statuses(found: list[Award]) -> dict[int, str]:
@@ -49,7 +54,7 @@ def award_statuses(found: list[Award]) -> dict[int, str]:
 def get_snapshot(snapshot_id: int) -> ResultSnapshot:
     snapshot = db.session.get(ResultSnapshot, snapshot_id)
     if snapshot is None:
-        raise NotFound("There are no such results.")
+        raise NotFound(_("There are no such results."))
     return snapshot
 
 
@@ -114,22 +119,27 @@ def default_picks(snapshot: ResultSnapshot) -> dict[int, int]:
 def _check_decidable(challenge: Challenge, snapshot: ResultSnapshot) -> None:
     if snapshot.state == SnapshotState.APPROVED:
         raise Conflict(
-            f"These winners were already approved on {snapshot.decided_at:%d %b %Y, %H:%M} UTC; "
-            "the awards exist and cannot be approved twice."
+            _(
+                "These winners were already approved on %(when)s; the awards exist and cannot "
+                "be approved twice.",
+                when=moment_text(snapshot.decided_at),
+            )
         )
     if snapshot.state == SnapshotState.DECLINED:
-        raise Conflict("The sponsor already declined to award prizes from these results.")
+        raise Conflict(_("The sponsor already declined to award prizes from these results."))
     latest = latest_snapshot(challenge.id)
     if snapshot.state == SnapshotState.SUPERSEDED or latest is None or latest.id != snapshot.id:
         raise Conflict(
-            "These results were superseded by a later computation: decide on the latest results."
+            _("These results were superseded by a later computation: decide on the latest results.")
         )
     if challenge.awarded_at is not None:
-        raise Conflict("The results of this challenge were already decided.")
+        raise Conflict(_("The results of this challenge were already decided."))
     if inputs_hash(challenge) != snapshot.inputs_hash:
         raise Conflict(
-            "Reviews or community votes changed since these results were computed, so they are "
-            "stale. Compute results again, then approve the winners."
+            _(
+                "Reviews or community votes changed since these results were computed, so they "
+                "are stale. Compute results again, then approve the winners."
+            )
         )
 
 
@@ -152,7 +162,7 @@ def _mark_decided(snapshot: ResultSnapshot, actor: User, state: SnapshotState, r
         .values(state=state, decided_at=utcnow(), decided_by_id=actor.id, adjustment_reason=reason)
     ).rowcount
     if won != 1:
-        raise Conflict("These results were decided a moment ago (another tab or a colleague).")
+        raise Conflict(_("These results were decided a moment ago (another tab or a colleague)."))
 
 
 def _validated_picks(
@@ -162,11 +172,13 @@ def _validated_picks(
     tiers = {tier.id: tier for tier in challenge.prize_tiers}
     chosen = {int(tier): int(entry) for tier, entry in picks.items() if entry}
     if set(chosen) - set(tiers):
-        raise ValidationFailed("Some picks are for prize tiers this challenge does not have.")
+        raise ValidationFailed(_("Some picks are for prize tiers this challenge does not have."))
     if not chosen:
         raise ValidationFailed(
-            "Pick a winner for at least one prize tier, or decline to award if no entry "
-            "reaches the passing score."
+            _(
+                "Pick a winner for at least one prize tier, or decline to award if no entry "
+                "reaches the passing score."
+            )
         )
     rows = {
         row.submission_id: row
@@ -184,20 +196,30 @@ def _validated_picks(
         name = f"tier_{tier_id}"
         if row is None:
             raise ValidationFailed(
-                f"{tier.label}: that entry is not ranked in these results.", field=name
+                _("%(prize)s: that entry is not ranked in these results.", prize=tier.label),
+                field=name,
             )
         if tier_id != settings.peoples_choice_tier_id:
             if not row.passes:
                 raise ValidationFailed(
-                    f"{tier.label}: the entry ranked {row.rank} did not reach the passing score "
-                    f"({settings.passing_score:g}), so it cannot win a placed prize.",
+                    _(
+                        "%(prize)s: the entry ranked %(rank)s did not reach the passing score "
+                        "(%(score)s), so it cannot win a placed prize.",
+                        prize=tier.label,
+                        rank=row.rank,
+                        score=format(settings.passing_score, "g"),
+                    ),
                     field=name,
                 )
             if row.submission_id in placed:
                 raise ValidationFailed(
-                    f"The entry ranked {row.rank} is picked for both "
-                    f"{placed[row.submission_id].label} and {tier.label}: an entry wins at most "
-                    "one placed prize.",
+                    _(
+                        "The entry ranked %(rank)s is picked for both %(first)s and %(second)s: "
+                        "an entry wins at most one placed prize.",
+                        rank=row.rank,
+                        first=placed[row.submission_id].label,
+                        second=tier.label,
+                    ),
                     field=name,
                 )
             placed[row.submission_id] = tier
@@ -205,9 +227,12 @@ def _validated_picks(
     total = sum(tier.amount for tier, _ in result)
     if total > challenge.funded_amount:
         raise Conflict(
-            f"These prizes total {format_amount(total, challenge.currency)} but the challenge "
-            f"holds {format_amount(challenge.funded_amount, challenge.currency)}: awards may "
-            "never exceed the funded purse (an invariant). Contact support."
+            _(
+                "These prizes total %(total)s but the challenge holds %(funded)s: awards may "
+                "never exceed the funded purse (an invariant). Contact support.",
+                total=format_amount(total, challenge.currency),
+                funded=format_amount(challenge.funded_amount, challenge.currency),
+            )
         )
     return result
 
@@ -223,7 +248,7 @@ def approve_winners(
     team and the sponsor. Twice, stale or superseded → 409; nothing is half-written."""
     ensure(
         can_decide_results(actor, snapshot.challenge),
-        "Only the sponsor's owners and managers can approve winners.",
+        _("Only the sponsor's owners and managers can approve winners."),
     )
     try:
         challenge, snapshot = _locked(snapshot)
@@ -233,8 +258,11 @@ def approve_winners(
         reason = reason.strip()
         if adjusted and len(reason) < MIN_REASON:
             raise ValidationFailed(
-                "The winners differ from the computed order: explain why in at least "
-                f"{MIN_REASON} characters. The reason is published with the results.",
+                _(
+                    "The winners differ from the computed order: explain why in at least "
+                    "%(minimum)s characters. The reason is published with the results.",
+                    minimum=MIN_REASON,
+                ),
                 field="reason",
             )
         pc = settings_for(challenge).peoples_choice_tier_id
@@ -270,8 +298,10 @@ def approve_winners(
     except sa.exc.IntegrityError as error:  # UNIQUE(challenge, tier): another request won
         db.session.rollback()
         raise Conflict(
-            "These winners were already approved (another tab or a colleague): "
-            "there is exactly one set of awards."
+            _(
+                "These winners were already approved (another tab or a colleague): "
+                "there is exactly one set of awards."
+            )
         ) from error
     except Exception:
         db.session.rollback()
@@ -285,7 +315,7 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
     is marked awarded with no awards. Commits once, then tells the sponsor."""
     ensure(
         can_decide_results(actor, snapshot.challenge),
-        "Only the sponsor's owners and managers can decline to award.",
+        _("Only the sponsor's owners and managers can decline to award."),
     )
     try:
         challenge, snapshot = _locked(snapshot)
@@ -297,14 +327,22 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
         )
         if passing:
             raise Conflict(
-                f"{passing} ranked {'entry reaches' if passing == 1 else 'entries reach'} the "
-                "passing score: prizes may be declined only when no entry does."
+                ngettext(
+                    "%(num)d ranked entry reaches the passing score: prizes may be declined "
+                    "only when no entry does.",
+                    "%(num)d ranked entries reach the passing score: prizes may be declined "
+                    "only when no entry does.",
+                    passing,
+                )
             )
         reason = reason.strip()
         if len(reason) < MIN_REASON:
             raise ValidationFailed(
-                f"Explain to entrants why no prize is awarded (at least {MIN_REASON} "
-                "characters); it is published with the results.",
+                _(
+                    "Explain to entrants why no prize is awarded (at least %(minimum)s "
+                    "characters); it is published with the results.",
+                    minimum=MIN_REASON,
+                ),
                 field="reason",
             )
         _mark_decided(snapshot, actor, SnapshotState.DECLINED, reason)
@@ -312,8 +350,8 @@ def decline_awards(*, actor: User, snapshot: ResultSnapshot, reason: str) -> Res
         audit.record(actor.id, "results.declined", "result_snapshot", snapshot.id, reason)
         tell_sponsor(
             challenge,
-            f"No prizes awarded: {challenge.title}",
-            f"The results were declined.\n\n{reason}",
+            _("No prizes awarded: %(title)s", title=challenge.title),
+            _("The results were declined.") + f"\n\n{reason}",
         )
         awards_declined.send(challenge)
         db.session.commit()
@@ -329,27 +367,40 @@ def _announce(challenge: Challenge, awards: list[Award]) -> None:
     for award in awards:
         tier, entry = award.prize_tier, award.submission
         amount = format_amount(award.amount, award.currency)
-        lines.append(f"- {tier.label} ({amount}): “{entry.title or 'Untitled entry'}”")
-        for email in _team_emails(entry):
-            send_mail(
-                email,
-                f"Your entry won {tier.label}: {challenge.title}",
-                f"Your entry “{entry.title or 'Untitled entry'}” won {tier.label} ({amount}) in "
-                f"{challenge.title}.\n\nPayout pending: you will be asked to set up payouts.\n\n"
-                f"{link}\n",
-            )
+        lines.append(f"- {tier.label} ({amount}): “{entry.title or _('Untitled entry')}”")
+        for member in _team(entry):
+            with recipient_locale(member):
+                send_mail(
+                    member.email,
+                    _(
+                        "Your entry won %(prize)s: %(title)s",
+                        prize=tier.label,
+                        title=challenge.title,
+                    ),
+                    _(
+                        "Your entry “%(entry)s” won %(prize)s (%(amount)s) in %(title)s.",
+                        entry=entry.title or _("Untitled entry"),
+                        prize=tier.label,
+                        amount=format_amount(award.amount, award.currency),
+                        title=challenge.title,
+                    )
+                    + "\n\n"
+                    + _("Payout pending: you will be asked to set up payouts.")
+                    + f"\n\n{link}\n",
+                )
+    # tell_sponsor sends one text to every owner and manager: the approver's language.
     tell_sponsor(
         challenge,
-        f"Winners approved: {challenge.title}",
-        "The awards are recorded; payouts are pending.\n\n" + "\n".join(lines),
+        _("Winners approved: %(title)s", title=challenge.title),
+        _("The awards are recorded; payouts are pending.") + "\n\n" + "\n".join(lines),
     )
 
 
-def _team_emails(entry: Submission) -> list[str]:
-    emails = db.session.scalars(
-        sa.select(User.email)
+def _team(entry: Submission) -> list[User]:
+    members = db.session.scalars(
+        sa.select(User)
         .join(TeamMember, TeamMember.user_id == User.id)
         .where(TeamMember.submission_id == entry.id)
         .order_by(TeamMember.id)
     ).all()
-    return list(emails) or [entry.owner.email]
+    return list(members) or [entry.owner]

@@ -13,6 +13,10 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import format_datetime as babel_datetime
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge, Phase
@@ -21,6 +25,7 @@ from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
 from core.text import plural
+from core.timefmt import format_datetime
 
 # _schur_matrix: the Schur complement calibrate() solves, reused per criterion.
 from judging.algorithms.calibration import (
@@ -234,6 +239,13 @@ def _judges(
     return rows
 
 
+def moment_text(value: datetime) -> str:
+    """A time for a message: in the viewer's zone on a page, in UTC in a job or a shell."""
+    if has_request_context():
+        return format_datetime(value)
+    return f"{babel_datetime(value, 'dd MMM y, HH:mm')} UTC"
+
+
 def compute_blocker(challenge: Challenge, now: datetime | None = None) -> str | None:
     """Why results cannot be computed now, in words for the sponsor; None when they can.
 
@@ -242,17 +254,22 @@ def compute_blocker(challenge: Challenge, now: datetime | None = None) -> str | 
     now = now or utcnow()
     phase = challenge.phase(now)
     if phase == Phase.CANCELLED:
-        return "This challenge was cancelled: there are no results to compute."
+        return str(_("This challenge was cancelled: there are no results to compute."))
     if phase == Phase.AWARDED:
-        return "The results of this challenge are decided; they can no longer be recomputed."
+        return str(
+            _("The results of this challenge are decided; they can no longer be recomputed.")
+        )
     if phase != Phase.JUDGING:
-        return (
-            f"Results can be computed once submissions close on "
-            f"{challenge.closes_at:%d %b %Y, %H:%M} UTC and the judges have scored the entries."
+        return str(
+            _(
+                "Results can be computed once submissions close on %(when)s and the judges have "
+                "scored the entries.",
+                when=moment_text(challenge.closes_at),
+            )
         )
     if now >= challenge.judging_ends_at:
         return None
-    ends = f"{challenge.judging_ends_at:%d %b %Y, %H:%M} UTC"
+    ends = moment_text(challenge.judging_ends_at)
     current = settings_for(challenge).current_round or Round.EVALUATION
     total, done = db.session.execute(
         sa.select(sa.func.count(Assignment.id), sa.func.count(Review.submitted_at))
@@ -267,13 +284,24 @@ def compute_blocker(challenge: Challenge, now: datetime | None = None) -> str | 
         )
     ).one()
     if total == 0:
-        return f"No reviews are assigned yet; results can be computed when judging ends on {ends}."
+        return str(
+            _(
+                "No reviews are assigned yet; results can be computed when judging ends on "
+                "%(when)s.",
+                when=ends,
+            )
+        )
     open_ = total - done
     if open_:
-        verb = "review is" if open_ == 1 else "reviews are"
-        return (
-            f"{open_} {verb} still open; results can be computed when judging ends on {ends}, "
-            "or as soon as every review is submitted."
+        return str(
+            ngettext(
+                "%(num)d review is still open; results can be computed when judging ends on "
+                "%(when)s, or as soon as every review is submitted.",
+                "%(num)d reviews are still open; results can be computed when judging ends on "
+                "%(when)s, or as soon as every review is submitted.",
+                open_,
+                when=ends,
+            )
         )
     return None
 
@@ -309,7 +337,7 @@ def lock_for_computation(actor: User, challenge: Challenge) -> Challenge:
     if not can_compute_results(actor, challenge):
         ensure(
             can_decide_results(actor, challenge),
-            "Only the sponsor's owners and managers can compute results.",
+            _("Only the sponsor's owners and managers can compute results."),
         )
     challenge = lock_challenge(challenge.id)
     problem = compute_blocker(challenge)

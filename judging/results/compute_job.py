@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
 from core.errors import DomainError
+from core.i18n import recipient_locale
 from core.jobs import Job, JobState, enqueue, report_progress
 from core.jobs.outcome import record_result
-from core.text import plural
 from judging.results.compute import compute_results, lock_for_computation
 
 RESULTS_KIND = "judging.compute_results"
@@ -49,11 +51,11 @@ def request_results(*, actor: User, challenge: Challenge) -> Job:
             RESULTS_KIND,
             {
                 "challenge_id": challenge.id,
-                "title": f"Results of “{challenge.title}”",
+                "title": _("Results of “%(title)s”", title=challenge.title),
                 "back": {
                     "endpoint": "judging.dashboard",
                     "values": {"slug": challenge.slug},
-                    "label": "Back to judging",
+                    "label": _("Back to judging"),
                 },
             },
             owner_id=actor.id,
@@ -69,10 +71,15 @@ def run_computation(job: Job) -> None:
     actor = db.session.get(User, job.owner_id) if job.owner_id else None
     challenge = db.session.get(Challenge, job.payload.get("challenge_id", 0))
     if actor is None or challenge is None:
-        record_result(job, {"refused": "The challenge or the person who asked is gone."})
+        record_result(job, {"refused": _("The challenge or the person who asked is gone.")})
         return
+    with recipient_locale(actor):  # the outcome's words are for the person who asked
+        _compute_for(job, actor, challenge)
+
+
+def _compute_for(job: Job, actor: User, challenge: Challenge) -> None:
     slug = challenge.slug
-    report_progress(job, 10, "Checking community votes, calibrating scores, ranking the entries")
+    report_progress(job, 10, _("Checking community votes, calibrating scores, ranking the entries"))
     try:
         snapshot = compute_results(actor=actor, challenge=challenge)
     except DomainError as error:
@@ -83,11 +90,15 @@ def run_computation(job: Job) -> None:
         job,
         {
             "snapshot_id": snapshot.id,
-            "message": f"Results computed: {plural(snapshot.entry_count, 'entry')} ranked.",
+            "message": ngettext(
+                "Results computed: %(num)d entry ranked.",
+                "Results computed: %(num)d entries ranked.",
+                snapshot.entry_count,
+            ),
             "next": {
                 "endpoint": "judging.results_review",
                 "values": {"slug": slug, "snapshot_id": snapshot.id},
-                "label": "Review the results",
+                "label": _("Review the results"),
             },
             "redirect": True,
         },

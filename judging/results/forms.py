@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -12,12 +13,14 @@ class ResultsDecisionForm(FlaskForm):
     """The sponsor's mapping of prize tiers to entries (one ``tier_<id>`` select per tier)."""
 
     reason = TextAreaField(
-        "Reason for changing the computed order",
+        _l("Reason for changing the computed order"),
         validators=[Optional(), Length(max=5000)],
-        description="Required when the winners differ from the computed order; it is "
-        "published with the results.",
+        description=_l(
+            "Required when the winners differ from the computed order; it is published with "
+            "the results."
+        ),
     )
-    approve = SubmitField("Approve winners")
+    approve = SubmitField(_l("Approve winners"))
 
     def picks(self) -> dict[int, int]:
         return {
@@ -50,8 +53,8 @@ def results_form_for(
 
 class DeclineAwardsForm(FlaskForm):
     reason = TextAreaField(
-        "Why no prize is awarded",
+        _l("Why no prize is awarded"),
         validators=[DataRequired(), Length(min=10, max=5000)],
-        description="Published with the results.",
+        description=_l("Published with the results."),
     )
-    decline = SubmitField("Decline to award")
+    decline = SubmitField(_l("Decline to award"))

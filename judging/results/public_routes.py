@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.policies import is_admin
@@ -12,8 +13,6 @@ from challenges.services import get_challenge
 from core.paging import page_arg, redirect_past_end
 from judging import bp
 from judging.results import publication
-
-NO_RESULTS = "There are no published results at this address."
 
 
 @bp.get("/challenges/<slug>/results")
@@ -24,7 +23,7 @@ def results(slug: str) -> ResponseReturnValue:
         # The sponsor (and admins) learn why the page is empty; everyone else gets a 404.
         sponsor = is_sponsor_member(current_user, challenge) or is_admin(current_user)
         if not (sponsor and can_view_challenge(current_user, challenge)):
-            abort(404, NO_RESULTS)
+            abort(404, _("There are no published results at this address."))
         return render_template("judging/results.html", challenge=challenge, results=None)
     ranked, columns = None, []
     if data.scores_public:  # otherwise the public sees the winners only

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased, joinedload
 
@@ -111,7 +112,7 @@ def winners_by_challenge(challenge_ids: list[int], viewer: User | None) -> dict[
             Winner(
                 award=award,
                 tier=tier,
-                title=(entry_title or "Untitled entry") if visible else None,
+                title=(entry_title or _("Untitled entry")) if visible else None,
                 visible=bool(visible),
                 finalist=bool(finalist),
                 team=teams.get(award.submission_id, []),
@@ -162,20 +163,40 @@ class Results:
         """The published note on the sponsor's decision, if it departed from the computation."""
         reason = (self.snapshot.adjustment_reason or "").strip()
         if self.declined:
-            return f"No prize was awarded: {reason}" if reason else "No prize was awarded."
+            if reason:
+                return str(_("No prize was awarded: %(reason)s", reason=reason))
+            return str(_("No prize was awarded."))
         if reason:
-            return f"The sponsor changed the computed order: {reason}"
-        return "The sponsor changed the computed order." if self.reordered else None
+            return str(_("The sponsor changed the computed order: %(reason)s", reason=reason))
+        return str(_("The sponsor changed the computed order.")) if self.reordered else None
 
     @property
     def method(self) -> str:
-        text = f"Scores calibrated for judge leniency (ridge, λ={self.snapshot.lam:g})"
-        if self.scores_public:
-            text += "; raw means shown beside them"
-        weight = community_weight(self.snapshot)
-        if weight:
-            text += f"; community votes blended in with weight {weight:g}"
-        return text + "."
+        lam, blended = f"{self.snapshot.lam:g}", community_weight(self.snapshot)
+        weight = f"{blended:g}"
+        if self.scores_public and blended:
+            text = _(
+                "Scores calibrated for judge leniency (ridge, λ=%(lam)s); raw means shown beside "
+                "them; community votes blended in with weight %(weight)s.",
+                lam=lam,
+                weight=weight,
+            )
+        elif self.scores_public:
+            text = _(
+                "Scores calibrated for judge leniency (ridge, λ=%(lam)s); raw means shown beside "
+                "them.",
+                lam=lam,
+            )
+        elif blended:
+            text = _(
+                "Scores calibrated for judge leniency (ridge, λ=%(lam)s); community votes "
+                "blended in with weight %(weight)s.",
+                lam=lam,
+                weight=weight,
+            )
+        else:
+            text = _("Scores calibrated for judge leniency (ridge, λ=%(lam)s).", lam=lam)
+        return str(text)
 
 
 def community_weight(snapshot: ResultSnapshot) -> float:
@@ -231,7 +252,7 @@ class RankedPage(Pagination):
             .order_by(ResultRow.rank)
         ).all()
         return [
-            RankedLine(row, (row.entry_title or "Untitled entry") if row[-1] else None)
+            RankedLine(row, (row.entry_title or _("Untitled entry")) if row[-1] else None)
             for row in rows
         ]
 

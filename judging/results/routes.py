@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -17,7 +20,6 @@ from challenges.services import get_challenge
 from core.db import db
 from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
-from core.text import plural
 from judging import bp
 from judging.models import Assignment
 from judging.policies import can_compute_results, can_decide_results, can_view_judging
@@ -32,8 +34,8 @@ from submissions.visibility import visible_entry_ids
 
 PER_PAGE = 50
 CHOICES = 50  # a tier's select offers the top 50 candidates (plus the current pick)
-NOT_AWARDED = SelectChoice("0", "— not awarded —")
-TITLE_HIDDEN = "title hidden"
+NOT_AWARDED = SelectChoice("0", _l("— not awarded —"))
+TITLE_HIDDEN = _l("title hidden")
 
 
 def entry_labels(submission_ids: set[int]) -> dict[int, str]:
@@ -74,7 +76,7 @@ def _choices(
     labels = entry_labels(known | {row.submission_id for row in extra})
 
     def choice(row: ResultRow) -> SelectChoice:
-        readable_title = row.submission.title or "Untitled entry"
+        readable_title = row.submission.title or _("Untitled entry")
         title = readable_title if row.submission_id in readable else TITLE_HIDDEN
         name = f"#{row.rank} · {labels.get(row.submission_id, '')} · {title}"
         return SelectChoice(str(row.submission_id), name)
@@ -88,7 +90,8 @@ def _choices(
         for t in awards.placed_tiers(challenge, settings)
     ]
     if pc is not None:
-        tiers.append((pc.id, f"{pc.label} (People's Choice)", options(list(liked), pc.id)))
+        label = _("%(prize)s (People's Choice)", prize=pc.label)
+        tiers.append((pc.id, label, options(list(liked), pc.id)))
     return tiers
 
 
@@ -108,9 +111,9 @@ def _decision_form(snapshot: ResultSnapshot, formdata: bool) -> ResultsDecisionF
 def _snapshot(slug: str, snapshot_id: int) -> ResultSnapshot:
     snapshot = awards.get_snapshot(snapshot_id)
     if snapshot.challenge.slug != slug:
-        abort(404, "There are no such results for this challenge.")
+        abort(404, _("There are no such results for this challenge."))
     if not can_view_judging(current_user, snapshot.challenge):
-        abort(403, "The results review is for the sponsor's owners and managers.")
+        abort(403, _("The results review is for the sponsor's owners and managers."))
     return snapshot
 
 
@@ -201,7 +204,11 @@ def results_approve(slug: str, snapshot_id: int) -> ResponseReturnValue:
         if refused:
             return _review_page(snapshot, form=form, status=refused.status)
         flash(
-            f"Winners approved: {plural(len(made), 'award')} recorded; payouts are pending.",
+            ngettext(
+                "Winners approved: %(num)d award recorded; payouts are pending.",
+                "Winners approved: %(num)d awards recorded; payouts are pending.",
+                len(made),
+            ),
             "success",
         )
         return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot_id))
@@ -218,7 +225,7 @@ def results_decline(slug: str, snapshot_id: int) -> ResponseReturnValue:
             awards.decline_awards(actor=current_user, snapshot=snapshot, reason=form.reason.data)
         if refused:
             return _review_page(snapshot, decline_form=form, status=refused.status)
-        flash("You declined to award prizes; the reason is published with the results.", "info")
+        flash(_("You declined to award prizes; the reason is published with the results."), "info")
         return redirect(url_for("judging.results_review", slug=slug, snapshot_id=snapshot_id))
     return _review_page(snapshot, decline_form=form, status=422)
 
