@@ -90,7 +90,7 @@ def register_user(
 def authenticate(email: str, password: str) -> User | None:
     """The user whose credentials these are, or ``None`` (same time either way)."""
     user = get_user_by_email(email)
-    if user is None:
+    if user is None or user.deleted_at is not None:
         burn_verification_time(password)
         return None
     return user if verify_password(user.password_hash, password) else None
