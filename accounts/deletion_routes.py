@@ -20,7 +20,7 @@ from core.forms import FlaskForm, domain_errors
 
 class DeleteAccountForm(FlaskForm):
     show_as_former_member = BooleanField(
-        _l('Show my entries and reviews as "Former member" instead of my name')
+        _l('Show me as "Former member" instead of my name on what stays published')
     )
     handle = StringField(
         _l("Your handle"),
