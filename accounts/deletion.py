@@ -205,7 +205,9 @@ def _anonymise(user: User, show_as_former_member: bool) -> None:
     user.shown_as_former = show_as_former_member
     user.email = deleted_email(user)
     user.pending_email = None
-    user.handle = f"deleted-{user.id}"
+    # A dot is outside the handle rule (accounts.forms.HANDLE_RULE): no one can sign up with
+    # it first, so no "deleted-<id>" squatter makes the deletion fail.
+    user.handle = f"deleted.{user.id}"
     if show_as_former_member:
         user.display_name = FORMER_MEMBER
     user.password_hash = UNUSABLE_PASSWORD

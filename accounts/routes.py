@@ -169,7 +169,7 @@ def account() -> ResponseReturnValue:
 @bp.get("/u/<handle>")
 def profile(handle: str) -> ResponseReturnValue:
     user = services.get_user_by_handle(handle)
-    if user is None or user.deleted_at is not None:
+    if user is None:
         abort(404)
     return render_template(
         "accounts/profile.html",

@@ -29,11 +29,15 @@ RESET_PURPOSE = "reset-password"
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    return db.session.scalar(
+        sa.select(User).where(User.email == normalize_email(email), User.deleted_at.is_(None))
+    )
 
 
 def get_user_by_handle(handle: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.handle == handle.strip().lower()))
+    return db.session.scalar(
+        sa.select(User).where(User.handle == handle.strip().lower(), User.deleted_at.is_(None))
+    )
 
 
 def check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:
@@ -90,7 +94,7 @@ def register_user(
 def authenticate(email: str, password: str) -> User | None:
     """The user whose credentials these are, or ``None`` (same time either way)."""
     user = get_user_by_email(email)
-    if user is None or user.deleted_at is not None:
+    if user is None:
         burn_verification_time(password)
         return None
     return user if verify_password(user.password_hash, password) else None

@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from accounts.models import Membership, Notice, OrgRole, User
 from accounts.passwords import verify_password
+from accounts.services import get_user_by_email, get_user_by_handle
 from challenges.models import Follow
 from core.audit import AuditEntry
 from core.db import db, utcnow
@@ -133,7 +134,7 @@ def test_deleting_anonymises_the_account_and_keeps_what_others_rely_on(
     assert "Your account is deleted." in client.get("/").text
     user = _user(subject.user.id)
     assert user.deleted_at is not None and not user.shown_as_former
-    assert (user.email, user.handle) == (f"deleted-{user.id}@invalid", f"deleted-{user.id}")
+    assert (user.email, user.handle) == (f"deleted-{user.id}@invalid", f"deleted.{user.id}")
     assert user.display_name == subject.name  # the attribution of published entries
     assert not verify_password(user.password_hash, PASSWORD)
     assert (user.bio, user.website, user.pending_email, user.mail_updates) == ("", "", None, False)
@@ -163,6 +164,7 @@ def test_deleting_anonymises_the_account_and_keeps_what_others_rely_on(
     assert entry.status_code == 200 and subject.name in entry.text
     assert web_app.test_client().get(f"/u/{subject.handle}").status_code == 404
     assert web_app.test_client().get(f"/u/{user.handle}").status_code == 404
+    assert get_user_by_handle(user.handle) is None and get_user_by_email(user.email) is None
     # The last mail went to the old address, before it was erased.
     goodbye = [mail for mail in mails[sent:] if mail.to == subject.email]
     assert [mail.subject for mail in goodbye] == ["Your OpenPrize account was deleted"]
@@ -189,7 +191,7 @@ def test_a_deleted_address_can_sign_up_again(
     db.session.expire_all()
     accounts = db.session.scalars(sa.select(User).order_by(User.id)).all()
     assert [(u.handle, u.deleted_at is None) for u in accounts] == [
-        (f"deleted-{ada.id}", False),
+        (f"deleted.{ada.id}", False),
         ("ada", True),
     ]
 
