@@ -43,18 +43,28 @@ def _payouts_not_final(user: User) -> list[Obstacle]:
         .order_by(Payout.id)
     ).all()
     return [
-        Obstacle(
-            _(
-                "You have a payout of %(amount)s in progress for %(challenge)s; we can delete "
-                "your account once it is paid (or cancelled).",
-                amount=format_amount(payout.amount, payout.currency),
-                challenge=title,
-            ),
-            url_for("payments.payouts"),
-            _("Your payouts"),
-        )
+        Obstacle(_message(payout, title), url_for("payments.payouts"), _("Your payouts"))
         for payout, title in rows
     ]
+
+
+def _message(payout: Payout, challenge: str) -> str:
+    amount = format_amount(payout.amount, payout.currency)
+    if payout.status == PayoutStatus.FAILED:
+        text: str = _(
+            "Your payout of %(amount)s for %(challenge)s failed and waits to be sent again; we "
+            "can delete your account once it is paid (or cancelled).",
+            amount=amount,
+            challenge=challenge,
+        )
+    else:
+        text = _(
+            "You have a payout of %(amount)s in progress for %(challenge)s; we can delete "
+            "your account once it is paid (or cancelled).",
+            amount=amount,
+            challenge=challenge,
+        )
+    return text
 
 
 def _fundings_in_flight(user: User) -> list[Obstacle]:

@@ -267,7 +267,7 @@ def _failed_payout_not_reissued() -> tuple[User, str]:
     payout.idempotency_key, payout.destination_account = "payout:x", "acct_x"
     payout.processing_started_at = utcnow()
     db.session.commit()
-    return solver, "You have a payout of $2,500 in progress for Grid"
+    return solver, "Your payout of $2,500 for Grid failed and waits to be sent again"
 
 
 def _sole_owner_with_members() -> tuple[User, str]:
@@ -335,8 +335,8 @@ def test_deletion_waits_for_what_depends_on_the_person(
 
 
 def test_finished_work_does_not_block(client: FlaskClient, auth: AuthActions) -> None:
-    """A paid payout, a submitted review and a sole-owned organization without members or
-    live challenges leave the way open."""
+    """A submitted review, a withdrawn entry, a failed payout paid by its re-issue and a
+    sole-owned organization without members or live challenges leave the way open."""
     world, assignment = submitted_review_world()
     judge = assignment.judge.user
     own = make_org("Solo lab", owner=judge, slug="solo")
@@ -345,6 +345,25 @@ def test_finished_work_does_not_block(client: FlaskClient, auth: AuthActions) ->
     make_challenge(own, title="Idea", published=False)
     mine = submit_entry(make_challenge(world.org, slug="other", phase="open"), judge)
     mine.status = "withdrawn"
+    award = awarded_challenge(world.org, judge, title="Won", entry_title="Idea", at=utcnow())
+    now = utcnow()
+    for reissue, status in enumerate([PayoutStatus.FAILED, PayoutStatus.PAID]):
+        db.session.add(
+            Payout(
+                award_id=award.awards[0].id,
+                challenge_id=award.challenge.id,
+                user_id=judge.id,
+                amount=100,
+                currency="USD",
+                status=status,
+                reissue=reissue,
+                idempotency_key=f"payout:{reissue}",
+                destination_account="acct_x",
+                processing_started_at=now,
+                stripe_transfer_id=f"tr_{reissue}",
+                paid_at=now,
+            )
+        )
     db.session.commit()
     auth.login(judge.email)
 
