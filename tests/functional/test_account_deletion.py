@@ -17,7 +17,7 @@ from accounts.services import get_user_by_email, get_user_by_handle
 from challenges.models import Follow
 from core.audit import AuditEntry
 from core.db import db, utcnow
-from core.mail import Mail
+from core.mail import Mail, send_mail
 from judging.models import Assignment, AssignmentState, Judge, Review
 from judging.voting.models import Vote
 from payments.models import LedgerEntry, LedgerKind
@@ -165,6 +165,9 @@ def test_deleting_anonymises_the_account_and_keeps_what_others_rely_on(
     assert web_app.test_client().get(f"/u/{subject.handle}").status_code == 404
     assert web_app.test_client().get(f"/u/{user.handle}").status_code == 404
     assert get_user_by_handle(user.handle) is None and get_user_by_email(user.email) is None
+    send_mail(user.email, "Your entry was awarded", "Congratulations!")
+    db.session.commit()
+    assert not [mail for mail in mails if mail.to == user.email]
     # The last mail went to the old address, before it was erased.
     goodbye = [mail for mail in mails[sent:] if mail.to == subject.email]
     assert [mail.subject for mail in goodbye] == ["Your OpenPrize account was deleted"]
