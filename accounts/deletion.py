@@ -160,7 +160,10 @@ def delete_account(*, actor: User, handle: str, password: str, show_as_former_me
         raise ValidationFailed(_("Type your handle exactly as shown."), field="handle")
     if not verify_password(actor.password_hash, password):
         raise ValidationFailed(_("Your password is wrong."), field="password")
-    db.session.execute(sa.select(User.id).where(User.id == actor.id).with_for_update())
+    # Two browsers confirming at once: the second waits here, then finds the deletion done.
+    locked = sa.select(User.deleted_at).where(User.id == actor.id).with_for_update()
+    if db.session.scalar(locked) is not None:
+        raise Conflict(_("This account is already deleted."))
     obstacles = deletion_obstacles(actor)
     if obstacles:
         raise Conflict(
