@@ -123,6 +123,19 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     for register_data_parts in (entry_data, judging_data, payment_data):
         register_data_parts(app)
+    # "Delete my account": each domain's blockers and clean-ups (accounts/deletion.py).
+    from challenges.deletion_parts import register_deletion_parts as challenge_deletion
+    from judging.deletion_parts import register_deletion_parts as judging_deletion
+    from payments.deletion_parts import register_deletion_parts as payment_deletion
+    from submissions.deletion_parts import register_deletion_parts as entry_deletion
+
+    for register_deletion_parts in (
+        payment_deletion,
+        challenge_deletion,
+        entry_deletion,
+        judging_deletion,
+    ):
+        register_deletion_parts(app)
 
     # Higher domains fill slots on lower domains' pages; the order here is the order shown.
     for register_sections in (

@@ -11,6 +11,7 @@ from accounts import (  # noqa: E402, F401
     admin_routes,
     background_routes,
     data_routes,
+    deletion_routes,
     email_routes,
     notice_routes,
     org_routes,

@@ -60,6 +60,11 @@ class User(UserMixin, db.Model):
     bg_discipline: Mapped[str | None] = mapped_column(sa.String(32))
     bg_career_stage: Mapped[str | None] = mapped_column(sa.String(32))
     bg_org_type: Mapped[str | None] = mapped_column(sa.String(32))
+    # Set when the person deleted the account (accounts.deletion): the row stays, anonymised,
+    # so entries, reviews, votes, payouts and the ledger keep pointing at it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The person chose to be shown as "Former member" on what stays published.
+    shown_as_former: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     memberships: WriteOnlyMapped[Membership] = relationship(
         back_populates="user", passive_deletes=True

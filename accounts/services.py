@@ -45,11 +45,15 @@ def own_mail_locale(user: User) -> Iterator[None]:
 
 
 def get_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    return db.session.scalar(
+        sa.select(User).where(User.email == normalize_email(email), User.deleted_at.is_(None))
+    )
 
 
 def get_user_by_handle(handle: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.handle == handle.strip().lower()))
+    return db.session.scalar(
+        sa.select(User).where(User.handle == handle.strip().lower(), User.deleted_at.is_(None))
+    )
 
 
 def check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:

@@ -35,7 +35,11 @@ def user_for_session(token: str) -> User | None:
     row = db.session.execute(
         sa.select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _digest(token), UserSession.revoked_at.is_(None))
+        .where(
+            UserSession.token_hash == _digest(token),
+            UserSession.revoked_at.is_(None),
+            User.deleted_at.is_(None),
+        )
     ).first()
     if row is None:
         return None

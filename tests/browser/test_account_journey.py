@@ -161,3 +161,32 @@ def test_send_it_again_on_the_banner_sends_a_new_link_that_verifies(
     page.goto(mail_link("ada@example.org", "/verify/"))
     flash(page, "Thank you: your e-mail address is confirmed.")
     expect(page.get_by_role("status")).to_have_count(0)
+
+
+def test_a_member_deletes_their_account_and_can_no_longer_sign_in(
+    page: Page, screenshot: Screenshot
+) -> None:
+    make_user("ada", display_name="Ada Lovelace", password=OWNER_PASSWORD)
+    page.goto("/")
+    sign_in(page, email="ada@example.org", password=OWNER_PASSWORD)
+    nav(page).get_by_role("link", name="Ada Lovelace").click()
+    page.get_by_role("link", name="Delete your account").click()
+    expect(page.get_by_role("heading", name="Delete your account", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="What stays, and why")).to_be_visible()
+
+    page.get_by_label("Your handle").fill("ada")
+    page.get_by_label("Your password").fill("not-the-password-1")
+    page.get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_text("Your password is wrong.")).to_be_visible()
+    expect(page.get_by_label("Your password")).to_be_focused()
+    screenshot(page, "delete-refused")
+
+    page.get_by_label('Show me as "Former member"').check()
+    page.get_by_label("Your password").fill(OWNER_PASSWORD)
+    page.get_by_role("button", name="Delete my account").click()
+    flash(page, "Your account is deleted.")
+    expect(nav(page).get_by_role("link", name="Sign in")).to_be_visible()
+
+    sign_in(page, email="ada@example.org", password=OWNER_PASSWORD)
+    expect(nav(page).get_by_role("link", name="Ada Lovelace")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

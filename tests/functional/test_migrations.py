@@ -74,3 +74,37 @@ def test_user_sessions_migration_keeps_users_and_the_rows_that_point_at_them(
                     assert count == 1, table
             db.session.remove()
             db.engine.dispose()
+
+
+def test_account_deletion_migration_keeps_users_and_their_memberships(
+    database_url: str, tmp_path: Path
+) -> None:
+    rows = {
+        "users": "INSERT INTO users (id, email, handle, display_name, password_hash, is_admin,"
+        " bio, website, timezone, created_at) VALUES (1, 'ada@example.org', 'ada', 'Ada',"
+        " 'hash', false, '', '', '', '2026-12-01')",
+        "organizations": "INSERT INTO organizations (id, slug, name, website, description,"
+        " verified, created_at) VALUES (1, 'lab', 'Lab', '', '', false, '2026-12-01')",
+        "memberships": "INSERT INTO memberships (user_id, org_id, role, created_at)"
+        " VALUES (1, 1, 'owner', '2026-12-01')",
+    }
+    with fresh_database(database_url, tmp_path) as url:
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            flask_migrate.upgrade(revision="e5a1c7d3b940")
+            with db.engine.begin() as connection:
+                for statement in rows.values():
+                    connection.execute(sa.text(statement))
+            flask_migrate.upgrade(revision="b7d2e9f4a1c3")
+            with db.engine.connect() as connection:
+                for table in rows:
+                    count = connection.scalar(
+                        sa.select(sa.func.count()).select_from(sa.table(table))
+                    )
+                    assert count == 1, table
+                user = connection.execute(
+                    sa.text("SELECT deleted_at, shown_as_former FROM users WHERE id = 1")
+                ).one()
+                assert user.deleted_at is None and not user.shown_as_former
+            db.session.remove()
+            db.engine.dispose()

@@ -96,6 +96,7 @@ MATRIX = [
     ("post", "/terms/accept", {}, EVERYONE_SIGNED_IN),
     ("get", "/account/data", None, EVERYONE_SIGNED_IN),
     ("post", "/account/data", {}, EVERYONE_SIGNED_IN),
+    ("get", "/account/delete", None, EVERYONE_SIGNED_IN),
     ("get", "/orgs/{slug}/members", None, {"owner", "manager", "member", "admin"}),
     ("get", "/orgs/{slug}/edit", None, {"owner", "manager"}),
     ("get", "/admin", None, {"admin"}),
