@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
@@ -31,6 +32,7 @@ from judging.rounds.entries import round_now
 from judging.rounds.forms import AddScreenerForm, AdvanceForm, RoundsForm
 from judging.rounds.screening import (
     ScreeningState,
+    ScreeningStatus,
     add_screener,
     assign_screeners,
     screener_choices,
@@ -173,6 +175,7 @@ class RoundsPanel:
     form: RoundsForm
     states: list[ScreeningState] = field(default_factory=list)
     screener_forms: dict[int, AddScreenerForm] = field(default_factory=dict)
+    needs_second: ClassVar[str] = ScreeningStatus.NEEDS_SECOND  # the tally's key, for the template
 
     @property
     def tally(self) -> Counter:
