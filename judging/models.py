@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import Grouping
 
@@ -31,6 +32,18 @@ class Round(enum.StrEnum):
     SCREENING = "screening"  # pass/fail with a reason; a fail goes to a second screener
     EVALUATION = "evaluation"  # k judges per entry on the rubric
     FINALIST = "finalist"  # every panel judge scores every finalist
+
+
+# How a round is named in a sentence ("The %(round)s round is over"), in the reader's language.
+ROUND_NAMES = {
+    Round.SCREENING: _l("screening"),
+    Round.EVALUATION: _l("evaluation"),
+    Round.FINALIST: _l("finalist"),
+}
+
+
+def round_name(value: str) -> str:
+    return str(ROUND_NAMES.get(value, value))  # type: ignore[call-overload]
 
 
 class Verdict(enum.StrEnum):
