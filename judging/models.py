@@ -34,16 +34,18 @@ class Round(enum.StrEnum):
     FINALIST = "finalist"  # every panel judge scores every finalist
 
 
-# How a round is named in a sentence ("The %(round)s round is over"), in the reader's language.
-ROUND_NAMES = {
-    Round.SCREENING: _l("screening"),
-    Round.EVALUATION: _l("evaluation"),
-    Round.FINALIST: _l("finalist"),
+# How a round is named in a sentence ("The %(round)s is over"), in the reader's language.
+ROUND_PHRASES = {
+    Round.SCREENING: _l("screening round"),
+    Round.EVALUATION: _l("evaluation round"),
+    Round.FINALIST: _l("finalist round"),
 }
 
 
-def round_name(value: str) -> str:
-    return str(ROUND_NAMES.get(value, value))  # type: ignore[call-overload]
+def round_phrase(value: str) -> str:
+    """``screening round``, ``evaluation round`` or ``finalist round`` (translated)."""
+    phrase = ROUND_PHRASES.get(Round(value)) if value in Round.__members__.values() else None
+    return str(phrase) if phrase is not None else f"{value} round"
 
 
 class Verdict(enum.StrEnum):

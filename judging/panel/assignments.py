@@ -20,7 +20,7 @@ from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.urls import external_url
 from judging.algorithms.labels import entry_labels, fair_limit, plan_gaps
-from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round, round_name
+from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round, round_phrase
 from judging.panel.coi import describe, forbidden_pairs
 from judging.policies import can_declare_conflict, can_manage_judging, judging_window_open
 from judging.rounds.entries import round_entry_ids, round_now, screening_verdicts
@@ -257,8 +257,8 @@ def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
     if assignment.round != round_now(challenge):
         raise Conflict(
             _(
-                "The %(round)s round is over: its assignments no longer change.",
-                round=round_name(assignment.round),
+                "The %(round)s is over: its assignments no longer change.",
+                round=round_phrase(assignment.round),
             )
         )
     if assignment.state == AssignmentState.SUBMITTED:
@@ -408,6 +408,6 @@ def tell_judges(created: list[Assignment]) -> None:
             )
             ends = _(
                 "Judging ends %(when)s UTC.",
-                when=f"{judge.challenge.judging_ends_at:%Y-%m-%d %H:%M}",
+                when=judge.challenge.judging_ends_at.strftime("%Y-%m-%d %H:%M"),
             )
         send_mail(judge.email, subject, f"{body}\n{ends}\n\n{link}\n")

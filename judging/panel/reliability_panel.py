@@ -319,7 +319,7 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
                 "Estimated bias of %(num)d judges in points on the 0–100 review score, "
                 "from −%(scale)s to +%(scale)s.",
                 len(rows),
-                scale=f"{scale:g}",
+                scale=format(scale, "g"),
             ),
             _("Bars right of the zero line: the judge scores higher than the panel; left: lower."),
             _("%(count)s flagged judges are drawn in red.", count=flagged)

@@ -157,7 +157,7 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
             _(
                 "Judging ended on %(when)s UTC: reviews can no longer be submitted, so there "
                 "is nothing to remind judges of.",
-                when=f"{challenge.judging_ends_at:%d %b %Y, %H:%M}",
+                when=challenge.judging_ends_at.strftime("%d %b %Y, %H:%M"),
             )
         )
     claimed = _claim(challenge, now)

@@ -24,7 +24,7 @@ from judging.models import (
     Review,
     ReviewScore,
     Round,
-    round_name,
+    round_phrase,
 )
 from judging.policies import is_judge_of
 from judging.rounds.entries import round_now
@@ -74,14 +74,14 @@ def check_open(assignment: Assignment) -> None:
         raise Conflict(
             _(
                 "Judging closed at %(when)s UTC: reviews can no longer change.",
-                when=f"{challenge.judging_ends_at:%d %b %Y, %H:%M}",
+                when=challenge.judging_ends_at.strftime("%d %b %Y, %H:%M"),
             )
         )
     if assignment.round != round_now(challenge):
         raise Conflict(
             _(
-                "The %(round)s round is over: its reviews can no longer change.",
-                round=round_name(assignment.round),
+                "The %(round)s is over: its reviews can no longer change.",
+                round=round_phrase(assignment.round),
             )
         )
     if assignment.review is not None and assignment.review.submitted_at is not None:
