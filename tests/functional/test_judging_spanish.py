@@ -8,9 +8,8 @@ from flask.testing import FlaskClient
 
 from core.db import db
 from judging import services
-from judging.models import Assignment
+from judging.models import Assignment, Criterion
 from tests.conftest import AuthActions
-from tests.functional.test_judging_pages import _review_data
 from tests.judging_support import judging_world, person, sponsor_world
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
@@ -51,19 +50,16 @@ def test_a_judge_reviews_in_spanish_and_is_refused_in_spanish(
     assert "Declarar un conflicto de intereses con esta propuesta" in page
     assert "Puntuación de Impact" in page and "Guardar borrador" in page
     assert "Your review" not in page and "Save draft" not in page
+    impact = db.session.scalars(sa.select(Criterion).where(Criterion.name == "Impact")).one()
     missing = client.post(
-        url, data=_review_data(first, {"Impact": "4"}, submit_review="1"), headers=SPANISH
+        url, data={f"score_{impact.id}": "4", "submit_review": "1"}, headers=SPANISH
     )
     text = missing.get_data(as_text=True)
     assert missing.status_code == 422
     assert "Puntúa todos los criterios antes de enviar; faltan: Feasibility" in text
     assert "Score every criterion" not in text
-    draft = client.post(
-        url,
-        data=_review_data(first, {"Impact": "4"}, save_draft="1"),
-        headers=SPANISH,
-        follow_redirects=True,
-    )
+    draft_data = {f"score_{impact.id}": "4", "save_draft": "1"}
+    draft = client.post(url, data=draft_data, headers=SPANISH, follow_redirects=True)
     assert "Borrador guardado." in draft.get_data(as_text=True)
 
 
