@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import Grouping
 
@@ -31,6 +32,20 @@ class Round(enum.StrEnum):
     SCREENING = "screening"  # pass/fail with a reason; a fail goes to a second screener
     EVALUATION = "evaluation"  # k judges per entry on the rubric
     FINALIST = "finalist"  # every panel judge scores every finalist
+
+
+# How a round is named in a sentence ("The %(round)s is over"), in the reader's language.
+ROUND_PHRASES = {
+    Round.SCREENING: _l("screening round"),
+    Round.EVALUATION: _l("evaluation round"),
+    Round.FINALIST: _l("finalist round"),
+}
+
+
+def round_phrase(value: str) -> str:
+    """``screening round``, ``evaluation round`` or ``finalist round`` (translated)."""
+    phrase = ROUND_PHRASES.get(Round(value)) if value in Round.__members__.values() else None
+    return str(phrase) if phrase is not None else f"{value} round"
 
 
 class Verdict(enum.StrEnum):

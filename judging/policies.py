@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from accounts.policies import is_admin, is_signed_in, org_role
@@ -159,18 +160,18 @@ def can_see_scores(user: User | None, submission: Submission) -> bool:
 # Community voting (docs/judging.md, "Eligibility"): why someone may not vote, as a key the
 # page words itself.
 VOTE_REFUSALS = {
-    "voting_off": "Community voting is off for this challenge",
-    "not_open": "Voting opens when the challenge opens",
-    "closed": "Voting is closed",
-    "not_on_ballot": "Only submitted entries are on the ballot",
-    "not_screened_in": "Only entries that passed screening are on the ballot",
-    "sign_in": "Sign in to vote",
-    "hidden": "This entry is not public, so it is not on the ballot",
-    "team": "Team members can't vote on their own entry",
-    "judge": "Judges don't vote",
-    "sponsor": "The sponsor's people don't vote on their own challenge",
-    "unverified": "Verify your e-mail to vote",
-    "too_new": "Accounts can vote a few days after sign-up",
+    "voting_off": _l("Community voting is off for this challenge"),
+    "not_open": _l("Voting opens when the challenge opens"),
+    "closed": _l("Voting is closed"),
+    "not_on_ballot": _l("Only submitted entries are on the ballot"),
+    "not_screened_in": _l("Only entries that passed screening are on the ballot"),
+    "sign_in": _l("Sign in to vote"),
+    "hidden": _l("This entry is not public, so it is not on the ballot"),
+    "team": _l("Team members can't vote on their own entry"),
+    "judge": _l("Judges don't vote"),
+    "sponsor": _l("The sponsor's people don't vote on their own challenge"),
+    "unverified": _l("Verify your e-mail to vote"),
+    "too_new": _l("Accounts can vote a few days after sign-up"),
 }
 
 

@@ -6,6 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -13,11 +16,11 @@ from challenges.services import lock_challenge
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
-from core.text import plural
 from core.urls import external_url
 from judging.algorithms.labels import entry_labels, fair_limit, plan_gaps
-from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round
+from judging.models import Assignment, AssignmentState, Judge, JudgeStatus, Round, round_phrase
 from judging.panel.coi import describe, forbidden_pairs
 from judging.policies import can_declare_conflict, can_manage_judging, judging_window_open
 from judging.rounds.entries import round_entry_ids, round_now, screening_verdicts
@@ -26,9 +29,9 @@ from submissions.models import Submission, SubmissionStatus
 
 REPLACED = "Replaced by the sponsor."
 NO_ENTRIES = {
-    Round.SCREENING: "There are no submitted entries to screen.",
-    Round.EVALUATION: "There are no submitted entries to assign.",
-    Round.FINALIST: "There are no finalists to assign.",
+    Round.SCREENING: _l("There are no submitted entries to screen."),
+    Round.EVALUATION: _l("There are no submitted entries to assign."),
+    Round.FINALIST: _l("There are no finalists to assign."),
 }
 
 
@@ -45,23 +48,48 @@ class AssignmentReport:
 
     @property
     def message(self) -> str:
-        noun = "screener" if self.round == Round.SCREENING else "judge"
-        text = f"{plural(self.created, 'new assignment')}; {self.kept} kept."
-        if self.shortfall:
-            slots = plural(self.shortfall, f"{noun} slot stays", f"{noun} slots stay")
-            text += (
-                f" {slots} empty: there are not enough judges free of conflicts. Invite more "
-                "judges and assign again."
+        screening = self.round == Round.SCREENING
+        text: str = ngettext(
+            "%(num)d new assignment; %(kept)s kept.",
+            "%(num)d new assignments; %(kept)s kept.",
+            self.created,
+            kept=self.kept,
+        )
+        if self.shortfall and screening:
+            more: str = ngettext(
+                "%(num)d screener slot stays empty: there are not enough judges free of "
+                "conflicts. Invite more judges and assign again.",
+                "%(num)d screener slots stay empty: there are not enough judges free of "
+                "conflicts. Invite more judges and assign again.",
+                self.shortfall,
+            )
+        elif self.shortfall:
+            more = ngettext(
+                "%(num)d judge slot stays empty: there are not enough judges free of "
+                "conflicts. Invite more judges and assign again.",
+                "%(num)d judge slots stay empty: there are not enough judges free of "
+                "conflicts. Invite more judges and assign again.",
+                self.shortfall,
+            )
+        elif screening:
+            more = ngettext(
+                "No screener slot is empty (%(num)d entry assigned).",
+                "No screener slot is empty (%(num)d entries assigned).",
+                self.entries,
             )
         else:
-            text += f" No {noun} slot is empty ({plural(self.entries, 'entry')} assigned)."
-        return text
+            more = ngettext(
+                "No judge slot is empty (%(num)d entry assigned).",
+                "No judge slot is empty (%(num)d entries assigned).",
+                self.entries,
+            )
+        return f"{text} {more}"
 
 
 def get_assignment(assignment_id: int) -> Assignment:
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound("There is no assignment at this address.")
+        raise NotFound(_("There is no assignment at this address."))
     return assignment
 
 
@@ -199,20 +227,20 @@ def assign_judges(*, actor: User, challenge: Challenge) -> AssignmentReport:
     k judges per entry admitted to evaluation, every judge on every finalist. Re-running keeps
     standing assignments and only fills empty slots. Judges with new work are e-mailed after
     the commit."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     if not judging_window_open(challenge):
-        raise Conflict("Judges are assigned after the submission deadline, until judging ends.")
+        raise Conflict(_("Judges are assigned after the submission deadline, until judging ends."))
     challenge = lock_challenge(challenge.id)  # one assignment run at a time per challenge
     round_ = round_now(challenge)
     if round_ != Round.SCREENING and not criteria_of(challenge):
-        raise ValidationFailed("Set the rubric before assigning judges: they score against it.")
+        raise ValidationFailed(_("Set the rubric before assigning judges: they score against it."))
     entries = round_entry_ids(challenge, round_)
     if not entries:
-        raise ValidationFailed(NO_ENTRIES[round_])
+        raise ValidationFailed(str(NO_ENTRIES[round_]))
     judges = active_judges(challenge)
     if not judges:
         raise ValidationFailed(
-            "No judge has accepted and attested yet. Invite judges, or wait for them to accept."
+            _("No judge has accepted and attested yet. Invite judges, or wait for them to accept.")
         )
     created, kept, shortfall = fill_round(challenge, round_, entries, judges, capped=True)
     tell_judges(created)
@@ -223,25 +251,38 @@ def assign_judges(*, actor: User, challenge: Challenge) -> AssignmentReport:
 def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
     challenge = assignment.submission.challenge
     if not judging_window_open(challenge):
-        raise Conflict("Assignments change only while judging is under way.")
+        raise Conflict(_("Assignments change only while judging is under way."))
     if assignment.is_void:
-        raise Conflict("This assignment was already withdrawn.")
+        raise Conflict(_("This assignment was already withdrawn."))
     if assignment.round != round_now(challenge):
-        raise Conflict(f"The {assignment.round} round is over: its assignments no longer change.")
+        raise Conflict(
+            _(
+                "The %(round)s is over: its assignments no longer change.",
+                round=round_phrase(assignment.round),
+            )
+        )
     if assignment.state == AssignmentState.SUBMITTED:
         raise Conflict(
-            "This judge already submitted the review. If there is a conflict, declare it instead."
+            _(
+                "This judge already submitted the review. If there is a conflict, declare it "
+                "instead."
+            )
         )
     if new_judge.challenge_id != challenge.id or not new_judge.is_active:
         raise ValidationFailed(
-            f"{new_judge.email} has not accepted and attested for this challenge.", field="judge"
+            _("%(email)s has not accepted and attested for this challenge.", email=new_judge.email),
+            field="judge",
         )
     reasons = forbidden_pairs([new_judge], [assignment.submission_id]).get(
         (new_judge.id, assignment.submission_id)
     )
     if reasons:
         raise ValidationFailed(
-            f"{new_judge.email} has a conflict with this entry: {describe(reasons)}.",
+            _(
+                "%(email)s has a conflict with this entry: %(reasons)s.",
+                email=new_judge.email,
+                reasons=describe(reasons),
+            ),
             field="judge",
         )
     rows = db.session.scalars(
@@ -254,7 +295,10 @@ def _check_swap(assignment: Assignment, new_judge: Judge) -> Assignment | None:
     conflicted = any(row.voided_for_conflict for row in rows)  # in this round or an earlier one
     if conflicted or (previous is not None and not previous.is_void):
         raise ValidationFailed(
-            f"{new_judge.email} is already on this entry or withdrew for a conflict.",
+            _(
+                "%(email)s is already on this entry or withdrew for a conflict.",
+                email=new_judge.email,
+            ),
             field="judge",
         )
     return previous
@@ -265,7 +309,7 @@ def swap_judge(*, actor: User, assignment: Assignment, new_judge: Judge) -> Assi
     assignment becomes void (and can be swapped back later). The new judge is e-mailed."""
     ensure(
         can_manage_judging(actor, assignment.submission.challenge),
-        "Only the sponsor's owners and managers can.",
+        _("Only the sponsor's owners and managers can."),
     )
     previous = _check_swap(assignment, new_judge)
     _void(assignment, REPLACED, conflict=False)
@@ -296,11 +340,14 @@ def void_for_conflict(*, actor: User, assignment: Assignment, reason: str) -> As
     nobody is free of conflicts)."""
     ensure(
         can_declare_conflict(actor, assignment),
-        "Only the assigned judge or the sponsor can declare a conflict on a standing assignment.",
+        _(
+            "Only the assigned judge or the sponsor can declare a conflict on a standing "
+            "assignment."
+        ),
     )
     reason = reason.strip()
     if len(reason) < 5 or len(reason) > 2000:
-        raise ValidationFailed("Describe the conflict (5 to 2000 characters).", field="reason")
+        raise ValidationFailed(_("Describe the conflict (5 to 2000 characters)."), field="reason")
     _void(assignment, reason, conflict=True)
     audit.record(actor.id, "judging.void_for_conflict", "assignment", assignment.id, reason)
     return _commit_with_refill(
@@ -330,7 +377,7 @@ def refill_slots(
     judges = active_judges(challenge)
     if not entries or not judges or not judging_window_open(challenge):
         return []
-    created, _, _ = fill_round(challenge, current, entries, judges, capped=False)
+    created, _kept, _short = fill_round(challenge, current, entries, judges, capped=False)
     return created
 
 
@@ -350,10 +397,17 @@ def tell_judges(created: list[Assignment]) -> None:
         return
     link = external_url("judging.my_assignments")
     for judge in db.session.scalars(sa.select(Judge).where(Judge.id.in_(per_judge))):
-        send_mail(
-            judge.email,
-            f"Entries to review: {judge.challenge.title}",
-            f"You have {plural(per_judge[judge.id], 'new entry', 'new entries')} to review for "
-            f"“{judge.challenge.title}”.\n"
-            f"Judging ends {judge.challenge.judging_ends_at:%Y-%m-%d %H:%M} UTC.\n\n{link}\n",
-        )
+        title = judge.challenge.title
+        with recipient_locale(judge.user):
+            subject = _("Entries to review: %(title)s", title=title)
+            body = ngettext(
+                "You have %(num)d new entry to review for “%(title)s”.",
+                "You have %(num)d new entries to review for “%(title)s”.",
+                per_judge[judge.id],
+                title=title,
+            )
+            ends = _(
+                "Judging ends %(when)s UTC.",
+                when=judge.challenge.judging_ends_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        send_mail(judge.email, subject, f"{body}\n{ends}\n\n{link}\n")

@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import Membership, User
 from core.db import db
@@ -16,11 +17,11 @@ from submissions.models import TeamMember
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 REASON_TEXT = {
-    "team_member": "is on the entry's team",
-    "declared": "declared a conflict with the team",
-    "same_organization": "shares an organization with a team member",
-    "same_email_domain": "shares an e-mail domain with a team member",
-    "excluded_by_solver": "belongs to an organization the solver excluded",
+    "team_member": _l("is on the entry's team"),
+    "declared": _l("declared a conflict with the team"),
+    "same_organization": _l("shares an organization with a team member"),
+    "same_email_domain": _l("shares an e-mail domain with a team member"),
+    "excluded_by_solver": _l("belongs to an organization the solver excluded"),
 }
 
 
@@ -143,4 +144,4 @@ def forbidden_pairs(
 
 
 def describe(reasons: Iterable[str]) -> str:
-    return "; ".join(REASON_TEXT.get(reason, reason) for reason in reasons)
+    return "; ".join(str(REASON_TEXT.get(reason, reason)) for reason in reasons)

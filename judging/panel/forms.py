@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -38,11 +40,11 @@ from judging.panel.rubric import MAX_CRITERIA, CriterionInput
 
 
 class CriterionForm(Form):
-    name = StringField("Name", validators=[Optional(), Length(max=80)])
-    weight = IntegerField("Weight", validators=[Optional(), NumberRange(1, MAX_WEIGHT)])
-    guidance = TextAreaField("Guidance for judges", validators=[Optional(), Length(max=5000)])
-    anchor_low = StringField("What a 1 means", validators=[Optional(), Length(max=300)])
-    anchor_high = StringField("What a 5 means", validators=[Optional(), Length(max=300)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=80)])
+    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(1, MAX_WEIGHT)])
+    guidance = TextAreaField(_l("Guidance for judges"), validators=[Optional(), Length(max=5000)])
+    anchor_low = StringField(_l("What a 1 means"), validators=[Optional(), Length(max=300)])
+    anchor_high = StringField(_l("What a 5 means"), validators=[Optional(), Length(max=300)])
 
     def is_blank(self) -> bool:
         return not any(
@@ -54,24 +56,24 @@ class CriterionForm(Form):
 class RubricForm(FlaskForm):
     criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=MAX_CRITERIA)
     k = IntegerField(
-        "Judges per entry",
+        _l("Judges per entry"),
         default=3,
         validators=[DataRequired(), NumberRange(1, MAX_K)],
-        description="Each entry is scored by this many judges (3 is the usual choice).",
+        description=_l("Each entry is scored by this many judges (3 is the usual choice)."),
     )
     passing_score = FloatField(
-        "Passing score (optional)",
+        _l("Passing score (optional)"),
         validators=[Optional(), NumberRange(0, 100)],
-        description="0–100. An entry scoring below it cannot win.",
+        description=_l("0–100. An entry scoring below it cannot win."),
     )
-    blind_review = BooleanField("Blind review: judges do not see names, team or organization")
+    blind_review = BooleanField(_l("Blind review: judges do not see names, team or organization"))
     change_note = TextAreaField(
-        "Change note for entrants",
+        _l("Change note for entrants"),
         validators=[Optional(), Length(max=2000)],
-        description="The challenge is open: a changed rubric is a new rules version.",
+        description=_l("The challenge is open: a changed rubric is a new rules version."),
     )
-    add_row = SubmitField("Add a criterion row")
-    save = SubmitField("Save rubric")
+    add_row = SubmitField(_l("Add a criterion row"))
+    save = SubmitField(_l("Save rubric"))
 
     def criteria_input(self) -> list[CriterionInput]:
         return [
@@ -88,55 +90,59 @@ class RubricForm(FlaskForm):
 
 
 class InviteJudgeForm(FlaskForm):
-    email = EmailField("Judge's e-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    submit = SubmitField("Invite judge")
+    email = EmailField(_l("Judge's e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Invite judge"))
 
 
 class AcceptJudgingForm(FlaskForm):
     conflicts = TextAreaField(
-        "People you have a conflict with",
+        _l("People you have a conflict with"),
         validators=[Optional(), Length(max=5000)],
-        description="Handles or e-mail addresses, separated by commas or new lines: relatives, "
-        "co-workers, co-authors, business partners, students.",
+        description=_l(
+            "Handles or e-mail addresses, separated by commas or new lines: relatives, "
+            "co-workers, co-authors, business partners, students."
+        ),
     )
     conflict_orgs = SelectMultipleField(
-        "Organizations you have a conflict with",
+        _l("Organizations you have a conflict with"),
         coerce=int,
         validators=[Optional()],
-        description="Employers, clients, funders. Hold Ctrl (⌘ on Mac) to choose several.",
+        description=_l("Employers, clients, funders. Hold Ctrl (⌘ on Mac) to choose several."),
     )
     attest = BooleanField(
-        "I attest that I have no conflicts of interest with any entrant other than those "
-        "declared above, and that I will declare any I discover."
+        _l(
+            "I attest that I have no conflicts of interest with any entrant other than those "
+            "declared above, and that I will declare any I discover."
+        )
     )
-    accept = SubmitField("Accept and join the panel")
+    accept = SubmitField(_l("Accept and join the panel"))
 
 
 class SwapForm(FlaskForm):
-    judge = SelectField("Replace with", coerce=int)
-    submit = SubmitField("Swap")
+    judge = SelectField(_l("Replace with"), coerce=int)
+    submit = SubmitField(_l("Swap"))
 
 
 class ConflictForm(FlaskForm):
     reason = TextAreaField(
-        "What is the conflict?", validators=[DataRequired(), Length(min=5, max=2000)]
+        _l("What is the conflict?"), validators=[DataRequired(), Length(min=5, max=2000)]
     )
-    submit = SubmitField("Declare conflict")
+    submit = SubmitField(_l("Declare conflict"))
 
 
 class ReviewForm(FlaskForm):
     feedback_to_solver = TextAreaField(
-        "Feedback to the solver",
+        _l("Feedback to the solver"),
         validators=[Optional(), Length(max=10_000)],
-        description="Shown to the entrants after results, as the openness profile allows.",
+        description=_l("Shown to the entrants after results, as the openness profile allows."),
     )
     note_to_panel = TextAreaField(
-        "Note to the panel",
+        _l("Note to the panel"),
         validators=[Optional(), Length(max=10_000)],
-        description="Seen by the other judges and the sponsor, never by solvers.",
+        description=_l("Seen by the other judges and the sponsor, never by solvers."),
     )
-    save_draft = SubmitField("Save draft")
-    submit_review = SubmitField("Submit review")
+    save_draft = SubmitField(_l("Save draft"))
+    submit_review = SubmitField(_l("Submit review"))
 
 
 def review_form_for(criteria: list[Criterion], **kwargs: object) -> ReviewForm:
@@ -150,7 +156,7 @@ def review_form_for(criteria: list[Criterion], **kwargs: object) -> ReviewForm:
             Rubric,
             f"score_{criterion.id}",
             RadioField(
-                f"Score for {criterion.name}",
+                _("Score for %(criterion)s", criterion=criterion.name),
                 choices=[SelectChoice(str(n), str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)],
                 coerce=int,
                 validators=[Optional()],
@@ -160,7 +166,8 @@ def review_form_for(criteria: list[Criterion], **kwargs: object) -> ReviewForm:
             Rubric,
             f"comment_{criterion.id}",
             TextAreaField(
-                f"Comment on {criterion.name}", validators=[Optional(), Length(max=5000)]
+                _("Comment on %(criterion)s", criterion=criterion.name),
+                validators=[Optional(), Length(max=5000)],
             ),
         )
     return Rubric(**kwargs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -51,7 +52,7 @@ def my_assignments() -> ResponseReturnValue:
 def seat(judge_id: int) -> ResponseReturnValue:
     judge = db.get_or_404(Judge, judge_id)
     if not can_view_seat(current_user, judge):
-        abort(403, "Only the judge who accepted this seat can see its assignments.")
+        abort(403, _("Only the judge who accepted this seat can see its assignments."))
     assignments, done = seat_assignments(judge, page_arg())
     if (past_end := redirect_past_end(assignments)) is not None:
         return past_end
@@ -60,7 +61,10 @@ def seat(judge_id: int) -> ResponseReturnValue:
 
 def _invited(judge: Judge) -> None:
     if current_user.email != judge.email:
-        abort(403, "This invitation was sent to another e-mail address. Sign in with that account.")
+        abort(
+            403,
+            _("This invitation was sent to another e-mail address. Sign in with that account."),
+        )
 
 
 @bp.route("/judging/invitations/<int:judge_id>", methods=["GET", "POST"])
@@ -83,7 +87,7 @@ def invitation(judge_id: int) -> ResponseReturnValue:
                 attest=bool(form.attest.data),
             )
         if not refused:
-            flash(f"Welcome to the panel of “{judge.challenge.title}”.", "success")
+            flash(_("Welcome to the panel of “%(title)s”.", title=judge.challenge.title), "success")
             return redirect(url_for("judging.my_assignments"))
     return render_template(
         "judging/invitation.html", judge=judge, form=form, confirm_form=ConfirmForm()
@@ -98,7 +102,7 @@ def decline(judge_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.decline_judging(actor=current_user, judge=judge)
-    flash("You declined the invitation. Thank you for answering.", "info")
+    flash(_("You declined the invitation. Thank you for answering."), "info")
     return redirect(url_for("judging.my_assignments"))
 
 
@@ -109,7 +113,10 @@ def _refused(
     the text kept and the reason, never a bare error page."""
     db.session.rollback()
     if error.status in (403, 409):
-        error.message += " Your text is kept below: copy it if you want to keep it."
+        error.message = _(
+            "%(reason)s Your text is kept below: copy it if you want to keep it.",
+            reason=error.message,
+        )
     apply_error(form, error)
     return _review_page(assignment, form, error.status, keep_form=True)
 
@@ -151,7 +158,7 @@ def _review_page(
 def review(assignment_id: int) -> ResponseReturnValue:
     assignment = services.get_assignment(assignment_id)
     if not can_open_assignment(current_user, assignment):
-        abort(403, "Only the judge assigned to this entry, after attesting, can open it.")
+        abort(403, _("Only the judge assigned to this entry, after attesting, can open it."))
     if assignment.round == Round.SCREENING:
         return _screen(assignment)
     criteria = services.criteria_of(assignment.submission.challenge)
@@ -179,7 +186,7 @@ def review(assignment_id: int) -> ResponseReturnValue:
         )
     except DomainError as error:
         return _refused(assignment, form, error)
-    flash("Review submitted." if form.submit_review.data else "Draft saved.", "success")
+    flash(_("Review submitted.") if form.submit_review.data else _("Draft saved."), "success")
     return redirect(url_for("judging.review", assignment_id=assignment.id))
 
 
@@ -196,7 +203,7 @@ def _screen(assignment: Assignment) -> ResponseReturnValue:
         )
     except DomainError as error:
         return _refused(assignment, form, error)
-    flash("Verdict submitted.", "success")
+    flash(_("Verdict submitted."), "success")
     return redirect(url_for("judging.review", assignment_id=assignment.id))
 
 
@@ -207,17 +214,22 @@ def declare_conflict(assignment_id: int) -> ResponseReturnValue:
     challenge = assignment.submission.challenge
     form = ConflictForm()
     if not form.validate_on_submit():
-        abort(400, "Describe the conflict (at least 5 characters).")
+        abort(400, _("Describe the conflict (at least 5 characters)."))
     judge_declared = is_judge_of(current_user, assignment)
     replacement = services.void_for_conflict(
         actor=current_user, assignment=assignment, reason=form.reason.data
     )
     flash(
-        f"{assignment.blind_label}: assignment withdrawn for a conflict of interest. "
-        + (
-            "Another judge takes it over."
-            if replacement
-            else "No other judge is free of conflicts."
+        _(
+            "%(entry)s: assignment withdrawn for a conflict of interest. "
+            "Another judge takes it over.",
+            entry=assignment.blind_label,
+        )
+        if replacement
+        else _(
+            "%(entry)s: assignment withdrawn for a conflict of interest. "
+            "No other judge is free of conflicts.",
+            entry=assignment.blind_label,
         ),
         "info",
     )

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import Organization, User
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.text import normalize_email
 from core.urls import external_url
@@ -24,7 +26,7 @@ LEFT_PANEL = "The judge left the panel."
 def get_judge(judge_id: int) -> Judge:
     judge = db.session.get(Judge, judge_id)
     if judge is None:
-        raise NotFound("There is no invitation at this address.")
+        raise NotFound(_("There is no invitation at this address."))
     return judge
 
 
@@ -39,16 +41,16 @@ def panel_of(challenge: Challenge) -> list[Judge]:
 def invite_judge(*, actor: User, challenge: Challenge, email: str) -> Judge:
     """Invite an e-mail address to the panel and mail it a link. Inviting a declined or removed
     judge again starts afresh (new attestation); a pending invitation is sent again."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     email = normalize_email(email)
-    local, _, domain = email.partition("@")
+    local, _at, domain = email.partition("@")
     if not local or "." not in domain or len(email) > 254:
-        raise ValidationFailed("Enter the judge's e-mail address.", field="email")
+        raise ValidationFailed(_("Enter the judge's e-mail address."), field="email")
     judge = db.session.scalar(
         sa.select(Judge).where(Judge.challenge_id == challenge.id, Judge.email == email)
     )
     if judge is not None and judge.status == JudgeStatus.ACCEPTED:
-        raise ValidationFailed(f"{email} is already on the panel.", field="email")
+        raise ValidationFailed(_("%(email)s is already on the panel.", email=email), field="email")
     if judge is None:
         judge = Judge(challenge_id=challenge.id, email=email)
         db.session.add(judge)
@@ -60,24 +62,37 @@ def invite_judge(*, actor: User, challenge: Challenge, email: str) -> Judge:
     judge.conflict_orgs = []
     db.session.flush()
     link = external_url("judging.invitation", judge_id=judge.id)
-    send_mail(
-        email,
-        f"Invitation to judge “{challenge.title}” on OpenPrize",
-        f"{actor.display_name} invites you to the judging panel of “{challenge.title}”.\n\n"
-        "Before you see any entry you declare your conflicts of interest and attest that there "
-        "are no others. Sign in (or sign up) with this e-mail address and answer here:\n"
-        f"{link}\n",
-    )
+    invitee = db.session.scalar(sa.select(User).where(User.email == email))
+    with recipient_locale(invitee):
+        subject = _("Invitation to judge “%(title)s” on OpenPrize", title=challenge.title)
+        body = _(
+            "%(name)s invites you to the judging panel of “%(title)s”.\n\n"
+            "Before you see any entry you declare your conflicts of interest and attest that "
+            "there are no others. Sign in (or sign up) with this e-mail address and answer "
+            "here:\n%(link)s\n",
+            name=actor.display_name,
+            title=challenge.title,
+            link=link,
+        )
+    send_mail(email, subject, body)
     db.session.commit()
     return judge
 
 
 def _check_response(actor: User, judge: Judge) -> None:
     if judge.status != JudgeStatus.INVITED:
-        raise Conflict(f"This invitation was already answered or withdrawn ({judge.status}).")
+        raise Conflict(
+            _(
+                "This invitation was already answered or withdrawn (%(status)s).",
+                status=judge.status,
+            )
+        )
     ensure(
         can_respond_to_invitation(actor, judge),
-        f"This invitation is for {judge.email}. Sign in with that verified account to answer.",
+        _(
+            "This invitation is for %(email)s. Sign in with that verified account to answer.",
+            email=judge.email,
+        ),
     )
 
 
@@ -95,16 +110,16 @@ def accept_judging(
     _check_response(actor, judge)
     if not attest:
         raise ValidationFailed(
-            "Attest that you have no conflicts of interest other than those you declared.",
+            _("Attest that you have no conflicts of interest other than those you declared."),
             field="attest",
         )
     conflicts_text = conflicts_text.strip()
     if len(conflicts_text) > 5000:
-        raise ValidationFailed("Keep the declaration under 5000 characters.", field="conflicts")
+        raise ValidationFailed(_("Keep the declaration under 5000 characters."), field="conflicts")
     wanted = set(conflict_org_ids)
     orgs = list(db.session.scalars(sa.select(Organization).where(Organization.id.in_(wanted))))
     if len(orgs) != len(wanted):
-        raise ValidationFailed("Choose organizations from the list.", field="conflict_orgs")
+        raise ValidationFailed(_("Choose organizations from the list."), field="conflict_orgs")
     now = utcnow()
     with db.session.no_autoflush:
         judge.user_id = actor.id
@@ -131,10 +146,10 @@ def remove_judge(*, actor: User, judge: Judge) -> list[Assignment]:
     become void and, while judging runs, go to the next eligible judges (returned); reviews
     they already submitted stand."""
     ensure(
-        can_manage_judging(actor, judge.challenge), "Only the sponsor's owners and managers can."
+        can_manage_judging(actor, judge.challenge), _("Only the sponsor's owners and managers can.")
     )
     if judge.status not in (JudgeStatus.INVITED, JudgeStatus.ACCEPTED):
-        raise Conflict(f"This judge is not on the panel ({judge.status}).")
+        raise Conflict(_("This judge is not on the panel (%(status)s).", status=judge.status))
     judge.status = JudgeStatus.REMOVED
     judge.responded_at = judge.responded_at or utcnow()
     open_rows = list(

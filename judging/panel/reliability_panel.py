@@ -15,13 +15,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
 from core.memo import VersionedMemo
-from core.text import plural
 from judging.algorithms.calibration import DEFAULT_LAMBDA, Review, calibrate
 from judging.algorithms.reliability import (
     ALPHA_ACCEPTABLE,
@@ -45,18 +47,24 @@ from judging.results.freshness import inputs_token
 MIN_OVERLAP_ENTRIES = 3
 
 FLAG_NAMES = {
-    ZERO_VARIANCE: "Same score every time",
-    OUTLIER_BIAS: "Outlier bias",
-    NEGATIVE_CORRELATION: "Disagrees with co-judges",
-    MISSING_COMMENTS: "Missing comments",
+    ZERO_VARIANCE: _l("Same score every time"),
+    OUTLIER_BIAS: _l("Outlier bias"),
+    NEGATIVE_CORRELATION: _l("Disagrees with co-judges"),
+    MISSING_COMMENTS: _l("Missing comments"),
 }
 FLAG_WORDS = {
-    ZERO_VARIANCE: "gave every entry the same score, so their reviews do not tell entries apart",
-    OUTLIER_BIAS: "scores much higher or lower than the rest of the panel "
-    "(bias more than twice the spread of the judges' biases)",
-    NEGATIVE_CORRELATION: "tends to rate high what co-judges rate low, and the reverse",
-    MISSING_COMMENTS: "more than half of their reviews have no feedback to the solver "
-    "and no comment on most criteria",
+    ZERO_VARIANCE: _l(
+        "gave every entry the same score, so their reviews do not tell entries apart"
+    ),
+    OUTLIER_BIAS: _l(
+        "scores much higher or lower than the rest of the panel "
+        "(bias more than twice the spread of the judges' biases)"
+    ),
+    NEGATIVE_CORRELATION: _l("tends to rate high what co-judges rate low, and the reverse"),
+    MISSING_COMMENTS: _l(
+        "more than half of their reviews have no feedback to the solver "
+        "and no comment on most criteria"
+    ),
 }
 
 
@@ -74,11 +82,11 @@ class JudgeReliability:
 
     @property
     def flag_names(self) -> list[str]:
-        return [FLAG_NAMES[flag] for flag in self.flags]
+        return [str(FLAG_NAMES[flag]) for flag in self.flags]
 
     @property
     def flag_words(self) -> list[str]:
-        return [FLAG_WORDS[flag] for flag in self.flags]
+        return [str(FLAG_WORDS[flag]) for flag in self.flags]
 
 
 @dataclass(frozen=True)
@@ -108,12 +116,14 @@ class ReliabilityPanel:
 def agreement_words(alpha: Alpha | None) -> str:
     """What an alpha means for the sponsor, in plain words."""
     if alpha is None:
-        return "cannot be measured yet"
-    if alpha.alpha >= ALPHA_RELIABLE:
-        return "judges agree: the ranking is reliable"
-    if alpha.alpha >= ALPHA_ACCEPTABLE:
-        return "judges partly agree: draw tentative conclusions only"
-    return "low agreement: treat rankings with care"
+        text: str = _("cannot be measured yet")
+    elif alpha.alpha >= ALPHA_RELIABLE:
+        text = _("judges agree: the ranking is reliable")
+    elif alpha.alpha >= ALPHA_ACCEPTABLE:
+        text = _("judges partly agree: draw tentative conclusions only")
+    else:
+        text = _("low agreement: treat rankings with care")
+    return text
 
 
 def _standing(challenge: Challenge) -> list[sa.ColumnElement[bool]]:
@@ -301,17 +311,27 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
     height = bottom + AXIS_SPACE
     cid = escape(chart_id)
     flagged = sum(1 for judge in rows if judge.flags)
-    desc = (
-        f"Estimated bias of {plural(len(rows), 'judge')} in points on the 0–100 review score, "
-        f"from −{scale:g} to +{scale:g}. Bars right of the zero line: the judge scores higher "
-        "than the panel; left: lower. "
-        + (f"{flagged} flagged judges are drawn in red." if flagged else "No judge is flagged.")
+    desc = " ".join(
+        (
+            ngettext(
+                "Estimated bias of %(num)d judge in points on the 0–100 review score, "
+                "from −%(scale)s to +%(scale)s.",
+                "Estimated bias of %(num)d judges in points on the 0–100 review score, "
+                "from −%(scale)s to +%(scale)s.",
+                len(rows),
+                scale=format(scale, "g"),
+            ),
+            _("Bars right of the zero line: the judge scores higher than the panel; left: lower."),
+            _("%(count)s flagged judges are drawn in red.", count=flagged)
+            if flagged
+            else _("No judge is flagged."),
+        )
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bias-chart mw-100 h-auto" '
         f'width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'role="img" aria-labelledby="{cid}-title {cid}-desc" font-size="12">',
-        f'<title id="{cid}-title">Estimated bias per judge</title>',
+        f'<title id="{cid}-title">{escape(_("Estimated bias per judge"))}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
     ]
     for tick in (-scale, -scale / 2, 0.0, scale / 2, scale):
@@ -328,9 +348,15 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
         length = abs(bias) * per_point
         x = ZERO_X if bias >= 0 else ZERO_X - length
         colour = FLAGGED_COLOUR if judge.flags else COLOUR
-        tip = f"{judge.label}: {_points(bias)} points"
         if judge.flags:
-            tip += "; flagged: " + ", ".join(judge.flag_names)
+            tip = _(
+                "%(judge)s: %(points)s points; flagged: %(flags)s",
+                judge=judge.label,
+                points=_points(bias),
+                flags=", ".join(judge.flag_names),
+            )
+        else:
+            tip = _("%(judge)s: %(points)s points", judge=judge.label, points=_points(bias))
         text_y = y + BAR_HEIGHT - 4
         value_x, anchor = (x + length + 4, "start") if bias >= 0 else (x - 4, "end")
         mark = " ⚑" if judge.flags else ""
@@ -347,6 +373,6 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
         f'<line class="bias-zero" x1="{ZERO_X:g}" x2="{ZERO_X:g}" y1="{TOP - 4}" '
         f'y2="{bottom + 4}" stroke="{INK}" stroke-width="2"/>'
         f'<text x="{ZERO_X:g}" y="{bottom + 34}" text-anchor="middle" fill="{INK}">'
-        "points: − scores lower than the panel, + scores higher</text></svg>"
+        f"{escape(_('points: − scores lower than the panel, + scores higher'))}</text></svg>"
     )
     return Markup("".join(parts))  # noqa: S704 (every interpolated text is escaped above)

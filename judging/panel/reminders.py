@@ -12,12 +12,15 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge
 from core import audit
 from core.db import db, utcnow
 from core.errors import Conflict, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.text import plural
 from core.timefmt import is_valid_zone
@@ -107,27 +110,34 @@ def _send(challenge: Challenge, claimed: Claimed) -> None:
     """Mail the claimed judges (in the transaction that records the claim)."""
     if not claimed:
         return
-    ids = [judge_id for judge_id, _, _ in claimed]
-    zones = dict(
-        db.session.execute(
-            sa.select(Judge.id, User.timezone)
-            .join(User, User.id == Judge.user_id)
-            .where(Judge.id.in_(ids))
-        ).all()
-    )
+    ids = [judge_id for judge_id, _email, _count in claimed]
+    rows = db.session.execute(
+        sa.select(Judge.id, User).join(User, User.id == Judge.user_id).where(Judge.id.in_(ids))
+    ).all()
+    readers: dict[int, User] = {judge_id: user for judge_id, user in rows}
+    zones = {judge_id: user.timezone for judge_id, user in readers.items()}
     link = external_url("judging.my_assignments")
     deadline = challenge.judging_ends_at
     for judge_id, email, count in claimed:
-        entries = plural(count, "entry")
-        send_mail(
-            email,
-            f"Reminder: {entries} to review for “{challenge.title}”",
-            f"You still have {entries} to review for “{challenge.title}”.\n"
-            f"Judging ends {_local(deadline, zones.get(judge_id) or 'UTC')}; "
-            "reviews cannot be submitted after that.\n\n"
-            f"Your entries to review: {link}\n",
-            kind="reminders",
-        )
+        with recipient_locale(readers.get(judge_id)):
+            subject = ngettext(
+                "Reminder: %(num)d entry to review for “%(title)s”",
+                "Reminder: %(num)d entries to review for “%(title)s”",
+                count,
+                title=challenge.title,
+            )
+            body = ngettext(
+                "You still have %(num)d entry to review for “%(title)s”.",
+                "You still have %(num)d entries to review for “%(title)s”.",
+                count,
+                title=challenge.title,
+            )
+            ends = _(
+                "Judging ends %(when)s; reviews cannot be submitted after that.",
+                when=_local(deadline, zones.get(judge_id) or "UTC"),
+            )
+            where = _("Your entries to review: %(link)s", link=link)
+        send_mail(email, subject, f"{body}\n{ends}\n\n{where}\n", kind="reminders")
 
 
 def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
@@ -137,15 +147,18 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
     how many judges were mailed (after the commit that records the reminders)."""
     ensure(
         can_manage_judging(actor, challenge),
-        "Only the sponsor's owners and managers can remind judges.",
+        _("Only the sponsor's owners and managers can remind judges."),
     )
     now = utcnow()
     if not judging_window_open(challenge, now):
         if now < challenge.closes_at:
-            raise Conflict("Judges can be reminded once judging starts, after the deadline.")
+            raise Conflict(_("Judges can be reminded once judging starts, after the deadline."))
         raise Conflict(
-            f"Judging ended on {challenge.judging_ends_at:%d %b %Y, %H:%M} UTC: "
-            "reviews can no longer be submitted, so there is nothing to remind judges of."
+            _(
+                "Judging ended on %(when)s UTC: reviews can no longer be submitted, so there "
+                "is nothing to remind judges of.",
+                when=challenge.judging_ends_at.strftime("%d %b %Y, %H:%M"),
+            )
         )
     claimed = _claim(challenge, now)
     if claimed:
@@ -159,8 +172,10 @@ def remind_late_judges(*, actor: User, challenge: Challenge) -> int:
 
 def reminded_message(count: int) -> str:
     if not count:
-        return "Nobody to remind: every judge is done or was reminded in the last 24 hours."
-    return f"Reminded {plural(count, 'judge')}."
+        text: str = _("Nobody to remind: every judge is done or was reminded in the last 24 hours.")
+        return text
+    text = ngettext("Reminded %(num)d judge.", "Reminded %(num)d judges.", count)
+    return text
 
 
 def remind_due_judges(now: datetime | None = None) -> list[tuple[Challenge, int]]:

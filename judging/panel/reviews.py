@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import User
 from challenges.models import Phase
@@ -23,6 +24,7 @@ from judging.models import (
     Review,
     ReviewScore,
     Round,
+    round_phrase,
 )
 from judging.policies import is_judge_of
 from judging.rounds.entries import round_now
@@ -59,22 +61,31 @@ def check_open(assignment: Assignment) -> None:
     submitted."""
     if assignment.is_void:
         raise PermissionDenied(
-            "This assignment was withdrawn (a conflict of interest or a replacement): "
-            "it can no longer be reviewed."
+            _(
+                "This assignment was withdrawn (a conflict of interest or a replacement): "
+                "it can no longer be reviewed."
+            )
         )
     challenge = assignment.submission.challenge
     now = utcnow()
     if challenge.phase(now) != Phase.JUDGING:
-        raise Conflict("Reviews can be written only while the challenge is being judged.")
+        raise Conflict(_("Reviews can be written only while the challenge is being judged."))
     if now >= challenge.judging_ends_at:
         raise Conflict(
-            f"Judging closed at {challenge.judging_ends_at:%d %b %Y, %H:%M} UTC: "
-            "reviews can no longer change."
+            _(
+                "Judging closed at %(when)s UTC: reviews can no longer change.",
+                when=challenge.judging_ends_at.strftime("%d %b %Y, %H:%M"),
+            )
         )
     if assignment.round != round_now(challenge):
-        raise Conflict(f"The {assignment.round} round is over: its reviews can no longer change.")
+        raise Conflict(
+            _(
+                "The %(round)s is over: its reviews can no longer change.",
+                round=round_phrase(assignment.round),
+            )
+        )
     if assignment.review is not None and assignment.review.submitted_at is not None:
-        raise Conflict("You already submitted this review; it is read-only now.")
+        raise Conflict(_("You already submitted this review; it is read-only now."))
 
 
 def _check_scores(
@@ -84,11 +95,11 @@ def _check_scores(
     submit: bool,
 ) -> None:
     if not criteria:
-        raise ValidationFailed("The sponsor has not set a rubric yet.")
+        raise ValidationFailed(_("The sponsor has not set a rubric yet."))
     by_id = {criterion.id: criterion for criterion in criteria}
     unknown = (set(scores) | set(comments)) - set(by_id)
     if unknown:
-        raise ValidationFailed("Some scores are for criteria that are not in this rubric.")
+        raise ValidationFailed(_("Some scores are for criteria that are not in this rubric."))
     for criterion_id, value in scores.items():
         if value is None:
             continue
@@ -98,20 +109,31 @@ def _check_scores(
             or not (SCORE_MIN <= value <= SCORE_MAX)
         ):
             raise ValidationFailed(
-                f"“{by_id[criterion_id].name}” must be scored with a whole number from "
-                f"{SCORE_MIN} to {SCORE_MAX}.",
+                _(
+                    "“%(criterion)s” must be scored with a whole number from %(low)s to %(high)s.",
+                    criterion=by_id[criterion_id].name,
+                    low=SCORE_MIN,
+                    high=SCORE_MAX,
+                ),
                 field=f"score_{criterion_id}",
             )
     for criterion_id, comment in comments.items():
         if len(comment) > MAX_COMMENT:
             raise ValidationFailed(
-                f"Keep the comment on “{by_id[criterion_id].name}” under {MAX_COMMENT} characters.",
+                _(
+                    "Keep the comment on “%(criterion)s” under %(most)s characters.",
+                    criterion=by_id[criterion_id].name,
+                    most=MAX_COMMENT,
+                ),
                 field=f"comment_{criterion_id}",
             )
     missing = [c.name for c in criteria if scores.get(c.id) is None]
     if submit and missing:
         raise ValidationFailed(
-            "Score every criterion before submitting; missing: " + ", ".join(missing) + "."
+            _(
+                "Score every criterion before submitting; missing: %(names)s.",
+                names=", ".join(missing),
+            )
         )
 
 
@@ -128,16 +150,22 @@ def save_review(
     """Save the assigned judge's draft (scores may be partial) or submit it (every criterion
     scored 1–5; the 0–100 total is computed with ``review_score``). Only while judging runs,
     to the second before ``judging_ends_at``; a submitted review is read-only."""
-    ensure(is_judge_of(actor, assignment), "Only the judge assigned to this entry can review it.")
+    ensure(
+        is_judge_of(actor, assignment), _("Only the judge assigned to this entry can review it.")
+    )
     assignment = lock_assignment(assignment.id)
     check_open(assignment)
     if assignment.round == Round.SCREENING:
-        raise ValidationFailed("A screening assignment takes a pass or fail verdict, not scores.")
+        raise ValidationFailed(
+            _("A screening assignment takes a pass or fail verdict, not scores.")
+        )
     comments = {key: text.strip() for key, text in (comments or {}).items()}
     criteria = criteria_of(assignment.submission.challenge)
     _check_scores(criteria, scores, comments, submit)
     if len(feedback_to_solver) > MAX_TEXT or len(note_to_panel) > MAX_TEXT:
-        raise ValidationFailed(f"Keep feedback and notes under {MAX_TEXT} characters.")
+        raise ValidationFailed(
+            _("Keep feedback and notes under %(most)s characters.", most=MAX_TEXT)
+        )
     review = assignment.review or Review(assignment=assignment)
     db.session.add(review)
     review.feedback_to_solver = feedback_to_solver.strip()
@@ -166,7 +194,8 @@ def save_review(
         db.session.commit()
     except sa.exc.IntegrityError as error:  # a second tab created the review at the same time
         db.session.rollback()
-        raise Conflict("This review was saved elsewhere at the same moment. Reload it.") from error
+        message = _("This review was saved elsewhere at the same moment. Reload it.")
+        raise Conflict(message) from error
     return review
 
 
@@ -212,11 +241,13 @@ def other_reviews(actor: User, assignment: Assignment) -> list[PanelReview]:
     only after the actor submitted their own (so nobody anchors on a colleague's numbers)."""
     ensure(
         is_judge_of(actor, assignment) and not assignment.is_void,
-        "Only the judge assigned to this entry can see the panel's scores.",
+        _("Only the judge assigned to this entry can see the panel's scores."),
     )
     own = assignment.review
     if own is None or own.submitted_at is None:
-        raise PermissionDenied("Other judges' scores are shown after you submit your own review.")
+        raise PermissionDenied(
+            _("Other judges' scores are shown after you submit your own review.")
+        )
     return [review for review in panel_reviews(assignment) if not review.mine]
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -102,7 +104,7 @@ def _page(
     status: int = 200,
 ) -> ResponseReturnValue:
     if not can_view_judging(current_user, challenge):
-        abort(403, "The judging dashboard is for the sponsor's owners and managers.")
+        abort(403, _("The judging dashboard is for the sponsor's owners and managers."))
     listing = _listing()
     data = overview(challenge, listing["page"] or 1, open_only=bool(listing["open"]))
     if (past_end := redirect_past_end(data.pages)) is not None:
@@ -164,7 +166,7 @@ def save_rubric(slug: str) -> ResponseReturnValue:
             else:
                 services.change_rubric_with_note(**args, note=form.change_note.data or "")
         if not refused:
-            flash("Rubric saved.", "success")
+            flash(_("Rubric saved."), "success")
             return redirect(url_for("judging.dashboard", slug=slug) + "#rubric")
     return _page(challenge, rubric_form=form, status=422)
 
@@ -180,7 +182,7 @@ def invite(slug: str) -> ResponseReturnValue:
                 actor=current_user, challenge=challenge, email=form.email.data
             )
         if not refused:
-            flash(f"Invitation sent to {judge.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=judge.email), "success")
             return redirect(url_for("judging.dashboard", slug=slug) + "#panel")
     return _page(challenge, invite_form=form, status=422)
 
@@ -192,8 +194,17 @@ def remove(slug: str, judge_id: int) -> ResponseReturnValue:
     if judge.challenge.slug != slug or not ConfirmForm().validate_on_submit():
         abort(404 if judge.challenge.slug != slug else 400)
     created = services.remove_judge(actor=current_user, judge=judge)
-    note = f" {len(created)} of their entries went to other judges." if created else ""
-    flash(f"{judge.email} is off the panel.{note}", "info")
+    message = (
+        ngettext(
+            "%(email)s is off the panel. %(num)d of their entries went to other judges.",
+            "%(email)s is off the panel. %(num)d of their entries went to other judges.",
+            len(created),
+            email=judge.email,
+        )
+        if created
+        else _("%(email)s is off the panel.", email=judge.email)
+    )
+    flash(message, "info")
     return redirect(url_for("judging.dashboard", slug=slug) + "#panel")
 
 
@@ -221,13 +232,13 @@ def swap(slug: str, assignment_id: int) -> ResponseReturnValue:
         SelectChoice(str(j.id), j.label) for j in active_judges(assignment.submission.challenge)
     ]
     if not form.validate_on_submit():
-        abort(400, "Choose the judge who takes this entry over.")
+        abort(400, _("Choose the judge who takes this entry over."))
     with domain_errors() as refused:
         services.swap_judge(
             actor=current_user, assignment=assignment, new_judge=services.get_judge(form.judge.data)
         )
     if not refused:
-        flash(f"{assignment.blind_label} has a new judge.", "success")
+        flash(_("%(entry)s has a new judge.", entry=assignment.blind_label), "success")
     back = url_for("judging.dashboard", slug=slug, **_listing(), _anchor="assignments")
     return redirect(back)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -43,36 +44,46 @@ def validate_rubric(
     """Return the criteria trimmed, or raise ``ValidationFailed`` naming the first problem."""
     if not 1 <= len(criteria) <= MAX_CRITERIA:
         raise ValidationFailed(
-            f"A rubric needs between 1 and {MAX_CRITERIA} criteria.", field="criteria"
+            _("A rubric needs between 1 and %(most)s criteria.", most=MAX_CRITERIA),
+            field="criteria",
         )
     cleaned, seen = [], set()
     for index, item in enumerate(criteria, start=1):
         name = item.name.strip()
         if not name or len(name) > 80:
             raise ValidationFailed(
-                f"Criterion {index} needs a name of at most 80 characters.", field="criteria"
+                _("Criterion %(number)s needs a name of at most 80 characters.", number=index),
+                field="criteria",
             )
         if name.lower() in seen:
             raise ValidationFailed(
-                f"Two criteria are called “{name}”: names must differ.", field="criteria"
+                _("Two criteria are called “%(name)s”: names must differ.", name=name),
+                field="criteria",
             )
         seen.add(name.lower())
         weight = item.weight
         if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= MAX_WEIGHT:
             raise ValidationFailed(
-                f"The weight of “{name}” must be a whole number from 1 to {MAX_WEIGHT}.",
+                _(
+                    "The weight of “%(name)s” must be a whole number from 1 to %(most)s.",
+                    name=name,
+                    most=MAX_WEIGHT,
+                ),
                 field="criteria",
             )
         anchors = (item.anchor_low.strip(), item.anchor_high.strip())
         if any(len(anchor) > 300 for anchor in anchors) or len(item.guidance) > 5000:
             raise ValidationFailed(
-                f"“{name}”: anchors take at most 300 characters, guidance 5000.", field="criteria"
+                _("“%(name)s”: anchors take at most 300 characters, guidance 5000.", name=name),
+                field="criteria",
             )
         cleaned.append(CriterionInput(name, weight, item.guidance.strip(), *anchors))
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
-        raise ValidationFailed(f"Judges per entry must be from 1 to {MAX_K}.", field="k")
+        raise ValidationFailed(
+            _("Judges per entry must be from 1 to %(most)s.", most=MAX_K), field="k"
+        )
     if passing_score is not None and not 0 <= passing_score <= 100:
-        raise ValidationFailed("The passing score must be from 0 to 100.", field="passing_score")
+        raise ValidationFailed(_("The passing score must be from 0 to 100."), field="passing_score")
     return cleaned
 
 
@@ -88,7 +99,7 @@ def set_rubric(
     """Save the rubric. Free until the challenge opens; afterwards criteria, the passing score
     and blind review change only through ``change_rubric_with_note`` (a new rules version).
     Judges per entry (k) is panel logistics and may change at any time."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     cleaned = validate_rubric(criteria, passing_score, k)
     settings = ensure_settings(challenge)
     if not rubric_is_free(challenge) and _changes(
@@ -96,8 +107,10 @@ def set_rubric(
     ):
         db.session.rollback()
         raise Conflict(
-            "The challenge is open: changing the rubric now needs a change note for entrants and "
-            "creates a new rules version."
+            _(
+                "The challenge is open: changing the rubric now needs a change note for "
+                "entrants and creates a new rules version."
+            )
         )
     _apply(challenge, settings, cleaned, passing_score, k, blind_review)
     db.session.commit()
@@ -117,14 +130,16 @@ def change_rubric_with_note(
     """Change the rubric of an open challenge as a new rules version with ``note`` (the change
     log entrants see; followers are e-mailed after the commit). Refused once any review has
     been submitted, since those scores were given under the old rubric."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     cleaned = validate_rubric(criteria, passing_score, k)
     settings = ensure_settings(challenge)
     changed = _changes(challenge, settings, cleaned, passing_score, blind_review)
     if changed and not rubric_is_free(challenge):
         if _has_submitted_reviews(challenge):
             db.session.rollback()
-            raise Conflict("Judges have already submitted reviews under this rubric; it is fixed.")
+            raise Conflict(
+                _("Judges have already submitted reviews under this rubric; it is fixed.")
+            )
         record_rules_change(challenge, actor, changed, note)
     _apply(challenge, settings, cleaned, passing_score, k, blind_review)
     if changed and not rubric_is_free(challenge):

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -38,8 +40,22 @@ from judging.settings import criteria_of, ensure_settings, settings_for
 from submissions.models import Submission
 
 MIN_FINALISTS = 2
-CHANGED = "The list changed since you looked at it (a review or a verdict came in). Check it again."
-CLOSED = "Rounds advance while judging runs: after the submission deadline, until judging ends."
+
+
+def _changed() -> str:
+    text: str = _(
+        "The list changed since you looked at it (a review or a verdict came in). Check it again."
+    )
+    return text
+
+
+def _closed() -> str:
+    text: str = _(
+        "Rounds advance while judging runs: after the submission deadline, until judging ends."
+    )
+    return text
+
+
 FAR_PAST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -49,14 +65,17 @@ def set_rounds(
     """Turn the screening round on or off (only before any judge is assigned; with screening
     judging starts in it) and set the number of finalists N (at least 2, or None for no
     finalist round; it can change until the finalists are chosen)."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     if finalist_count is not None and (
         isinstance(finalist_count, bool)
         or not isinstance(finalist_count, int)
         or finalist_count < MIN_FINALISTS
     ):
         raise ValidationFailed(
-            f"A finalist round needs at least {MIN_FINALISTS} finalists; leave it empty for none.",
+            _(
+                "A finalist round needs at least %(least)s finalists; leave it empty for none.",
+                least=MIN_FINALISTS,
+            ),
             field="finalist_count",
         )
     challenge = lock_challenge(challenge.id)
@@ -64,14 +83,16 @@ def set_rounds(
     if bool(settings.screening) != screening:
         if has_assignments(challenge):
             raise Conflict(
-                "Judges are already assigned: screening can be turned on or off only before "
-                "the first assignment."
+                _(
+                    "Judges are already assigned: screening can be turned on or off only before "
+                    "the first assignment."
+                )
             )
         settings.screening = screening
         settings.current_round = Round.SCREENING if screening else Round.EVALUATION
     if finalist_count != settings.finalist_count:
         if settings.current_round == Round.FINALIST:
-            raise Conflict("The finalists are chosen: their number can no longer change.")
+            raise Conflict(_("The finalists are chosen: their number can no longer change."))
         settings.finalist_count = finalist_count
     db.session.commit()
     return settings
@@ -97,19 +118,23 @@ def evaluation_preview(challenge: Challenge) -> EvaluationPreview:
     pending = [s for s in states if s.status not in (ScreeningStatus.IN, ScreeningStatus.OUT)]
     problem = None
     if not settings_for(challenge).screening:
-        problem = "This challenge has no screening round: every entry is in the evaluation round."
+        problem = _(
+            "This challenge has no screening round: every entry is in the evaluation round."
+        )
     elif round_now(challenge) != Round.SCREENING:
-        problem = "Screening is over: the evaluation round has already begun."
+        problem = _("Screening is over: the evaluation round has already begun.")
     elif not judging_window_open(challenge):
-        problem = CLOSED
+        problem = _closed()
     elif pending:
-        problem = (
-            f"{plural(len(pending), 'entry is', 'entries are')} still being screened (no verdict "
-            "yet, or a fail waiting "
-            "for its second screener): every entry needs a decision before evaluation starts."
+        problem = ngettext(
+            "%(num)d entry is still being screened (no verdict yet, or a fail waiting for its "
+            "second screener): every entry needs a decision before evaluation starts.",
+            "%(num)d entries are still being screened (no verdict yet, or a fail waiting for its "
+            "second screener): every entry needs a decision before evaluation starts.",
+            len(pending),
         )
     elif not admitted:
-        problem = "No entry passed screening: there is nothing to evaluate."
+        problem = _("No entry passed screening: there is nothing to evaluate.")
     return EvaluationPreview(admitted, out, pending, problem)
 
 
@@ -119,14 +144,14 @@ def advance_to_evaluation(
     """Admit the screened-in entries to evaluation (RoundEntry rows) and make it the current
     round; refused while any entry is pending, or if the list differs from ``expected`` (the
     one the sponsor was shown). Returns how many entries are in. Logged in the audit trail."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     challenge = lock_challenge(challenge.id)
     preview = evaluation_preview(challenge)
     if preview.problem:
         raise Conflict(preview.problem)
     ids = [state.submission_id for state in preview.admitted]
     if expected is not None and sorted(expected) != ids:
-        raise Conflict(CHANGED)
+        raise Conflict(_changed())
     for submission_id in ids:
         db.session.add(
             RoundEntry(
@@ -281,7 +306,7 @@ def finalist_preview(challenge: Challenge) -> FinalistPreview:
                 rank=row.rank,
                 submission_id=s,
                 label=labels.get(s, ""),
-                title=info[s][0] or "Untitled entry",
+                title=info[s][0] or _("Untitled entry"),
                 raw_mean=fit.raw_means[s],
                 calibrated=row.final_score,
                 reviews=fit.review_counts[s],
@@ -292,7 +317,7 @@ def finalist_preview(challenge: Challenge) -> FinalistPreview:
             )
         )
     preview.unscored = [
-        (s, labels.get(s, ""), info[s][0] or "Untitled entry")
+        (s, labels.get(s, ""), info[s][0] or _("Untitled entry"))
         for s in entries
         if s not in fit.entry_scores
     ]
@@ -303,24 +328,32 @@ def finalist_preview(challenge: Challenge) -> FinalistPreview:
 def _finalist_problem(challenge: Challenge, preview: FinalistPreview) -> str | None:
     current = round_now(challenge)
     if current == Round.FINALIST:
-        return "The finalists are chosen: the finalist round has begun."
+        text: str = _("The finalists are chosen: the finalist round has begun.")
+        return text
     if current == Round.SCREENING:
-        return "Screening is still under way: advance to the evaluation round first."
+        text = _("Screening is still under way: advance to the evaluation round first.")
+        return text
     if not judging_window_open(challenge):
-        return CLOSED
+        return _closed()
     if preview.count is None:
-        return "Set the number of finalists first (Rounds, on the judging dashboard)."
+        text = _("Set the number of finalists first (Rounds, on the judging dashboard).")
+        return text
     if preview.still_open:
-        return (
-            f"{plural(len(preview.still_open), 'evaluation review is', 'evaluation reviews are')} "
-            "still open: every evaluation "
-            "assignment must be submitted (or withdrawn) before finalists are chosen."
+        text = ngettext(
+            "%(num)d evaluation review is still open: every evaluation assignment must be "
+            "submitted (or withdrawn) before finalists are chosen.",
+            "%(num)d evaluation reviews are still open: every evaluation assignment must be "
+            "submitted (or withdrawn) before finalists are chosen.",
+            len(preview.still_open),
         )
+        return text
     if preview.count > len(preview.rows):
-        return (
-            f"Only {plural(len(preview.rows), 'entry has', 'entries have')} evaluation scores: "
-            f"choose at most {plural(len(preview.rows), 'finalist')}."
+        text = ngettext(
+            "Only %(num)d entry has evaluation scores: choose at most %(num)d finalist.",
+            "Only %(num)d entries have evaluation scores: choose at most %(num)d finalists.",
+            len(preview.rows),
         )
+        return text
     return None
 
 
@@ -333,15 +366,23 @@ class FinalistReport:
 
     @property
     def message(self) -> str:
-        text = (
-            f"The finalist round has begun: {plural(self.finalists, 'finalist')}, "
-            f"{plural(self.created, 'assignment')} for {plural(self.judges, 'judge')}."
+        text: str = _(
+            "The finalist round has begun: %(finalists)s, %(assignments)s for %(judges)s.",
+            finalists=ngettext("%(num)d finalist", "%(num)d finalists", self.finalists),
+            assignments=ngettext("%(num)d assignment", "%(num)d assignments", self.created),
+            judges=ngettext("%(num)d judge", "%(num)d judges", self.judges),
         )
         if self.thin:
-            text += (
-                f" {', '.join(self.thin)} {'has' if len(self.thin) == 1 else 'have'} fewer than "
-                f"{MIN_FINALISTS} judges free of conflicts: invite more judges, then Assign judges."
+            thin: str = ngettext(
+                "%(labels)s has fewer than %(least)s judges free of conflicts: invite more "
+                "judges, then Assign judges.",
+                "%(labels)s have fewer than %(least)s judges free of conflicts: invite more "
+                "judges, then Assign judges.",
+                len(self.thin),
+                labels=", ".join(self.thin),
+                least=MIN_FINALISTS,
             )
+            text += " " + thin
         return text
 
 
@@ -352,7 +393,7 @@ def advance_to_finalists(
     round current, and assign every active judge to every finalist except conflicted pairs
     (scored afresh). Refused while an evaluation review is open, or if the top N differs from
     ``expected`` (the list the sponsor was shown). Judges are e-mailed after the commit."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     challenge = lock_challenge(challenge.id)
     preview = finalist_preview(challenge)
     if preview.problem:
@@ -360,7 +401,7 @@ def advance_to_finalists(
     finalists = preview.finalists
     ids = [row.submission_id for row in finalists]
     if expected is not None and list(expected) != ids:
-        raise Conflict(CHANGED)
+        raise Conflict(_changed())
     for row in finalists:
         db.session.add(
             RoundEntry(
@@ -374,7 +415,7 @@ def advance_to_finalists(
     ensure_settings(challenge).current_round = Round.FINALIST
     db.session.flush()
     judges = active_judges(challenge)
-    created, _, _ = fill_round(challenge, Round.FINALIST, ids, judges, capped=False)
+    created, _unused, _ignored = fill_round(challenge, Round.FINALIST, ids, judges, capped=False)
     seats = Counter(row.submission_id for row in created)
     thin = [row.label for row in finalists if seats[row.submission_id] < MIN_FINALISTS]
     audit.record(

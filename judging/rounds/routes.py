@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -14,7 +17,6 @@ from accounts.forms import ConfirmForm
 from challenges.models import Challenge
 from challenges.services import get_challenge
 from core.forms import domain_errors
-from core.text import plural
 from judging import bp
 from judging.models import JudgingSettings, Round
 from judging.panel.assignments import active_judges
@@ -31,6 +33,7 @@ from judging.rounds.entries import round_now
 from judging.rounds.forms import AddScreenerForm, AdvanceForm, RoundsForm
 from judging.rounds.screening import (
     ScreeningState,
+    ScreeningStatus,
     add_screener,
     assign_screeners,
     screener_choices,
@@ -50,7 +53,7 @@ def _dashboard(slug: str, anchor: str = "rounds") -> ResponseReturnValue:
 def _managed(slug: str) -> Challenge:
     challenge = get_challenge(slug)
     if not can_manage_judging(current_user, challenge):
-        abort(403, "Only the sponsor's owners and managers run the judging rounds.")
+        abort(403, _("Only the sponsor's owners and managers run the judging rounds."))
     return challenge
 
 
@@ -61,7 +64,7 @@ def save_rounds(slug: str) -> ResponseReturnValue:
     form = RoundsForm()
     if not form.validate_on_submit():
         errors = [error for f in form for error in f.errors]
-        flash(errors[0] if errors else "Check the rounds settings.", "danger")
+        flash(errors[0] if errors else _("Check the rounds settings."), "danger")
         return _dashboard(slug)
     with domain_errors() as refused:
         set_rounds(
@@ -71,7 +74,7 @@ def save_rounds(slug: str) -> ResponseReturnValue:
             finalist_count=form.finalist_count.data,
         )
     if not refused:
-        flash("Rounds saved.", "success")
+        flash(_("Rounds saved."), "success")
     return _dashboard(slug)
 
 
@@ -98,7 +101,7 @@ def screener(slug: str, submission_id: int) -> ResponseReturnValue:
     form = AddScreenerForm(prefix=f"screener-{submission_id}")
     form.judge.choices = [SelectChoice(str(j.id), j.label) for j in active_judges(challenge)]
     if not form.validate_on_submit():
-        abort(400, "Choose the judge who screens this entry.")
+        abort(400, _("Choose the judge who screens this entry."))
     with domain_errors() as refused:
         assignment = add_screener(
             actor=current_user,
@@ -107,7 +110,7 @@ def screener(slug: str, submission_id: int) -> ResponseReturnValue:
             judge=get_judge(form.judge.data),
         )
     if not refused:
-        flash(f"{assignment.blind_label} has a new screener.", "success")
+        flash(_("%(entry)s has a new screener.", entry=assignment.blind_label), "success")
     return _dashboard(slug)
 
 
@@ -116,7 +119,7 @@ def screener(slug: str, submission_id: int) -> ResponseReturnValue:
 def advance(slug: str, target: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_view_judging(current_user, challenge):
-        abort(403, "The judging rounds are for the sponsor's owners and managers.")
+        abort(403, _("The judging rounds are for the sponsor's owners and managers."))
     if target == Round.EVALUATION:
         preview = evaluation_preview(challenge)
         ids = [state.submission_id for state in preview.admitted]
@@ -142,14 +145,16 @@ def confirm_advance(slug: str, target: str) -> ResponseReturnValue:
     form = AdvanceForm()
     expected = form.entry_ids() if form.validate_on_submit() else None
     if expected is None:
-        abort(400, "Open the list again and confirm it from there.")
+        abort(400, _("Open the list again and confirm it from there."))
     with domain_errors() as refused:
         if target == Round.EVALUATION:
             count = advance_to_evaluation(
                 actor=current_user, challenge=challenge, expected=expected
             )
-            message = (
-                f"The evaluation round has begun with {plural(count, 'entry')}. Assign judges next."
+            message = ngettext(
+                "The evaluation round has begun with %(num)d entry. Assign judges next.",
+                "The evaluation round has begun with %(num)d entries. Assign judges next.",
+                count,
             )
         else:
             message = advance_to_finalists(
@@ -173,6 +178,7 @@ class RoundsPanel:
     form: RoundsForm
     states: list[ScreeningState] = field(default_factory=list)
     screener_forms: dict[int, AddScreenerForm] = field(default_factory=dict)
+    needs_second: ClassVar[str] = ScreeningStatus.NEEDS_SECOND  # the tally's key, for the template
 
     @property
     def tally(self) -> Counter:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -84,7 +85,7 @@ class ScreeningState:
 def screening_states(challenge: Challenge) -> list[ScreeningState]:
     """Every submitted entry with its screening state, in entry order (two queries)."""
     states = {
-        sid: ScreeningState(sid, title or "Untitled entry", "")
+        sid: ScreeningState(sid, title or _("Untitled entry"), "")
         for sid, title in db.session.execute(
             sa.select(Submission.id, Submission.title)
             .where(
@@ -124,16 +125,18 @@ def screening_state(challenge: Challenge, submission_id: int) -> ScreeningState:
     for state in screening_states(challenge):
         if state.submission_id == submission_id:
             return state
-    raise NotFound("This entry is not in the screening round.")
+    raise NotFound(_("This entry is not in the screening round."))
 
 
 def assign_screeners(*, actor: User, challenge: Challenge) -> AssignmentReport:
     """Give each submitted entry one screener (conflict-free, balanced: the assignment
     algorithm with k=1), and a second one to each entry a screener failed. Re-running only
     fills empty slots; screeners are e-mailed after the commit."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     if round_now(challenge) != Round.SCREENING:
-        raise Conflict("Screening is not the current round: assign judges for this round instead.")
+        raise Conflict(
+            _("Screening is not the current round: assign judges for this round instead.")
+        )
     return assign_judges(actor=actor, challenge=challenge)
 
 
@@ -141,18 +144,23 @@ def _check_verdict(verdict: str, reason: str) -> tuple[Verdict, str]:
     try:
         chosen = Verdict(verdict)
     except ValueError:
-        raise ValidationFailed("Choose pass or fail.", field="verdict") from None
+        raise ValidationFailed(_("Choose pass or fail."), field="verdict") from None
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed("Give the reason for your verdict.", field="reason")
+        raise ValidationFailed(_("Give the reason for your verdict."), field="reason")
     if chosen == Verdict.FAIL and len(reason) < MIN_FAIL_REASON:
         raise ValidationFailed(
-            f"Explain a fail in at least {MIN_FAIL_REASON} characters: the sponsor reads it "
-            "before the entry is excluded.",
+            _(
+                "Explain a fail in at least %(least)s characters: the sponsor reads it "
+                "before the entry is excluded.",
+                least=MIN_FAIL_REASON,
+            ),
             field="reason",
         )
     if len(reason) > MAX_TEXT:
-        raise ValidationFailed(f"Keep the reason under {MAX_TEXT} characters.", field="reason")
+        raise ValidationFailed(
+            _("Keep the reason under %(most)s characters.", most=MAX_TEXT), field="reason"
+        )
     return chosen, reason
 
 
@@ -161,11 +169,13 @@ def record_verdict(*, actor: User, assignment: Assignment, verdict: str, reason:
     a fail), submitted at once and read-only afterwards. A fail gives the entry a second
     screener (another eligible judge, least loaded first) in the same transaction; if nobody is
     eligible the sponsor sees "needs second screener". The new screener is e-mailed."""
-    ensure(is_judge_of(actor, assignment), "Only the screener assigned to this entry can judge it.")
+    ensure(
+        is_judge_of(actor, assignment), _("Only the screener assigned to this entry can judge it.")
+    )
     assignment = lock_assignment(assignment.id)
     check_open(assignment)
     if assignment.round != Round.SCREENING:
-        raise ValidationFailed("This round is scored with the rubric, not pass or fail.")
+        raise ValidationFailed(_("This round is scored with the rubric, not pass or fail."))
     chosen, reason = _check_verdict(verdict, reason)
     review = assignment.review or Review(assignment=assignment)
     db.session.add(review)
@@ -182,7 +192,9 @@ def record_verdict(*, actor: User, assignment: Assignment, verdict: str, reason:
         db.session.commit()
     except sa.exc.IntegrityError as error:  # a second tab submitted at the same moment
         db.session.rollback()
-        raise Conflict("This verdict was saved elsewhere at the same moment. Reload it.") from error
+        raise Conflict(
+            _("This verdict was saved elsewhere at the same moment. Reload it.")
+        ) from error
     return review
 
 
@@ -202,12 +214,18 @@ def _label_of(challenge: Challenge, submission_id: int) -> str:
 def _check_screener(judge: Judge, submission: Submission, challenge: Challenge) -> None:
     if judge.challenge_id != challenge.id or not judge.is_active:
         raise ValidationFailed(
-            f"{judge.email} has not accepted and attested for this challenge.", field="judge"
+            _("%(email)s has not accepted and attested for this challenge.", email=judge.email),
+            field="judge",
         )
     reasons = forbidden_pairs([judge], [submission.id]).get((judge.id, submission.id))
     if reasons:
         raise ValidationFailed(
-            f"{judge.email} has a conflict with this entry: {describe(reasons)}.", field="judge"
+            _(
+                "%(email)s has a conflict with this entry: %(reasons)s.",
+                email=judge.email,
+                reasons=describe(reasons),
+            ),
+            field="judge",
         )
 
 
@@ -217,17 +235,21 @@ def add_screener(
     """The sponsor puts a screener on an entry that has none, or whose fail waits for a second
     screener nobody eligible could take automatically. The judge must be free of conflicts
     and not already on the entry; they are e-mailed."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     if submission.challenge_id != challenge.id:
-        raise NotFound("This entry is not part of this challenge.")
+        raise NotFound(_("This entry is not part of this challenge."))
     if not judging_window_open(challenge):
-        raise Conflict("Screeners are assigned while judging runs.")
+        raise Conflict(_("Screeners are assigned while judging runs."))
     challenge = lock_challenge(challenge.id)
     if round_now(challenge) != Round.SCREENING:
-        raise Conflict("Screening is over: the entry list of the next round is fixed.")
+        raise Conflict(_("Screening is over: the entry list of the next round is fixed."))
     state = screening_state(challenge, submission.id)
     if not state.needs_screener:
-        raise Conflict(f"{state.label or 'This entry'} already has its screeners.")
+        raise Conflict(
+            _("%(entry)s already has its screeners.", entry=state.label)
+            if state.label
+            else _("This entry already has its screeners.")
+        )
     _check_screener(judge, submission, challenge)
     rows = db.session.scalars(
         sa.select(Assignment).where(
@@ -237,7 +259,10 @@ def add_screener(
     previous = next((row for row in rows if row.round == Round.SCREENING), None)
     if any(row.voided_for_conflict for row in rows) or (previous and not previous.is_void):
         raise ValidationFailed(
-            f"{judge.email} already screened this entry or withdrew for a conflict.",
+            _(
+                "%(email)s already screened this entry or withdrew for a conflict.",
+                email=judge.email,
+            ),
             field="judge",
         )
     if previous is not None:  # replaced earlier: bring the same seat back

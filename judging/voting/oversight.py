@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from accounts.models import User
@@ -26,7 +27,7 @@ QUEUE_LIMIT = 200
 def get_vote(vote_id: int) -> Vote:
     vote = db.session.get(Vote, vote_id)
     if vote is None:
-        raise NotFound("This vote no longer exists: its voter withdrew it.")
+        raise NotFound(_("This vote no longer exists: its voter withdrew it."))
     return vote
 
 
@@ -51,11 +52,11 @@ def review_vote(*, actor: User, vote: Vote, decision: VoteReview | str) -> Vote:
     """A platform admin decides a quarantined vote: ``counted`` lets it count, ``discarded``
     keeps the row on record without counting it. Recorded with reviewer, time and an audit
     entry; a decided vote is not decided again."""
-    ensure(is_admin(actor), "Only platform admins review quarantined votes.")
+    ensure(is_admin(actor), _("Only platform admins review quarantined votes."))
     try:
         decision = VoteReview(decision)
     except ValueError:
-        raise ValidationFailed("Choose “Count it” or “Discard”.") from None
+        raise ValidationFailed(_("Choose “Count it” or “Discard”.")) from None
     locked = db.session.scalars(
         sa.select(Vote)
         .where(Vote.id == vote.id)
@@ -64,10 +65,10 @@ def review_vote(*, actor: User, vote: Vote, decision: VoteReview | str) -> Vote:
     ).one_or_none()
     if locked is None:
         db.session.rollback()
-        raise NotFound("This vote no longer exists: its voter withdrew it.")
+        raise NotFound(_("This vote no longer exists: its voter withdrew it."))
     if not locked.quarantined or locked.review is not None:
         db.session.rollback()
-        raise Conflict("This vote was already reviewed or is not in quarantine.")
+        raise Conflict(_("This vote was already reviewed or is not in quarantine."))
     locked.review, locked.reviewed_at, locked.reviewed_by_id = decision, utcnow(), actor.id
     record(
         actor.id,
@@ -91,23 +92,28 @@ def set_community_settings(
     """Choose the prize tier the community's favourite wins (People's Choice, or none) and
     the weight, 0 to 0.3, of the community ranking blended into the expert one (0 keeps
     People's Choice separate). The sponsor's owners and managers, until results."""
-    ensure(can_manage_judging(actor, challenge), "Only the sponsor's owners and managers can.")
+    ensure(can_manage_judging(actor, challenge), _("Only the sponsor's owners and managers can."))
     weight = float(community_weight)
     if not math.isfinite(weight) or not 0 <= weight <= MAX_COMMUNITY_WEIGHT:
         raise ValidationFailed(
-            f"The community weight must be between 0 and {MAX_COMMUNITY_WEIGHT}.",
+            _(
+                "The community weight must be between 0 and %(most)s.",
+                most=MAX_COMMUNITY_WEIGHT,
+            ),
             field="community_weight",
         )
     if peoples_choice_tier_id is not None:
         tier = db.session.get(PrizeTier, peoples_choice_tier_id)
         if tier is None or tier.challenge_id != challenge.id:
             raise ValidationFailed(
-                "Choose one of this challenge's prize tiers.", field="peoples_choice_tier"
+                _("Choose one of this challenge's prize tiers."), field="peoples_choice_tier"
             )
     if not challenge.community_voting and (peoples_choice_tier_id is not None or weight > 0):
         raise ValidationFailed(
-            "Community voting is off for this challenge: turn it on in the challenge settings "
-            "first.",
+            _(
+                "Community voting is off for this challenge: turn it on in the challenge "
+                "settings first."
+            ),
             field="peoples_choice_tier",
         )
     settings = ensure_settings(challenge)

@@ -8,6 +8,8 @@ from itertools import groupby
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -36,7 +38,11 @@ from submissions.models import Submission
 from submissions.services import get_submission
 from submissions.visibility import can_view_submission
 
-CAST = {1: "Your up-vote is in.", -1: "Your down-vote is in.", 0: "Your vote was withdrawn."}
+CAST = {
+    1: _l("Your up-vote is in."),
+    -1: _l("Your down-vote is in."),
+    0: _l("Your vote was withdrawn."),
+}
 HIDES_ENTRIES = {SolutionVisibility.SPONSOR_ONLY, SolutionVisibility.PUBLIC_AFTER_CLOSE}
 
 
@@ -48,7 +54,7 @@ def vote(submission_id: int) -> ResponseReturnValue:
         abort(404)
     form = VoteForm()
     if not form.validate_on_submit():
-        abort(400, "Choose “Vote up”, “Vote down” or “Withdraw my vote”.")
+        abort(400, _("Choose “Vote up”, “Vote down” or “Withdraw my vote”."))
     value = form.value.data
     try:
         cast = votes.cast_vote(
@@ -59,8 +65,10 @@ def vote(submission_id: int) -> ResponseReturnValue:
             raise
         flash(error.message, "info" if isinstance(error, votes.AlreadyCounted) else "warning")
     else:
-        under_review = " It is under review before it counts." if cast and cast.quarantined else ""
-        flash(CAST[value] + under_review, "success")
+        under_review = (
+            " " + _("It is under review before it counts.") if cast and cast.quarantined else ""
+        )
+        flash(str(CAST[value]) + under_review, "success")
     return redirect(url_for("submissions.show", submission_id=submission.id) + "#votes")
 
 
@@ -69,11 +77,11 @@ def vote(submission_id: int) -> ResponseReturnValue:
 def community_settings(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_manage_judging(current_user, challenge):
-        abort(403, "Only the sponsor's owners and managers change community settings.")
+        abort(403, _("Only the sponsor's owners and managers change community settings."))
     form = community_form(challenge, formdata=True)
     if not form.validate_on_submit():
         errors = [e for field in form for e in field.errors]
-        flash(errors[0] if errors else "Check the community settings.", "danger")
+        flash(errors[0] if errors else _("Check the community settings."), "danger")
     else:
         with domain_errors() as refused:
             oversight.set_community_settings(
@@ -83,7 +91,7 @@ def community_settings(slug: str) -> ResponseReturnValue:
                 community_weight=form.community_weight.data,
             )
         if not refused:
-            flash("Community settings saved.", "success")
+            flash(_("Community settings saved."), "success")
     return redirect(url_for("judging.dashboard", slug=slug) + "#community")
 
 
@@ -95,7 +103,7 @@ def vote_quarantine() -> ResponseReturnValue:
     queue = oversight.quarantine_queue()
     groups = [
         (rows[0].submission.challenge, rows)
-        for _, grouped in groupby(queue, key=lambda v: v.submission.challenge_id)
+        for _challenge_id, grouped in groupby(queue, key=lambda v: v.submission.challenge_id)
         for rows in [list(grouped)]
     ]
     return render_template(
@@ -122,7 +130,9 @@ def review_vote(vote_id: int, action: str) -> ResponseReturnValue:
         )
     if not refused:
         flash(
-            "The vote counts." if action == "count" else "The vote is discarded (kept on record).",
+            _("The vote counts.")
+            if action == "count"
+            else _("The vote is discarded (kept on record)."),
             "success",
         )
     return redirect(url_for("judging.vote_quarantine"))
@@ -154,7 +164,7 @@ def entry_votes(submission: Submission, user: User | None) -> EntryVotes | None:
         return EntryVotes(
             up, down, mine, refusal, "", voter_eligible_from(user), challenge.judging_ends_at
         )
-    message = VOTE_REFUSALS.get(refusal, "") if refusal else ""
+    message = str(VOTE_REFUSALS.get(refusal, "")) if refusal else ""
     return EntryVotes(up, down, mine, refusal, message, None, challenge.judging_ends_at)
 
 
@@ -165,8 +175,9 @@ def community_form(challenge: Challenge, formdata: bool = False) -> CommunitySet
         "community_weight": settings.community_weight or 0.0,
     }
     form = CommunitySettingsForm() if formdata else CommunitySettingsForm(data=data)
-    form.peoples_choice_tier.choices = [SelectChoice("0", "None: no People's Choice prize")] + [
-        SelectChoice(str(t.id), f"{t.label} (place {t.place})") for t in challenge.prize_tiers
+    form.peoples_choice_tier.choices = [SelectChoice("0", _("None: no People's Choice prize"))] + [
+        SelectChoice(str(t.id), _("%(prize)s (place %(place)s)", prize=t.label, place=t.place))
+        for t in challenge.prize_tiers
     ]
     return form
 

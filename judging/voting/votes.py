@@ -11,13 +11,15 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from accounts.models import User
 from accounts.policies import is_signed_in
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from core.text import plural
 from judging.algorithms import tallies
 from judging.policies import VOTE_REFUSALS, vote_refusal, voting_refusal
 from judging.voting.models import Vote, VoteEvent, counted_votes
@@ -26,10 +28,10 @@ from submissions.models import Submission, SubmissionStatus
 RATE_REASONS = (tallies.USER_RATE, tallies.SUBNET_RATE)
 REASON_ORDER = (*RATE_REASONS, tallies.RING, tallies.NEW_ACCOUNTS)
 REASON_LABELS = {
-    tallies.USER_RATE: "many votes from one account in an hour",
-    tallies.SUBNET_RATE: "many votes from one network in a day",
-    tallies.RING: "votes in lockstep with accounts created at the same time",
-    tallies.NEW_ACCOUNTS: "most of the entry's votes come from accounts under 30 days old",
+    tallies.USER_RATE: _l("many votes from one account in an hour"),
+    tallies.SUBNET_RATE: _l("many votes from one network in a day"),
+    tallies.RING: _l("votes in lockstep with accounts created at the same time"),
+    tallies.NEW_ACCOUNTS: _l("most of the entry's votes come from accounts under 30 days old"),
 }
 _CHUNK = 500  # ids per IN (...) list
 _DURATIONS = {
@@ -79,17 +81,23 @@ def _clean_ip(ip: str | None) -> str | None:
 def _refuse(reason: str) -> None:
     """Turn a policy refusal into the error the web layer shows (403 own entry, else a flash)."""
     if reason == "team":
-        raise PermissionDenied("You can't vote on your own entry.")
+        raise PermissionDenied(_("You can't vote on your own entry."))
     if reason == "judge":
-        raise PermissionDenied("Judges don't vote on the challenge they judge.")
+        raise PermissionDenied(_("Judges don't vote on the challenge they judge."))
     if reason == "sponsor":
-        raise PermissionDenied("The sponsor's people don't vote on their own challenge.")
+        raise PermissionDenied(_("The sponsor's people don't vote on their own challenge."))
     if reason in {"sign_in", "hidden"}:
-        raise (PermissionDenied if reason == "sign_in" else NotFound)(VOTE_REFUSALS[reason])
+        raise (PermissionDenied if reason == "sign_in" else NotFound)(str(VOTE_REFUSALS[reason]))
     if reason == "too_new":
         days = current_app.config.get("VOTER_MIN_AGE_DAYS", 7)
-        raise Conflict(f"Accounts can vote {plural(days, 'day')} after sign-up.")
-    raise Conflict(VOTE_REFUSALS[reason] + ".")
+        raise Conflict(
+            ngettext(
+                "Accounts can vote %(num)d day after sign-up.",
+                "Accounts can vote %(num)d days after sign-up.",
+                days,
+            )
+        )
+    raise Conflict(str(VOTE_REFUSALS[reason]) + ".")
 
 
 def _current(actor: User, submission: Submission) -> Vote | None:
@@ -106,7 +114,7 @@ def _write(actor: User, submission: Submission, value: int, ip: str | None) -> V
     if value == 0:
         if vote is None:
             db.session.rollback()
-            raise AlreadyCounted("You have no vote on this entry to withdraw.")
+            raise AlreadyCounted(_("You have no vote on this entry to withdraw."))
         db.session.delete(vote)
         vote = None
     elif vote is None:
@@ -114,7 +122,7 @@ def _write(actor: User, submission: Submission, value: int, ip: str | None) -> V
         db.session.add(vote)
     elif vote.value == value:
         db.session.rollback()  # release the row lock
-        raise AlreadyCounted("Your vote was already counted.")
+        raise AlreadyCounted(_("Your vote was already counted."))
     else:
         vote.value, vote.ip = value, ip
     event = VoteEvent(submission_id=submission.id, user_id=actor.id, value=value, ip=ip)
@@ -132,7 +140,7 @@ def cast_vote(*, actor: User, submission: Submission, value: int, ip: str | None
     open voting. New votes get the rate checks at once (flagged ones wait in quarantine).
     Returns the current vote, None after a withdrawal."""
     if value not in (-1, 0, 1):
-        raise ValidationFailed("A vote is up (+1), down (−1) or withdrawn (0).", field="value")
+        raise ValidationFailed(_("A vote is up (+1), down (−1) or withdrawn (0)."), field="value")
     reason = voting_refusal(submission) if value == 0 else vote_refusal(actor, submission)
     if reason is not None:
         _refuse(reason)
@@ -144,7 +152,9 @@ def cast_vote(*, actor: User, submission: Submission, value: int, ip: str | None
         except sa.exc.IntegrityError:  # a second tab inserted the same (entry, voter) row
             db.session.rollback()
             if attempt:
-                raise Conflict("Your vote changed elsewhere at the same moment. Reload.") from None
+                raise Conflict(
+                    _("Your vote changed elsewhere at the same moment. Reload.")
+                ) from None
         else:
             return vote
     raise AssertionError("unreachable")
