@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from accounts.models import User
 from challenges.models import Challenge
-from challenges.notifications import notify_followers
+from challenges.notifications import FollowerNews, tell_followers
 from challenges.services import record_rules_change
 from core.db import db
 from core.errors import Conflict, ValidationFailed, ensure
@@ -143,10 +143,15 @@ def change_rubric_with_note(
         record_rules_change(challenge, actor, changed, note)
     _apply(challenge, settings, cleaned, passing_score, k, blind_review)
     if changed and not rubric_is_free(challenge):
-        notify_followers(
+        tell_followers(
             challenge,
-            f"Rules updated: {challenge.title} (version {challenge.rules_version})",
-            f"The sponsor changed the {', '.join(changed)}.\n\n{note.strip()}",
+            FollowerNews.RULES,
+            {
+                "title": challenge.title,
+                "version": challenge.rules_version,
+                "changed": ", ".join(changed),
+                "note": note.strip(),
+            },
         )
     db.session.commit()
     return settings
