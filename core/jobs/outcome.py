@@ -63,11 +63,22 @@ class JobStatus:
     created_at: datetime
     finished_at: datetime | None
 
+    @property
+    def progress_words(self) -> str:
+        """``40% done: 4,000 of 10,000 entries`` in the viewer's language, which the page's
+        script shows as it polls (it builds no text of its own)."""
+        if self.note:
+            text: str = _("%(percent)s%% done: %(note)s", percent=self.percent, note=self.note)
+        else:
+            text = _("%(percent)s%% done", percent=self.percent)
+        return text
+
     def as_json(self, *, with_error: bool) -> dict[str, Any]:
         keys = ("id", "state", "state_words", "percent", "note", "finished", "failed")
         data = {key: getattr(self, key) for key in keys}
         data.update(message=self.message, next_url=self.next_url, redirect=self.redirect)
         data["next_label"] = self.next_label
+        data["progress_words"] = self.progress_words
         if with_error:
             data["error"] = self.error
         return data

@@ -14,7 +14,7 @@
 
   function show(data) {
     var percent = Math.max(0, Math.min(100, data.percent || 0));
-    var text = percent + "% done" + (data.note ? ": " + data.note : "");
+    var text = data.progress_words;  // in the reader's language, from the server
     bar.setAttribute("aria-valuenow", String(percent));
     bar.setAttribute("aria-valuetext", text);
     fill.style.width = percent + "%";  // CSSOM, which the CSP allows (inline style= it does not)

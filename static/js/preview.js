@@ -18,7 +18,10 @@
         // The HTML comes from the server's nh3-sanitised renderer, the same one pages use.
         target.innerHTML = data.html || "";
         if (data.error) { target.textContent = data.error; }
-      }).catch(function () { target.textContent = "Preview unavailable."; });
+      }).catch(function () {
+        // The words come from the page, in the reader's language.
+        target.textContent = target.getAttribute("data-unavailable") || "";
+      });
     }
     area.addEventListener("input", function () {
       clearTimeout(timer);
