@@ -12,6 +12,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
 
 from api import bp
 from api.params import PageQuery
@@ -32,7 +33,7 @@ from judging.results import publication
 from judging.results.models import AwardKind
 from judging.results.publication import DECIDED, RankedLine, Results, Winner
 
-NO_RESULTS = "There are no published results for this challenge."
+NO_RESULTS = _l("There are no published results for this challenge.")
 
 
 class EntrySchema(ma.Schema):
@@ -237,7 +238,7 @@ def challenge_results(query: dict[str, int], slug: str) -> dict[str, Any]:
     challenge = get_challenge(slug)
     data = publication.results_of(challenge, None)
     if data is None:
-        abort(404, NO_RESULTS)
+        abort(404, str(NO_RESULTS))
     return results_document(data, query["page"], query["per_page"])
 
 

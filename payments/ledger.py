@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -126,18 +127,18 @@ def page_of_entries(challenge: Challenge, page: int, per_page: int) -> RowPagina
 
 
 KIND_WORDS = {
-    LedgerKind.FUNDED: "Purse funded by the sponsor",
-    LedgerKind.FEE: "Platform fee received",
-    LedgerKind.REFUNDED: "Refunded to the sponsor",
-    LedgerKind.FEE_REFUNDED: "Platform fee refunded",
-    LedgerKind.PAID_OUT: "Paid to a winner",
-    LedgerKind.PAYOUT_REVERSED: "Payout reversed",
+    LedgerKind.FUNDED: _l("Purse funded by the sponsor"),
+    LedgerKind.FEE: _l("Platform fee received"),
+    LedgerKind.REFUNDED: _l("Refunded to the sponsor"),
+    LedgerKind.FEE_REFUNDED: _l("Platform fee refunded"),
+    LedgerKind.PAID_OUT: _l("Paid to a winner"),
+    LedgerKind.PAYOUT_REVERSED: _l("Payout reversed"),
 }
 
 
 def kind_in_words(kind: str) -> str:
     try:
-        return KIND_WORDS[LedgerKind(kind)]
+        return str(KIND_WORDS[LedgerKind(kind)])
     except ValueError:
         return str(kind).replace("_", " ")
 
