@@ -113,6 +113,7 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
         funds=ledger.summary(challenge),
         pagination=pagination,
         kind_in_words=ledger.kind_in_words,
+        note_in_words=ledger.note_in_words,
     )
 
 

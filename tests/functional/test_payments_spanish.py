@@ -37,7 +37,7 @@ def test_the_admin_payouts_page_and_its_flash_speak_spanish(
     assert "Payout worker ran" not in done
 
 
-def test_the_payouts_page_and_the_funds_box_speak_spanish(
+def test_the_payouts_page_the_funds_box_and_the_ledger_speak_spanish(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     roles_world()
@@ -48,6 +48,11 @@ def test_the_payouts_page_and_the_funds_box_speak_spanish(
     assert "Your prize payouts" not in page and "United States" not in page
     challenge = client.get("/challenges/grid", headers=SPANISH).text
     assert "Fondos de premios retenidos" in challenge and "Prize funds held" not in challenge
+    auth.logout()
+    auth.login(EMAILS["owner"])
+    ledger = client.get("/challenges/grid/ledger", headers=SPANISH).text
+    assert "Libro de cuentas de los fondos de premios" in ledger
+    assert "Bolsa de premios recibida" in ledger and "Prize purse received" not in ledger
 
 
 def test_api_problem_details_speak_the_readers_language(client: FlaskClient) -> None:
