@@ -140,18 +140,18 @@ def alert_admins(funding_id: int, dispute: dict[str, Any], frozen: int) -> None:
     admins = db.session.scalars(
         sa.select(User).where(User.is_admin.is_(True)).order_by(User.id)
     ).all()
-    amount = format_amount(int(dispute.get("amount") or 0), funding.currency)
     link = external_url("challenges.show", slug=challenge.slug)
     for admin in admins:
         with recipient_locale(admin):
-            subject, body = _dispute_mail(funding, challenge, dispute, amount, frozen)
+            subject, body = _dispute_mail(funding, challenge, dispute, frozen)
         send_mail(admin.email, subject, f"{body}\n\n{link}\n")
 
 
 def _dispute_mail(
-    funding: Funding, challenge: Challenge, dispute: dict[str, Any], amount: str, frozen: int
+    funding: Funding, challenge: Challenge, dispute: dict[str, Any], frozen: int
 ) -> tuple[str, str]:
     """The admins' alert (subject, body), in the current language."""
+    amount = format_amount(int(dispute.get("amount") or 0), funding.currency)
     if funding.dispute_status == DisputeStatus.LOST:
         subject = _("Dispute lost on the funding of %(title)s", title=challenge.title)
         body = _(

@@ -77,8 +77,8 @@ def tell_payee_paid(payout: Payout) -> None:
     if user is None or challenge is None:
         return
     tier = payout.award.prize_tier.label
-    amount = format_amount(payout.amount, payout.currency)
     with recipient_locale(user):
+        amount = format_amount(payout.amount, payout.currency)
         subject = _("Prize paid: %(amount)s from %(title)s", amount=amount, title=challenge.title)
         body = _(
             "Your share of %(tier)s in %(title)s, %(amount)s, was sent to your Stripe account "

@@ -81,6 +81,6 @@ def test_the_set_up_payouts_mail_is_in_its_recipients_language(mails: list[Mail]
     by_to = {mail.to: mail for mail in mails}
     spanish = by_to[EMAILS["solver"]]
     assert spanish.subject.startswith("Configura los pagos para recibir tu premio")
-    assert "Se te deben" in spanish.body
+    assert "Se te deben" in spanish.body and "US$" in spanish.body  # Spanish money too
     others = [mail for to, mail in by_to.items() if to != EMAILS["solver"]]
     assert others and all(m.subject.startswith("Set up payouts") for m in others)
