@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import admin_bp as bp
@@ -67,7 +68,7 @@ def retry_job(job_id: int) -> ResponseReturnValue:
     except LookupError as error:
         flash(str(error), "warning")
         return redirect(url_for("admin.jobs"))
-    flash(f"Job {job.id} ({job.kind}) is queued again.", "success")
+    flash(_("Job %(id)d (%(kind)s) is queued again.", id=job.id, kind=job.kind), "success")
     return redirect(url_for("admin.jobs"))
 
 

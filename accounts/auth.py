@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from accounts.models import User
@@ -14,7 +15,8 @@ from core.extensions import login_manager
 def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.localize_callback = str  # the lazy text, in the language of the request
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 

@@ -9,6 +9,9 @@ dependency direction: challenges maps its categories onto it.
 from __future__ import annotations
 
 import enum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
 
 PREFER_NOT = "prefer_not_to_say"
 NOT_ANSWERED = "not_answered"  # a label for aggregates, never stored
@@ -56,53 +59,55 @@ class OrgType(enum.StrEnum):
     PREFER_NOT = PREFER_NOT
 
 
-LABELS: dict[str, str] = {
-    "africa": "Africa",
-    "north_america": "Americas — North",
-    "latin_america_caribbean": "Latin America & Caribbean",
-    "east_asia": "Asia — East",
-    "south_asia": "Asia — South",
-    "south_east_asia": "Asia — South-East",
-    "central_west_asia": "Asia — Central & West",
-    "europe": "Europe",
-    "oceania": "Oceania",
-    "life_sciences": "Life sciences & health",
-    "physical_sciences": "Physical sciences & environment",
-    "engineering": "Engineering",
-    "computing": "Computing & data",
-    "social_sciences": "Social sciences & policy",
-    "arts_design": "Arts & design",
-    "other": "Another discipline",
-    "student": "Student",
-    "early_career": "Early career",
-    "mid_career": "Mid career",
-    "senior": "Senior",
-    "retired": "Retired",
-    "academic": "Academic",
-    "industry": "Industry",
-    "public_sector": "Public sector",
-    "independent": "Independent",
-    PREFER_NOT: "Prefer not to say",
-    NOT_ANSWERED: "Not answered",
+LABELS: dict[str, Any] = {  # lazy: read in the viewer's language
+    "africa": _l("Africa"),
+    "north_america": _l("Americas — North"),
+    "latin_america_caribbean": _l("Latin America & Caribbean"),
+    "east_asia": _l("Asia — East"),
+    "south_asia": _l("Asia — South"),
+    "south_east_asia": _l("Asia — South-East"),
+    "central_west_asia": _l("Asia — Central & West"),
+    "europe": _l("Europe"),
+    "oceania": _l("Oceania"),
+    "life_sciences": _l("Life sciences & health"),
+    "physical_sciences": _l("Physical sciences & environment"),
+    "engineering": _l("Engineering"),
+    "computing": _l("Computing & data"),
+    "social_sciences": _l("Social sciences & policy"),
+    "arts_design": _l("Arts & design"),
+    "other": _l("Another discipline"),
+    "student": _l("Student"),
+    "early_career": _l("Early career"),
+    "mid_career": _l("Mid career"),
+    "senior": _l("Senior"),
+    "retired": _l("Retired"),
+    "academic": _l("Academic"),
+    "industry": _l("Industry"),
+    "public_sector": _l("Public sector"),
+    "independent": _l("Independent"),
+    PREFER_NOT: _l("Prefer not to say"),
+    NOT_ANSWERED: _l("Not answered"),
 }
 
 # The background fields, in the order the form and the analytics pages show them.
-FIELDS: dict[str, tuple[str, type[enum.StrEnum]]] = {
-    "bg_region": ("Country or region", Region),
-    "bg_discipline": ("Discipline", Discipline),
-    "bg_career_stage": ("Career stage", CareerStage),
-    "bg_org_type": ("Organisation type", OrgType),
+FIELDS: dict[str, tuple[Any, type[enum.StrEnum]]] = {
+    "bg_region": (_l("Country or region"), Region),
+    "bg_discipline": (_l("Discipline"), Discipline),
+    "bg_career_stage": (_l("Career stage"), CareerStage),
+    "bg_org_type": (_l("Organisation type"), OrgType),
 }
 
 
 def label(value: str | None) -> str:
-    return LABELS.get(value or NOT_ANSWERED, value or "")
+    """The answer's label in the current language (a plain ``str``: aggregates key on it)."""
+    return str(LABELS.get(value or NOT_ANSWERED, value or ""))
 
 
-def choices(enum_cls: type[enum.StrEnum]) -> list[tuple[str, str]]:
-    return [("", "Not answered")] + [(m.value, LABELS[m.value]) for m in enum_cls]
+def choices(enum_cls: type[enum.StrEnum]) -> list[tuple[str, Any]]:
+    """Form choices; the labels stay lazy (forms are built at import time)."""
+    return [("", LABELS[NOT_ANSWERED])] + [(m.value, LABELS[m.value]) for m in enum_cls]
 
 
 def order(enum_cls: type[enum.StrEnum]) -> list[str]:
     """Aggregate labels in choice order, then "Not answered"."""
-    return [LABELS[m.value] for m in enum_cls] + [LABELS[NOT_ANSWERED]]
+    return [label(m.value) for m in enum_cls] + [label(NOT_ANSWERED)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import background, bp, services
@@ -22,6 +23,6 @@ def background_form() -> ResponseReturnValue:
                 answers={column: form[column].data for column in background.FIELDS},
             )
         if not refused:
-            flash("Background saved. Thank you.", "success")
+            flash(_("Background saved. Thank you."), "success")
             return redirect(url_for("accounts.background_form"))
     return render_template("accounts/background.html", form=form), 422 if form.errors else 200

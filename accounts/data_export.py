@@ -19,10 +19,13 @@ from typing import Any, BinaryIO
 
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import Membership, Organization, User
 from core.db import db, utcnow
 from core.errors import Gone, NotFound
+from core.i18n import recipient_locale
 from core.jobs import Job, JobState, enqueue, report_progress
 from core.jobs.downloads import open_stored, stored_result_keys
 from core.jobs.outcome import record_result
@@ -33,7 +36,7 @@ DATA_EXPORT_TTL = timedelta(hours=24)
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 # Account columns never written to the file: secrets, not data about the person.
 SECRET_COLUMNS = frozenset({"password_hash"})
-EXPIRED = "This download has expired: files are kept for a day. Ask for your data again."
+EXPIRED = _l("This download has expired: files are kept for a day. Ask for your data again.")
 
 # A part writes its files into the archive for the user; its line explains them in README.txt.
 Writer = Callable[[User, zipfile.ZipFile], None]
@@ -156,11 +159,12 @@ def request_data_export(*, actor: User) -> Job:
     job = enqueue(
         DATA_EXPORT_KIND,
         {
-            "title": "Your data",
+            # Shown on the progress page, in the language of the person who asked.
+            "title": _("Your data"),
             "back": {
                 "endpoint": "accounts.data_export",
                 "values": {},
-                "label": "Back to your data",
+                "label": _("Back to your data"),
             },
         },
         owner_id=actor.id,
@@ -173,19 +177,26 @@ def build_data_export(job: Job) -> None:
     """The job: write every part into a ZIP as its owner, store it, record where it is."""
     user = db.session.get(User, job.owner_id) if job.owner_id else None
     if user is None:
-        record_result(job, {"refused": "The account is gone."})
+        record_result(job, {"refused": _("The account is gone.")})
         return
+    with recipient_locale(user):
+        _build(job, user)
+
+
+def _build(job: Job, user: User) -> None:
     parts = _parts()
     spool = SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY, mode="w+b")  # noqa: SIM115
     with spool:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for n, part in enumerate(parts):
-                report_progress(job, 5 + 85 * n // len(parts), f"Writing {part.name}")
+                report_progress(
+                    job, 5 + 85 * n // len(parts), _("Writing %(part)s", part=part.name)
+                )
                 part.writer(user, archive)
             archive.writestr("README.txt", _readme(user, parts))
         spool.seek(0)
         data = spool.read()
-    report_progress(job, 95, "Storing the file")
+    report_progress(job, 95, _("Storing the file"))
     key = storage().put(data)
     filename = f"openprize-data-{user.handle}-{utcnow():%Y%m%d}.zip"
     record_result(
@@ -194,26 +205,35 @@ def build_data_export(job: Job) -> None:
             "storage_key": key,
             "filename": filename,
             "size": len(data),
-            "message": f"Your data is ready: {filename}. The link works for a day.",
+            "message": _(
+                "Your data is ready: %(filename)s. The link works for a day.", filename=filename
+            ),
             "next": {
                 "endpoint": "accounts.data_export_download",
                 "values": {"job_id": job.id},
-                "label": f"Download {filename}",
+                "label": _("Download %(filename)s", filename=filename),
             },
         },
     )
 
 
 def _readme(user: User, parts: list[DataPart]) -> str:
+    made = utcnow().strftime("%Y-%m-%d %H:%M")
     lines = [
-        f"Your data on OpenPrize (@{user.handle}), made {utcnow():%Y-%m-%d %H:%M} UTC.",
+        _(
+            "Your data on OpenPrize (@%(handle)s), made %(when)s UTC.",
+            handle=user.handle,
+            when=made,
+        ),
         "",
-        "Times are UTC (ISO 8601). Money amounts are in minor units (cents) with their",
-        "currency. Only your own data is here: teammates' e-mail addresses and the",
-        "identities of judges who reviewed your entries are left out.",
+        _(
+            "Times are UTC (ISO 8601). Money amounts are in minor units (cents) with their\n"
+            "currency. Only your own data is here: teammates' e-mail addresses and the\n"
+            "identities of judges who reviewed your entries are left out."
+        ),
         "",
-        "README.txt: this file.",
-        *[part.readme for part in parts],
+        _("README.txt: this file."),
+        *[str(part.readme) for part in parts],
     ]
     return "\n".join(lines) + "\n"
 
@@ -222,7 +242,7 @@ def data_export_job(actor: User, job_id: int) -> Job:
     """The data export ``job_id`` of ``actor``; NotFound for anyone else's."""
     job = db.session.get(Job, job_id)
     if job is None or job.kind != DATA_EXPORT_KIND or job.owner_id != actor.id:
-        raise NotFound("There is no such download.")
+        raise NotFound(_("There is no such download."))
     return job
 
 
@@ -232,12 +252,12 @@ def data_file(job: Job) -> DataFile | None:
     if job.state != JobState.DONE or "storage_key" not in result:
         return None
     if job.finished_at is not None and job.finished_at < utcnow() - DATA_EXPORT_TTL:
-        raise Gone(EXPIRED)
+        raise Gone(str(EXPIRED))
     return DataFile(result["storage_key"], result["filename"], int(result["size"]))
 
 
 def open_data_file(file: DataFile) -> BinaryIO:
-    return open_stored(file.storage_key, EXPIRED)
+    return open_stored(file.storage_key, str(EXPIRED))
 
 
 def recent_data_export_keys(now: datetime | None = None) -> set[str]:

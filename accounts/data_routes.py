@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp
@@ -29,7 +30,7 @@ def data_export() -> ResponseReturnValue:
 def request_data_export() -> ResponseReturnValue:
     """Start the job (or reuse the one under way) and show its progress."""
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, _("The form expired. Reload the page and try again."))
     job = data_export_module.request_data_export(actor=current_user)
     return redirect(url_for("jobs.progress", job_id=job.id))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp
@@ -23,7 +24,7 @@ def email_settings() -> ResponseReturnValue:
     if form.validate_on_submit():
         wanted = {kind for kind in settings.KINDS if getattr(form, kind).data}
         settings.save_settings(actor=current_user, wanted=wanted)
-        flash("E-mail settings saved.", "success")
+        flash(_("E-mail settings saved."), "success")
         return redirect(url_for("accounts.email_settings"))
     return render_template(
         "accounts/email_settings.html",

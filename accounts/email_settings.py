@@ -10,8 +10,11 @@ expire: a link in an old e-mail must still work.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from core.db import db
@@ -27,8 +30,8 @@ TEN_YEARS = 10 * 365 * 24 * 3600
 @dataclass(frozen=True)
 class MailKind:
     name: str
-    label: str
-    description: str
+    label: Any  # lazy text: read in the viewer's language
+    description: Any
 
     @property
     def column(self) -> str:
@@ -38,28 +41,30 @@ class MailKind:
 KINDS = {
     "updates": MailKind(
         "updates",
-        "Challenge updates",
-        "News a sponsor posts on a challenge you follow.",
+        _l("Challenge updates"),
+        _l("News a sponsor posts on a challenge you follow."),
     ),
     "qa": MailKind(
         "qa",
-        "Questions and answers",
-        "A sponsor's answer to a question on a challenge you follow.",
+        _l("Questions and answers"),
+        _l("A sponsor's answer to a question on a challenge you follow."),
     ),
     "reminders": MailKind(
         "reminders",
-        "Reminders",
-        "Deadlines of challenges you follow, reviews still due as a judge, and adoption "
-        "updates a sponsor has not yet recorded.",
+        _l("Reminders"),
+        _l(
+            "Deadlines of challenges you follow, reviews still due as a judge, and adoption "
+            "updates a sponsor has not yet recorded."
+        ),
     ),
 }
 assert tuple(KINDS) == OPTIONAL_KINDS, "core.mail and accounts list the same optional kinds"
 ESSENTIAL = (
-    "Confirming your address, password resets and changes to your sign-in details",
-    "Prizes, payouts and disputes",
-    "Invitations to teams, organizations and judging panels, and new entries to review",
-    "What happens to your entries (reports, disqualification, awards)",
-    "Rule changes and cancellations of challenges you follow",
+    _l("Confirming your address, password resets and changes to your sign-in details"),
+    _l("Prizes, payouts and disputes"),
+    _l("Invitations to teams, organizations and judging panels, and new entries to review"),
+    _l("What happens to your entries (reports, disqualification, awards)"),
+    _l("Rule changes and cancellations of challenges you follow"),
 )
 
 
@@ -79,6 +84,7 @@ def mail_policy(to: str, kind: str) -> Delivery:
         send=True,
         unsubscribe_url=external_url("accounts.unsubscribe", token=unsubscribe_token(user, kind)),
         settings_url=external_url("accounts.email_settings"),
+        locale=user.locale or "",
     )
 
 
@@ -89,7 +95,7 @@ def read_unsubscribe(token: str) -> tuple[User, MailKind]:
     kind = KINDS.get(payload.get("kind")) if isinstance(payload, dict) else None
     user = db.session.get(User, payload.get("uid")) if kind else None
     if user is None or kind is None:
-        raise NotFound("This unsubscribe link belongs to an account that no longer exists.")
+        raise NotFound(_("This unsubscribe link belongs to an account that no longer exists."))
     return user, kind
 
 

@@ -4,6 +4,8 @@ from functools import cache
 from typing import Any
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
@@ -36,125 +38,136 @@ from core.timefmt import all_zones
 
 HANDLE_RULE = Regexp(
     r"^[A-Za-z0-9_-]{3,30}$",
-    message="Use 3 to 30 letters, digits, dashes or underscores.",
+    message=_l("Use 3 to 30 letters, digits, dashes or underscores."),
 )
 ROLE_CHOICES = [
-    SelectChoice(OrgRole.OWNER.value, "Owner: everything, including members and money"),
-    SelectChoice(OrgRole.MANAGER.value, "Manager: runs challenges and judging"),
-    SelectChoice(OrgRole.MEMBER.value, "Member: sees internal pages"),
+    SelectChoice(OrgRole.OWNER.value, _l("Owner: everything, including members and money")),
+    SelectChoice(OrgRole.MANAGER.value, _l("Manager: runs challenges and judging")),
+    SelectChoice(OrgRole.MEMBER.value, _l("Member: sees internal pages")),
 ]
 
 
-PASSWORD_RULES = "At least 12 characters; common passwords are refused."  # noqa: S105
+PASSWORD_RULES = _l("At least 12 characters; common passwords are refused.")
 
 
 class SignupForm(FlaskForm):
     email = EmailField(
-        "E-mail",
+        _l("E-mail"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
     handle = StringField(
-        "Handle",
+        _l("Handle"),
         validators=[DataRequired(), HANDLE_RULE],
-        description="Your public address: /u/your-handle.",
+        description=_l("Your public address: /u/your-handle."),
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=256)],
         description=PASSWORD_RULES,
         render_kw={"autocomplete": "new-password"},
     )
     accept_terms = BooleanField(
-        "I accept the terms of service and privacy notice",
+        _l("I accept the terms of service and privacy notice"),
         validators=[
             DataRequired(
-                message="Accept the terms of service and the privacy notice to create an account."
+                message=_l(
+                    "Accept the terms of service and the privacy notice to create an account."
+                )
             )
         ],
     )
-    submit = SubmitField("Create account")
+    submit = SubmitField(_l("Create account"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         terms, privacy = url_for("accounts.terms"), url_for("accounts.privacy")
-        self.accept_terms.label.text = Markup(
-            'I accept the <a href="{}" target="_blank">terms of service</a> and '
-            '<a href="{}" target="_blank">privacy notice</a> (they open in a new tab)'
-        ).format(terms, privacy)
+        # The links' addresses are escaped by Markup's %; the sentence is trusted text.
+        self.accept_terms.label.text = Markup(  # noqa: S704 - translated text, escaped values
+            _(
+                'I accept the <a href="%(terms)s" target="_blank">terms of service</a> and '
+                '<a href="%(privacy)s" target="_blank">privacy notice</a> (they open in a new tab)'
+            )
+        ) % {"terms": terms, "privacy": privacy}
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "email"}
+        _l("E-mail"),
+        validators=[DataRequired(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
     )
     password = PasswordField(
-        "Password",
+        _l("Password"),
         validators=[DataRequired(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me signed in")
-    submit = SubmitField("Sign in")
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Sign in"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    submit = SubmitField("Send reset link")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send reset link"))
 
 
 class ChangeEmailForm(FlaskForm):
     email = EmailField(
-        "New e-mail address",
+        _l("New e-mail address"),
         validators=[DataRequired(), Email(), Length(max=254)],
         render_kw={"autocomplete": "email"},
     )
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Send confirmation link")
+    submit = SubmitField(_l("Send confirmation link"))
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(max=256)],
         description=PASSWORD_RULES,
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField("Set new password")
+    submit = SubmitField(_l("Set new password"))
 
 
 class ChangePasswordForm(ResetPasswordForm):
     """The reset form's new password, behind the current one (rendered first)."""
 
     current_password = PasswordField(
-        "Current password",
+        _l("Current password"),
         validators=[DataRequired(), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
-AUTOMATIC_ZONE = "Automatic (your browser's time zone)"
+AUTOMATIC_ZONE = _l("Automatic (your browser's time zone)")
 
 
 @cache
 def _zone_options() -> tuple[tuple[str, str], ...]:
-    """(value, option markup) for every zone, escaped once per process."""
-    zones = [("", AUTOMATIC_ZONE)] + [(zone, zone) for zone in sorted(all_zones())]
+    """(value, option markup) for every named zone, escaped once per process."""
     return tuple(
-        (value, f'<option value="{escape(value)}">{escape(label)}</option>')
-        for value, label in zones
+        (zone, f'<option value="{escape(zone)}">{escape(zone)}</option>')
+        for zone in sorted(all_zones())
     )
+
+
+def _automatic_option() -> tuple[str, str]:
+    """The first option, in the viewer's language (so not cached with the zones)."""
+    return "", f'<option value="">{escape(str(AUTOMATIC_ZONE))}</option>'
 
 
 class ZoneSelect(Select):
@@ -166,7 +179,7 @@ class ZoneSelect(Select):
         selected = field.data or ""
         options = [
             markup.replace("<option ", "<option selected ", 1) if value == selected else markup
-            for value, markup in _zone_options()
+            for value, markup in (_automatic_option(), *_zone_options())
         ]
         # html_params escapes the attributes; the options were escaped by _zone_options.
         html = f"<select {html_params(name=field.name, **kwargs)}>{''.join(options)}</select>"
@@ -174,69 +187,72 @@ class ZoneSelect(Select):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField("Display name", validators=[DataRequired(), Length(max=80)])
-    bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)])
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
+    bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)])
     website = URLField(
-        "Website", validators=[Optional(), URL(message="Enter a full URL."), Length(max=200)]
+        _l("Website"),
+        validators=[Optional(), URL(message=_l("Enter a full URL.")), Length(max=200)],
     )
     timezone = SelectField(
-        "Time zone",
+        _l("Time zone"),
         validators=[Optional()],
-        description="Times on the site are shown in this zone, with its name.",
+        description=_l("Times on the site are shown in this zone, with its name."),
         widget=ZoneSelect(),
     )
     language = SelectField(
-        "Language",
+        _l("Language"),
         validators=[Optional()],
-        description="The site and your e-mails use this language.",
+        description=_l("The site and your e-mails use this language."),
     )
-    submit = SubmitField("Save profile")
+    submit = SubmitField(_l("Save profile"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.language.choices = [("", "Your browser's language"), *LOCALES.items()]
+        self.language.choices = [("", _("Your browser's language")), *LOCALES.items()]
         if not self.is_submitted():
             self.language.data = getattr(kwargs.get("obj"), "locale", None) or ""
         self.timezone.choices = [
-            SelectChoice(value, value or AUTOMATIC_ZONE) for value, _ in _zone_options()
+            SelectChoice("", AUTOMATIC_ZONE),
+            *(SelectChoice(zone, zone) for zone, _markup in _zone_options()),
         ]
 
 
 class OrganizationForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(min=2, max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=120)])
     website = URLField(
-        "Website", validators=[Optional(), URL(message="Enter a full URL."), Length(max=200)]
+        _l("Website"),
+        validators=[Optional(), URL(message=_l("Enter a full URL.")), Length(max=200)],
     )
     description = TextAreaField(
-        "Description",
+        _l("Description"),
         validators=[Optional(), Length(max=5000)],
-        description="Markdown is supported.",
+        description=_l("Markdown is supported."),
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class InviteForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    role = SelectField("Role", choices=ROLE_CHOICES, default=OrgRole.MEMBER.value)
-    submit = SubmitField("Send invitation")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=OrgRole.MEMBER.value)
+    submit = SubmitField(_l("Send invitation"))
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLE_CHOICES)
-    submit = SubmitField("Change")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    submit = SubmitField(_l("Change"))
 
 
 class ConfirmForm(FlaskForm):
     """A CSRF-only form for POST buttons."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))
 
 
 class EmailSettingsForm(FlaskForm):
-    updates = BooleanField("Challenge updates")
-    qa = BooleanField("Questions and answers")
-    reminders = BooleanField("Reminders")
-    submit = SubmitField("Save e-mail settings")
+    updates = BooleanField(_l("Challenge updates"))
+    qa = BooleanField(_l("Questions and answers"))
+    reminders = BooleanField(_l("Reminders"))
+    submit = SubmitField(_l("Save e-mail settings"))
 
 
 def _background_choices(enum_cls: type[background.enum.StrEnum]) -> list[SelectChoice]:
@@ -246,10 +262,14 @@ def _background_choices(enum_cls: type[background.enum.StrEnum]) -> list[SelectC
 class BackgroundForm(FlaskForm):
     """Optional background questions; an empty choice means "not answered"."""
 
-    bg_region = SelectField("Country or region", choices=_background_choices(background.Region))
-    bg_discipline = SelectField("Discipline", choices=_background_choices(background.Discipline))
-    bg_career_stage = SelectField(
-        "Career stage", choices=_background_choices(background.CareerStage)
+    bg_region = SelectField(_l("Country or region"), choices=_background_choices(background.Region))
+    bg_discipline = SelectField(
+        _l("Discipline"), choices=_background_choices(background.Discipline)
     )
-    bg_org_type = SelectField("Organisation type", choices=_background_choices(background.OrgType))
-    submit = SubmitField("Save background")
+    bg_career_stage = SelectField(
+        _l("Career stage"), choices=_background_choices(background.CareerStage)
+    )
+    bg_org_type = SelectField(
+        _l("Organisation type"), choices=_background_choices(background.OrgType)
+    )
+    submit = SubmitField(_l("Save background"))

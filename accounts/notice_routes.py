@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from accounts import bp, notices
 from accounts.forms import ConfirmForm
 from core.paging import page_arg, redirect_past_end
-from core.text import plural
 
 
 @bp.get("/notifications")
@@ -29,7 +29,14 @@ def read_all() -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         count = notices.mark_all_read(current_user)
-        flash(f"Marked {plural(count, 'notification')} as read.", "success")
+        flash(
+            ngettext(
+                "Marked %(num)d notification as read.",
+                "Marked %(num)d notifications as read.",
+                count,
+            ),
+            "success",
+        )
     return redirect(url_for("accounts.notifications"))
 
 

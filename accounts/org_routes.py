@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import org_services as services
@@ -34,7 +35,7 @@ def _membership_or_404(org: Organization, membership_id: int) -> Membership:
 @login_required
 def new_org() -> ResponseReturnValue:
     if not can_create_org(current_user):
-        flash("Confirm your e-mail address before creating an organization.", "warning")
+        flash(_("Confirm your e-mail address before creating an organization."), "warning")
         return redirect(url_for("accounts.account"))
     form = OrganizationForm()
     if form.validate_on_submit():
@@ -46,7 +47,7 @@ def new_org() -> ResponseReturnValue:
                 description=form.description.data or "",
             )
         if not refused:
-            flash(f"{org.name} is created. You are its owner.", "success")
+            flash(_("%(org)s is created. You are its owner.", org=org.name), "success")
             return redirect(url_for("orgs.members", slug=org.slug))
     return render_template("orgs/new.html", form=form), 422 if form.errors else 200
 
@@ -59,6 +60,7 @@ def show(slug: str) -> ResponseReturnValue:
         "orgs/show.html",
         org=org,
         members=members,
+        role_names=services.ROLE_NAMES,
         main_sections=sections.collect("org.main", org=org),
     )
 
@@ -78,7 +80,7 @@ def edit(slug: str) -> ResponseReturnValue:
             website=form.website.data or "",
             description=form.description.data or "",
         )
-        flash("Organization saved.", "success")
+        flash(_("Organization saved."), "success")
         return redirect(url_for("orgs.show", slug=org.slug))
     return render_template("orgs/edit.html", org=org, form=form), 422 if form.errors else 200
 
@@ -101,6 +103,7 @@ def _render_members(
         members=services.list_members(org),
         invitations=services.pending_invitations(org),
         invite_form=invite_form,
+        role_names=services.ROLE_NAMES,
         role_form=RoleForm(),
         confirm_form=ConfirmForm(),
     ), status
@@ -117,7 +120,7 @@ def invite(slug: str) -> ResponseReturnValue:
                 actor=current_user, org=org, email=form.email.data, role=form.role.data
             )
         if not refused:
-            flash(f"Invitation sent to {invitation.email}.", "success")
+            flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
             return redirect(url_for("orgs.members", slug=org.slug))
     if not can_view_members(current_user, org):
         abort(403)
@@ -134,7 +137,7 @@ def revoke_invitation(slug: str, invitation_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.revoke_invitation(actor=current_user, invitation=invitation)
-    flash(f"The invitation to {invitation.email} is withdrawn.", "info")
+    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "info")
     return redirect(url_for("orgs.members", slug=org.slug))
 
 
@@ -145,9 +148,16 @@ def change_role(slug: str, membership_id: int) -> ResponseReturnValue:
     membership = _membership_or_404(org, membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        abort(400, "Choose one of the listed roles.")
+        abort(400, _("Choose one of the listed roles."))
     services.change_role(actor=current_user, membership=membership, role=form.role.data)
-    flash(f"{membership.user.display_name} is now {form.role.data}.", "success")
+    flash(
+        _(
+            "%(name)s is now %(role)s.",
+            name=membership.user.display_name,
+            role=services.ROLE_NAMES[form.role.data],
+        ),
+        "success",
+    )
     return redirect(url_for("orgs.members", slug=org.slug))
 
 
@@ -162,9 +172,9 @@ def remove_member(slug: str, membership_id: int) -> ResponseReturnValue:
     name = membership.user.display_name
     services.remove_member(actor=current_user, membership=membership)
     if leaving:
-        flash(f"You left {org.name}.", "info")
+        flash(_("You left %(org)s.", org=org.name), "info")
         return redirect(url_for("orgs.show", slug=org.slug))
-    flash(f"{name} was removed from {org.name}.", "info")
+    flash(_("%(name)s was removed from %(org)s.", name=name, org=org.name), "info")
     return redirect(url_for("orgs.members", slug=org.slug))
 
 
@@ -176,6 +186,8 @@ def invitation(token: str) -> ResponseReturnValue:
         if not is_signed_in(current_user):
             return redirect(url_for("accounts.login", next=url_for("orgs.invitation", token=token)))
         services.accept_invitation(actor=current_user, token=token)
-        flash(f"Welcome to {invitation.organization.name}.", "success")
+        flash(_("Welcome to %(org)s.", org=invitation.organization.name), "success")
         return redirect(url_for("orgs.show", slug=invitation.organization.slug))
-    return render_template("orgs/invitation.html", invitation=invitation, form=form)
+    return render_template(
+        "orgs/invitation.html", invitation=invitation, form=form, role_names=services.ROLE_NAMES
+    )

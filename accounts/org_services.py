@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import (
     Invitation,
@@ -16,6 +20,7 @@ from accounts.models import (
 from accounts.policies import can_create_org, can_edit_org, can_leave_org, can_manage_members
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.slugs import unique_slug
 from core.text import check_web_url, normalize_email
@@ -23,6 +28,12 @@ from core.tokens import make_token, read_token
 from core.urls import external_url
 
 INVITE_PURPOSE = "org-invitation"
+# A role as a sentence names it ("... is now manager"); pages capitalise it where it heads a cell.
+ROLE_NAMES = {
+    OrgRole.OWNER.value: _l("owner"),
+    OrgRole.MANAGER.value: _l("manager"),
+    OrgRole.MEMBER.value: _l("member"),
+}
 
 
 def get_org_by_slug(slug: str) -> Organization | None:
@@ -31,7 +42,7 @@ def get_org_by_slug(slug: str) -> Organization | None:
 
 def create_organization(*, actor: User, name: str, website: str, description: str) -> Organization:
     """Create an organization with the actor as its first owner."""
-    ensure(can_create_org(actor), "Verify your e-mail address before creating an organization.")
+    ensure(can_create_org(actor), _("Verify your e-mail address before creating an organization."))
     org = Organization(
         name=name.strip(),
         slug=unique_slug(Organization.slug, name),
@@ -49,7 +60,7 @@ def update_organization(
     *, actor: User, org: Organization, name: str, website: str, description: str
 ) -> Organization:
     """Edit the public details; the slug stays stable so links keep working."""
-    ensure(can_edit_org(actor, org), "Only owners and managers can edit the organization.")
+    ensure(can_edit_org(actor, org), _("Only owners and managers can edit the organization."))
     org.name = name.strip()
     org.website = check_web_url(website)
     org.description = description.strip()
@@ -80,7 +91,7 @@ def pending_invitations(org: Organization) -> list[Invitation]:
 
 def invite_member(*, actor: User, org: Organization, email: str, role: OrgRole) -> Invitation:
     """Invite an e-mail address with a role; re-inviting a pending address re-sends the link."""
-    ensure(can_manage_members(actor, org), "Only owners can invite members.")
+    ensure(can_manage_members(actor, org), _("Only owners can invite members."))
     email = normalize_email(email)
     role = OrgRole(role)
     already = db.session.scalar(
@@ -89,7 +100,9 @@ def invite_member(*, actor: User, org: Organization, email: str, role: OrgRole) 
         .where(Membership.org_id == org.id, User.email == email)
     )
     if already:
-        raise ValidationFailed(f"{email} is already a member of {org.name}.", field="email")
+        raise ValidationFailed(
+            _("%(email)s is already a member of %(org)s.", email=email, org=org.name), field="email"
+        )
     invitation = db.session.scalar(
         sa.select(Invitation).where(
             Invitation.org_id == org.id,
@@ -112,20 +125,29 @@ def invite_member(*, actor: User, org: Organization, email: str, role: OrgRole) 
 def _send_invitation(invitation: Invitation, org: Organization, actor: User) -> None:
     token = make_token(INVITE_PURPOSE, {"iid": invitation.id, "email": invitation.email})
     link = external_url("orgs.invitation", token=token)
-    send_mail(
-        invitation.email,
-        f"{actor.display_name} invited you to {org.name} on OpenPrize",
-        f"{actor.display_name} invited you to join {org.name} as {invitation.role}.\n\n"
-        f"Accept the invitation here (sign up first with this e-mail address if you have no "
-        f"account):\n{link}\n\nThe link is valid for 14 days.\n",
-    )
+    # In the invitee's language when the address has an account, else in the inviter's.
+    invitee = db.session.scalar(sa.select(User).where(User.email == invitation.email))
+    with recipient_locale(invitee) if invitee is not None else nullcontext():
+        subject = _(
+            "%(name)s invited you to %(org)s on OpenPrize", name=actor.display_name, org=org.name
+        )
+        body = _(
+            "%(name)s invited you to join %(org)s as %(role)s.\n\n"
+            "Accept the invitation here (sign up first with this e-mail address if you have no "
+            "account):\n%(link)s\n\nThe link is valid for 14 days.\n",
+            name=actor.display_name,
+            org=org.name,
+            role=ROLE_NAMES[invitation.role],
+            link=link,
+        )
+    send_mail(invitation.email, subject, body)
 
 
 def invitation_from_token(token: str) -> Invitation:
     payload = read_token(INVITE_PURPOSE, token, current_app.config["INVITATION_MAX_AGE"])
     invitation = db.session.get(Invitation, payload.get("iid"))
     if invitation is None or invitation.email != payload.get("email"):
-        raise NotFound("This invitation does not exist any more.")
+        raise NotFound(_("This invitation does not exist any more."))
     return invitation
 
 
@@ -133,13 +155,15 @@ def accept_invitation(*, actor: User, token: str) -> Membership:
     """Join the inviting organization; the actor's e-mail must be the invited one."""
     invitation = invitation_from_token(token)
     if invitation.status == InvitationStatus.ACCEPTED:
-        raise Conflict("This invitation has already been accepted.")
+        raise Conflict(_("This invitation has already been accepted."))
     if invitation.status == InvitationStatus.REVOKED:
-        raise Conflict("This invitation was withdrawn by the organization.")
+        raise Conflict(_("This invitation was withdrawn by the organization."))
     if actor.email != invitation.email:
         raise ValidationFailed(
-            "This invitation was sent to a different e-mail address. Sign in with the account "
-            "for that address to accept it."
+            _(
+                "This invitation was sent to a different e-mail address. Sign in with the "
+                "account for that address to accept it."
+            )
         )
     existing = db.session.scalar(
         sa.select(Membership).where(
@@ -147,7 +171,7 @@ def accept_invitation(*, actor: User, token: str) -> Membership:
         )
     )
     if existing is not None:
-        raise Conflict("You are already a member of this organization.")
+        raise Conflict(_("You are already a member of this organization."))
     membership = Membership(user_id=actor.id, org_id=invitation.org_id, role=invitation.role)
     db.session.add(membership)
     invitation.status = InvitationStatus.ACCEPTED
@@ -161,9 +185,9 @@ def accept_invitation(*, actor: User, token: str) -> Membership:
 
 def revoke_invitation(*, actor: User, invitation: Invitation) -> None:
     """Withdraw a pending invitation; its link stops working."""
-    ensure(can_manage_members(actor, invitation.organization), "Only owners can do that.")
+    ensure(can_manage_members(actor, invitation.organization), _("Only owners can do that."))
     if invitation.status != InvitationStatus.PENDING:
-        raise Conflict("Only pending invitations can be withdrawn.")
+        raise Conflict(_("Only pending invitations can be withdrawn."))
     invitation.status = InvitationStatus.REVOKED
     invitation.responded_at = utcnow()
     db.session.commit()
@@ -186,12 +210,14 @@ def _lock_org(org_id: int) -> None:
 
 def change_role(*, actor: User, membership: Membership, role: OrgRole) -> Membership:
     """Give a member another role; the last owner cannot be demoted."""
-    ensure(can_manage_members(actor, membership.organization), "Only owners can change roles.")
+    ensure(can_manage_members(actor, membership.organization), _("Only owners can change roles."))
     role = OrgRole(role)
     _lock_org(membership.org_id)
     demoting = membership.role == OrgRole.OWNER and role != OrgRole.OWNER
     if demoting and _owner_count(membership.org_id) <= 1:
-        raise Conflict("An organization needs at least one owner. Make someone else owner first.")
+        raise Conflict(
+            _("An organization needs at least one owner. Make someone else owner first.")
+        )
     membership.role = role
     db.session.commit()
     return membership
@@ -201,11 +227,11 @@ def remove_member(*, actor: User, membership: Membership) -> None:
     """Remove a member (owners), or leave (the member); never the last owner."""
     ensure(
         can_manage_members(actor, membership.organization) or can_leave_org(actor, membership),
-        "Only owners can remove members.",
+        _("Only owners can remove members."),
     )
     _lock_org(membership.org_id)
     if membership.role == OrgRole.OWNER and _owner_count(membership.org_id) <= 1:
-        raise Conflict("The last owner cannot be removed. Make someone else owner first.")
+        raise Conflict(_("The last owner cannot be removed. Make someone else owner first."))
     db.session.delete(membership)
     db.session.commit()
 

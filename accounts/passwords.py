@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.i18n import DEFAULT_LOCALE, current_locale
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -24,17 +27,24 @@ def _common_passwords() -> frozenset[str]:
 def password_problem(password: str, user_inputs: list[str] | tuple[str, ...] = ()) -> str | None:
     """Return why ``password`` is refused, or ``None`` when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_LENGTH)
     if password.lower() in _common_passwords():
-        return "This is one of the most common passwords. Choose something less predictable."
+        return _("This is one of the most common passwords. Choose something less predictable.")
     from zxcvbn import zxcvbn
 
     result = zxcvbn(password[:100], user_inputs=[value for value in user_inputs if value])
     if result["score"] < MIN_SCORE:
-        warning = result["feedback"].get("warning") or "It is too easy to guess."
-        return f"This password is too predictable. {warning} Try a few unrelated words."
+        # zxcvbn explains in English only: other languages get the general reason.
+        english = current_locale() == DEFAULT_LOCALE
+        warning = (result["feedback"].get("warning") if english else "") or _(
+            "It is too easy to guess."
+        )
+        return _(
+            "This password is too predictable. %(warning)s Try a few unrelated words.",
+            warning=warning,
+        )
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp, rights
@@ -40,8 +41,10 @@ def change_password() -> ResponseReturnValue:
             )
         if not refused:
             flash(
-                "Your password is changed. Every other browser signed in to your account "
-                "was signed out.",
+                _(
+                    "Your password is changed. Every other browser signed in to your account "
+                    "was signed out."
+                ),
                 "success",
             )
             return redirect(url_for("accounts.account"))
@@ -64,7 +67,13 @@ def change_email() -> ResponseReturnValue:
                 new_email=form.email.data,
             )
         if not refused:
-            flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
+            flash(
+                _(
+                    "We sent a link to %(email)s. Your address changes when you open it.",
+                    email=new_email,
+                ),
+                "info",
+            )
             return redirect(url_for("accounts.change_email"))
     return render_template("accounts/change_email.html", form=form, cancel_form=ConfirmForm()), (
         422 if form.errors else 200
@@ -76,7 +85,7 @@ def change_email() -> ResponseReturnValue:
 def cancel_email_change() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         rights.cancel_email_change(actor=current_user)
-        flash("The change of e-mail address is cancelled; its link no longer works.", "info")
+        flash(_("The change of e-mail address is cancelled; its link no longer works."), "info")
     return redirect(url_for("accounts.change_email"))
 
 
@@ -87,7 +96,13 @@ def confirm_email_change(token: str) -> ResponseReturnValue:
         changed = rights.confirm_email_change(actor=current_user, token=token)
     if not refused:
         if changed:
-            flash(f"Your e-mail address is now {current_user.email}.", "success")
+            flash(_("Your e-mail address is now %(email)s.", email=current_user.email), "success")
         else:
-            flash(f"This link was already used: your address is {current_user.email}.", "info")
+            flash(
+                _(
+                    "This link was already used: your address is %(email)s.",
+                    email=current_user.email,
+                ),
+                "info",
+            )
     return redirect(url_for("accounts.account"))

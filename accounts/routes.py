@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp, services
@@ -16,7 +17,7 @@ from accounts.forms import (
     ResetPasswordForm,
     SignupForm,
 )
-from accounts.org_services import user_organizations
+from accounts.org_services import ROLE_NAMES, user_organizations
 from accounts.policies import is_signed_in
 from core import sections
 from core.db import db
@@ -54,7 +55,7 @@ def signup() -> ResponseReturnValue:
             )
         if not refused:
             sign_in(user)
-            flash("Welcome! We sent you a link to confirm your e-mail address.", "success")
+            flash(_("Welcome! We sent you a link to confirm your e-mail address."), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
     return render_template("accounts/signup.html", form=form), 422 if form.errors else 200
 
@@ -70,9 +71,9 @@ def login() -> ResponseReturnValue:
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             sign_in(user, remember=form.remember.data)
-            flash(f"Signed in as {user.display_name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.display_name), "success")
             return redirect(safe_next_url(request.args.get("next")) or url_for("challenges.home"))
-        form.form_errors.append("The e-mail or password is wrong.")
+        form.form_errors.append(_("The e-mail or password is wrong."))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
@@ -80,7 +81,7 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         sign_out()
-        flash("You are signed out.", "info")
+        flash(_("You are signed out."), "info")
     return redirect(url_for("challenges.home"))
 
 
@@ -89,7 +90,7 @@ def verify_email(token: str) -> ResponseReturnValue:
     with domain_errors(flash_as="warning") as refused:
         services.verify_email(token)
     if not refused:
-        flash("Thank you: your e-mail address is confirmed.", "success")
+        flash(_("Thank you: your e-mail address is confirmed."), "success")
     return redirect(
         url_for("accounts.account") if is_signed_in(current_user) else url_for("accounts.login")
     )
@@ -108,7 +109,7 @@ def resend_verification() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit() and not current_user.is_verified:
         services.send_verification_email(current_user)
         db.session.commit()
-        flash(f"We sent a new link to {current_user.email}.", "info")
+        flash(_("We sent a new link to %(email)s.", email=current_user.email), "info")
     return redirect(url_for("accounts.account"))
 
 
@@ -118,7 +119,7 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash("If an account uses that e-mail, a reset link is on its way.", "info")
+        flash(_("If an account uses that e-mail, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
 
@@ -135,7 +136,7 @@ def reset_password(token: str) -> ResponseReturnValue:
             user = services.reset_password(token, form.password.data)
         if not refused:
             sign_in(user)
-            flash("Your password is changed and you are signed in.", "success")
+            flash(_("Your password is changed and you are signed in."), "success")
             return redirect(url_for("challenges.home"))
     return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
 
@@ -155,12 +156,13 @@ def account() -> ResponseReturnValue:
                 language=form.language.data or "",
             )
         if not refused:
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(url_for("accounts.account"))
     return render_template(
         "accounts/account.html",
         form=form,
         organizations=user_organizations(current_user),
+        role_names=ROLE_NAMES,
         confirm_form=ConfirmForm(),
         sidebar_sections=sections.collect("account.sidebar", viewer=current_user),
     ), 422 if form.errors else 200
@@ -175,5 +177,6 @@ def profile(handle: str) -> ResponseReturnValue:
         "accounts/profile.html",
         user=user,
         organizations=user_organizations(user),
+        role_names=ROLE_NAMES,
         main_sections=sections.collect("profile.main", user=user, viewer=current_user),
     )

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from accounts import background
 from accounts.models import User
@@ -17,7 +21,7 @@ from accounts.sessions import revoke_all_sessions
 from accounts.terms import accepted_now
 from core.db import db, utcnow
 from core.errors import NotFound, ValidationFailed
-from core.i18n import LOCALES
+from core.i18n import LOCALES, recipient_locale
 from core.mail import send_mail
 from core.text import check_web_url, normalize_email
 from core.timefmt import is_valid_zone
@@ -26,6 +30,18 @@ from core.urls import external_url
 
 VERIFY_PURPOSE = "verify-email"
 RESET_PURPOSE = "reset-password"
+
+
+@contextmanager
+def own_mail_locale(user: User) -> Iterator[None]:
+    """Compose a message to ``user`` about their own request in their language: the account's
+    setting, else the language of the request they are making (a new account has no setting
+    yet, and the person signing up reads the page's language)."""
+    if user.locale:
+        with recipient_locale(user):
+            yield
+    else:
+        yield
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -45,11 +61,11 @@ def check_unique(email: str, handle: str, exclude_id: int | None = None) -> None
     for existing_email, existing_handle in db.session.execute(query):
         if existing_email == email:
             raise ValidationFailed(
-                "An account with this e-mail already exists. Sign in or reset your password.",
+                _("An account with this e-mail already exists. Sign in or reset your password."),
                 field="email",
             )
         if existing_handle == handle:
-            raise ValidationFailed("This handle is taken. Choose another one.", field="handle")
+            raise ValidationFailed(_("This handle is taken. Choose another one."), field="handle")
 
 
 def register_user(
@@ -58,7 +74,7 @@ def register_user(
     """Create an unverified account and e-mail a verification link (after the commit)."""
     if not accepts_terms:
         raise ValidationFailed(
-            "Accept the terms of service and the privacy notice to create an account.",
+            _("Accept the terms of service and the privacy notice to create an account."),
             field="accept_terms",
         )
     email = normalize_email(email)
@@ -83,7 +99,7 @@ def register_user(
         # A concurrent sign-up won the race for the same e-mail or handle.
         db.session.rollback()
         check_unique(email, handle)
-        raise ValidationFailed("This account could not be created. Try again.") from error
+        raise ValidationFailed(_("This account could not be created. Try again.")) from error
     return user
 
 
@@ -99,13 +115,15 @@ def authenticate(email: str, password: str) -> User | None:
 def send_verification_email(user: User) -> None:
     token = make_token(VERIFY_PURPOSE, {"uid": user.id, "email": user.email})
     link = external_url("accounts.verify_email", token=token)
-    send_mail(
-        user.email,
-        "Confirm your e-mail address for OpenPrize",
-        f"Hello {user.display_name},\n\nConfirm your e-mail address by opening this link:\n"
-        f"{link}\n\nThe link is valid for 3 days. If you did not sign up, ignore this message.\n",
-        notice=False,
-    )
+    with own_mail_locale(user):
+        subject = _("Confirm your e-mail address for OpenPrize")
+        body = _(
+            "Hello %(name)s,\n\nConfirm your e-mail address by opening this link:\n%(link)s\n\n"
+            "The link is valid for 3 days. If you did not sign up, ignore this message.\n",
+            name=user.display_name,
+            link=link,
+        )
+    send_mail(user.email, subject, body, notice=False)
 
 
 def verify_email(token: str) -> User:
@@ -113,9 +131,9 @@ def verify_email(token: str) -> User:
     payload = read_token(VERIFY_PURPOSE, token, current_app.config["EMAIL_TOKEN_MAX_AGE"])
     user = db.session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("email"):
-        raise ValidationFailed("This link is not valid for any account. Ask for a new one.")
+        raise ValidationFailed(_("This link is not valid for any account. Ask for a new one."))
     if user.email_verified_at is not None:
-        raise ValidationFailed("This link has already been used: your e-mail is verified.")
+        raise ValidationFailed(_("This link has already been used: your e-mail is verified."))
     user.email_verified_at = utcnow()
     db.session.commit()
     return user
@@ -133,13 +151,15 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token(RESET_PURPOSE, {"uid": user.id, "fp": _reset_fingerprint(user)})
     link = external_url("accounts.reset_password", token=token)
-    send_mail(
-        user.email,
-        "Reset your OpenPrize password",
-        f"Hello {user.display_name},\n\nSomeone asked to reset your password. If it was you, "
-        f"open this link within an hour:\n{link}\n\nIf it was not you, ignore this message.\n",
-        notice=False,
-    )
+    with own_mail_locale(user):
+        subject = _("Reset your OpenPrize password")
+        body = _(
+            "Hello %(name)s,\n\nSomeone asked to reset your password. If it was you, open this "
+            "link within an hour:\n%(link)s\n\nIf it was not you, ignore this message.\n",
+            name=user.display_name,
+            link=link,
+        )
+    send_mail(user.email, subject, body, notice=False)
     db.session.commit()  # the outbox row of the message
 
 
@@ -147,7 +167,7 @@ def user_for_reset_token(token: str) -> User:
     payload = read_token(RESET_PURPOSE, token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("uid"))
     if user is None or _reset_fingerprint(user) != payload.get("fp"):
-        raise ValidationFailed("This reset link has already been used. Ask for a new one.")
+        raise ValidationFailed(_("This reset link has already been used. Ask for a new one."))
     return user
 
 
@@ -171,9 +191,9 @@ def update_profile(
     """Change the actor's own public profile, preferred time zone and language ("" for the
     browser's)."""
     if timezone and not is_valid_zone(timezone):
-        raise ValidationFailed("Choose a time zone from the list.", field="timezone")
+        raise ValidationFailed(_("Choose a time zone from the list."), field="timezone")
     if language and language not in LOCALES:
-        raise ValidationFailed("Choose a language from the list.", field="language")
+        raise ValidationFailed(_("Choose a language from the list."), field="language")
     actor.locale = language or None
     actor.display_name = display_name.strip()
     actor.bio = bio.strip()
@@ -197,7 +217,10 @@ def update_background(*, actor: User, answers: dict[str, str | None]) -> User:
     for column, (title, enum_cls) in background.FIELDS.items():
         value = answers.get(column) or None
         if value is not None and value not in {m.value for m in enum_cls}:
-            raise ValidationFailed(f"Choose a {title.lower()} from the list.", field=column)
+            raise ValidationFailed(
+                _("Choose a %(question)s from the list.", question=str(title).lower()),
+                field=column,
+            )
         setattr(actor, column, value)
     db.session.commit()
     return actor

@@ -9,15 +9,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from core.db import utcnow
 
 TERMS_VERSION = "2026-12-04"
 TERMS_EFFECTIVE = date(2026, 12, 4)
 TERMS_CHANGES = (
-    "The terms of service and the privacy notice are now written down in full on the site.",
-    "Accepting them is recorded with your account (the version and the time).",
-    "The privacy notice lists what we keep, why, for how long, and how to get a copy or "
-    "have your account deleted.",
+    _l("The terms of service and the privacy notice are now written down in full on the site."),
+    _l("Accepting them is recorded with your account (the version and the time)."),
+    _l(
+        "The privacy notice lists what we keep, why, for how long, and how to get a copy or "
+        "have your account deleted."
+    ),
 )
 
 

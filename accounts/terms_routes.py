@@ -3,14 +3,17 @@ version of the terms."""
 
 from __future__ import annotations
 
+from babel import dates as babel_dates
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts import bp, rights
 from accounts.forms import ConfirmForm
 from accounts.policies import is_signed_in
 from accounts.terms import TERMS_CHANGES, TERMS_EFFECTIVE, TERMS_VERSION
+from core.i18n import current_locale
 from core.urls import safe_next_url
 
 # Reachable before accepting a new version of the terms: the texts themselves, signing out,
@@ -28,7 +31,14 @@ OPEN_ENDPOINTS = frozenset(
 
 
 def _terms_context() -> dict[str, object]:
-    return {"terms_version": TERMS_VERSION, "terms_effective": TERMS_EFFECTIVE}
+    return {
+        "terms_version": TERMS_VERSION,
+        "terms_effective": TERMS_EFFECTIVE,
+        # "December 4, 2026", "4 de diciembre de 2026": the reader's language.
+        "terms_effective_text": babel_dates.format_date(
+            TERMS_EFFECTIVE, "long", locale=current_locale()
+        ),
+    }
 
 
 @bp.before_app_request
@@ -71,7 +81,7 @@ def accept_terms() -> ResponseReturnValue:
         return redirect(next_url)
     if form.validate_on_submit():
         rights.accept_terms(actor=current_user)
-        flash("Thank you: you accepted the current terms and privacy notice.", "success")
+        flash(_("Thank you: you accepted the current terms and privacy notice."), "success")
         return redirect(next_url)
     return render_template(
         "accounts/legal/accept.html",

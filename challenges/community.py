@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from accounts.policies import is_signed_in
 from challenges.models import Challenge, ChallengeUpdate, Follow, Question
-from challenges.notifications import notify_followers
+from challenges.notifications import FollowerNews, tell_followers
 from challenges.policies import (
     ASKING_PHASES,
     can_answer_question,
@@ -22,12 +24,22 @@ from core.errors import Conflict, ValidationFailed, ensure
 MAX_TEXT = 5000
 
 
+# What each text is called in its refusals: (empty, too long).
+_REFUSALS = {
+    "question": (_l("Write the question."), _l("Keep the question under %(num)s characters.")),
+    "answer": (_l("Write the answer."), _l("Keep the answer under %(num)s characters.")),
+    "title": (_l("Write the title."), _l("Keep the title under %(num)s characters.")),
+    "update": (_l("Write the update."), _l("Keep the update under %(num)s characters.")),
+}
+
+
 def _text(value: str, field: str, what: str) -> str:
     value = value.strip()
+    empty, too_long = _REFUSALS[what]
     if not value:
-        raise ValidationFailed(f"Write the {what}.", field=field)
+        raise ValidationFailed(str(empty), field=field)
     if len(value) > MAX_TEXT:
-        raise ValidationFailed(f"Keep the {what} under {MAX_TEXT} characters.", field=field)
+        raise ValidationFailed(str(too_long) % {"num": MAX_TEXT}, field=field)
     return value
 
 
@@ -36,11 +48,13 @@ def ask_question(*, actor: User, challenge: Challenge, body: str) -> Question:
     closed = challenge.published_at is not None and challenge.phase() not in ASKING_PHASES
     if closed and not is_sponsor_member(actor, challenge):
         raise Conflict(
-            "Questions close with the challenge, and this one is no longer open, so your "
-            "question was not posted. It is kept below: copy it if you want to keep it.",
+            _(
+                "Questions close with the challenge, and this one is no longer open, so your "
+                "question was not posted. It is kept below: copy it if you want to keep it."
+            ),
             field="body",
         )
-    ensure(can_ask_question(actor, challenge), "Questions are open while the challenge is.")
+    ensure(can_ask_question(actor, challenge), _("Questions are open while the challenge is."))
     question = Question(
         challenge_id=challenge.id, asker_id=actor.id, body=_text(body, "body", "question")
     )
@@ -53,14 +67,14 @@ def ask_question(*, actor: User, challenge: Challenge, body: str) -> Question:
 def answer_question(*, actor: User, question: Question, answer: str) -> Question:
     """A sponsor member answers publicly; followers are e-mailed."""
     challenge = db.session.get(Challenge, question.challenge_id)
-    ensure(can_answer_question(actor, challenge), "Only the sponsor answers questions.")
+    ensure(can_answer_question(actor, challenge), _("Only the sponsor answers questions."))
     question.answer = _text(answer, "answer", "answer")
     question.answered_by_id = actor.id
     question.answered_at = utcnow()
-    notify_followers(
+    tell_followers(
         challenge,
-        f"New answer: {challenge.title}",
-        f"Q: {question.body}\n\nA: {question.answer}",
+        FollowerNews.ANSWER,
+        {"title": challenge.title, "question": question.body, "answer": question.answer},
         kind="qa",
     )
     db.session.commit()
@@ -71,7 +85,7 @@ def post_update(*, actor: User, challenge: Challenge, title: str, body: str) -> 
     """A sponsor update on the challenge page; followers are e-mailed."""
     ensure(
         can_post_update(actor, challenge),
-        "Only the sponsor posts updates to a published challenge.",
+        _("Only the sponsor posts updates to a published challenge."),
     )
     update = ChallengeUpdate(
         challenge_id=challenge.id,
@@ -80,8 +94,11 @@ def post_update(*, actor: User, challenge: Challenge, title: str, body: str) -> 
         body=_text(body, "body", "update"),
     )
     db.session.add(update)
-    notify_followers(
-        challenge, f"Update: {challenge.title}: {update.title}", update.body, kind="updates"
+    tell_followers(
+        challenge,
+        FollowerNews.UPDATE,
+        {"title": challenge.title, "update": update.title, "body": update.body},
+        kind="updates",
     )
     db.session.commit()
     return update
@@ -93,7 +110,7 @@ def _ensure_following(actor: User, challenge: Challenge) -> None:
 
 
 def follow(*, actor: User, challenge: Challenge) -> None:
-    ensure(can_follow(actor, challenge), "Sign in to follow published challenges.")
+    ensure(can_follow(actor, challenge), _("Sign in to follow published challenges."))
     _ensure_following(actor, challenge)
     try:
         db.session.commit()
@@ -104,7 +121,7 @@ def follow(*, actor: User, challenge: Challenge) -> None:
 def unfollow(*, actor: User, challenge: Challenge) -> None:
     follow_row = db.session.get(Follow, (actor.id, challenge.id))
     if follow_row is None:
-        raise Conflict("You do not follow this challenge.")
+        raise Conflict(_("You do not follow this challenge."))
     db.session.delete(follow_row)
     db.session.commit()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
@@ -26,13 +27,13 @@ def ask(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     form = QuestionForm()
     if not form.validate_on_submit():
-        flash("Write your question (up to 5,000 characters).", "danger")
+        flash(_("Write your question (up to 5,000 characters)."), "danger")
         return redirect(_anchor(slug, "questions"))
     with domain_errors(form) as refused:
         community.ask_question(actor=current_user, challenge=challenge, body=form.body.data)
     if refused:
         return render_challenge_page(challenge, question_form=form, status=refused.status)
-    flash("Your question is posted. You will get an e-mail when it is answered.", "success")
+    flash(_("Your question is posted. You will get an e-mail when it is answered."), "success")
     return redirect(_anchor(slug, "questions"))
 
 
@@ -45,10 +46,10 @@ def answer(slug: str, question_id: int) -> ResponseReturnValue:
         abort(404)
     form = AnswerForm()
     if not form.validate_on_submit():
-        flash("Write an answer (up to 5,000 characters).", "danger")
+        flash(_("Write an answer (up to 5,000 characters)."), "danger")
         return redirect(_anchor(slug, "questions"))
     community.answer_question(actor=current_user, question=question, answer=form.answer.data)
-    flash("Answer published; followers were e-mailed.", "success")
+    flash(_("Answer published; followers were e-mailed."), "success")
     return redirect(_anchor(slug, f"q{question.id}"))
 
 
@@ -58,12 +59,12 @@ def post_update(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     form = UpdateForm()
     if not form.validate_on_submit():
-        flash("An update needs a title and a text.", "danger")
+        flash(_("An update needs a title and a text."), "danger")
         return redirect(_anchor(slug, "updates"))
     community.post_update(
         actor=current_user, challenge=challenge, title=form.title.data, body=form.body.data
     )
-    flash("Update posted; followers were e-mailed.", "success")
+    flash(_("Update posted; followers were e-mailed."), "success")
     return redirect(_anchor(slug, "updates"))
 
 
@@ -73,7 +74,7 @@ def follow(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if ConfirmForm().validate_on_submit():
         community.follow(actor=current_user, challenge=challenge)
-        flash("You follow this challenge: updates and answers come by e-mail.", "success")
+        flash(_("You follow this challenge: updates and answers come by e-mail."), "success")
     return redirect(url_for("challenges.show", slug=slug))
 
 
@@ -83,5 +84,5 @@ def unfollow(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if ConfirmForm().validate_on_submit():
         community.unfollow(actor=current_user, challenge=challenge)
-        flash("You no longer follow this challenge.", "info")
+        flash(_("You no longer follow this challenge."), "info")
     return redirect(url_for("challenges.show", slug=slug))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -19,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from challenges.drafts import MAX_TIERS, ChallengeInput, TierInput, normalize_tags
-from challenges.models import CATEGORIES, Challenge
+from challenges.models import CATEGORIES, CATEGORY_LABELS, Challenge
 from challenges.openness import DIMENSIONS, EXPLANATIONS
 from core.forms import FlaskForm
 from core.money import CURRENCIES, input_value, parse_amount
@@ -30,121 +32,134 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 def _openness_choices(enum_cls: type) -> list[SelectChoice]:
     return [
-        SelectChoice(member.value, f"{EXPLANATIONS[member][0]}: {EXPLANATIONS[member][1]}")
+        SelectChoice(
+            member.value,
+            _(
+                "%(label)s: %(explanation)s",
+                label=EXPLANATIONS[member][0],
+                explanation=EXPLANATIONS[member][1],
+            ),
+        )
         for member in enum_cls
     ]
 
 
 class PrizeTierForm(Form):
-    label = StringField("Prize label", validators=[Optional(), Length(max=80)])
-    amount = StringField("Amount", validators=[Optional(), Length(max=20)])
+    label = StringField(_l("Prize label"), validators=[Optional(), Length(max=80)])
+    amount = StringField(_l("Amount"), validators=[Optional(), Length(max=20)])
 
 
 class ChallengeForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(min=5, max=120)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=5, max=120)])
     summary = StringField(
-        "One-line summary",
+        _l("One-line summary"),
         validators=[DataRequired(), Length(max=200)],
-        description="Shown on cards and in search results.",
+        description=_l("Shown on cards and in search results."),
     )
-    category = SelectField("Category", choices=[SelectChoice(c, c) for c in CATEGORIES])
+    category = SelectField(
+        _l("Category"), choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES]
+    )
     tags = StringField(
-        "Tags", validators=[Optional(), Length(max=300)], description="Comma-separated, up to 8."
+        _l("Tags"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Comma-separated, up to 8."),
     )
     description_md = TextAreaField(
-        "Problem statement",
+        _l("Problem statement"),
         validators=[DataRequired(), Length(max=50_000)],
-        description="Markdown. What is the problem, why it matters, what a good solution does.",
+        description=_l("Markdown. What is the problem, why it matters, what a good solution does."),
     )
     rules_md = TextAreaField(
-        "Rules",
+        _l("Rules"),
         validators=[DataRequired(), Length(max=50_000)],
-        description="Markdown. Deliverables, judging criteria, what disqualifies an entry.",
+        description=_l("Markdown. Deliverables, judging criteria, what disqualifies an entry."),
     )
     eligibility_md = TextAreaField(
-        "Eligibility",
+        _l("Eligibility"),
         validators=[DataRequired(), Length(max=20_000)],
-        description="Markdown. Who may enter (age, countries, employees of the sponsor…).",
+        description=_l("Markdown. Who may enter (age, countries, employees of the sponsor…)."),
     )
     timezone = SelectField(
-        "Time zone of the dates below",
+        _l("Time zone of the dates below"),
         validators=[DataRequired()],
-        description="Dates are stored in UTC and shown to each visitor in their own zone.",
+        description=_l("Dates are stored in UTC and shown to each visitor in their own zone."),
     )
-    opens_at = DateTimeLocalField("Opens", format=DATETIME_FORMAT, validators=[InputRequired()])
+    opens_at = DateTimeLocalField(_l("Opens"), format=DATETIME_FORMAT, validators=[InputRequired()])
     closes_at = DateTimeLocalField(
-        "Closes (submission deadline)", format=DATETIME_FORMAT, validators=[InputRequired()]
+        _l("Closes (submission deadline)"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
     judging_ends_at = DateTimeLocalField(
-        "Judging ends", format=DATETIME_FORMAT, validators=[InputRequired()]
+        _l("Judging ends"), format=DATETIME_FORMAT, validators=[InputRequired()]
     )
-    currency = SelectField("Currency", choices=[SelectChoice(c, c) for c in CURRENCIES])
+    currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in CURRENCIES])
     tiers = FieldList(FormField(PrizeTierForm), min_entries=3, max_entries=MAX_TIERS)
     max_team_size = IntegerField(
-        "Maximum team size",
+        _l("Maximum team size"),
         default=1,
         validators=[DataRequired(), NumberRange(min=1, max=20)],
-        description="1 means individuals only.",
+        description=_l("1 means individuals only."),
     )
     community_voting = BooleanField(
-        "Let the community vote (People's Choice)",
-        description="Only with solutions that are Open (public on submission): the public "
-        "votes on entries it can read.",
+        _l("Let the community vote (People's Choice)"),
+        description=_l(
+            "Only with solutions that are Open (public on submission): the public "
+            "votes on entries it can read."
+        ),
     )
     solution_visibility = RadioField(
-        "Who sees solutions", default="public_after_close", validators=[DataRequired()]
+        _l("Who sees solutions"), default="public_after_close", validators=[DataRequired()]
     )
     submission_license = RadioField(
-        "License of solutions", default="CC-BY-4.0", validators=[DataRequired()]
+        _l("License of solutions"), default="CC-BY-4.0", validators=[DataRequired()]
     )
     ip_on_award = RadioField(
-        "What the sponsor gets on award", default="solver_retains", validators=[DataRequired()]
+        _l("What the sponsor gets on award"), default="solver_retains", validators=[DataRequired()]
     )
     judging_transparency = RadioField(
-        "Judging transparency", default="scores_to_solver", validators=[DataRequired()]
+        _l("Judging transparency"), default="scores_to_solver", validators=[DataRequired()]
     )
     change_note = TextAreaField(
-        "Change note for entrants",
+        _l("Change note for entrants"),
         validators=[Optional(), Length(max=2000)],
-        description="Required when a published challenge's rules, deadlines or prizes change.",
+        description=_l("Required when a published challenge's rules, deadlines or prizes change."),
     )
-    submit = SubmitField("Save draft")
+    submit = SubmitField(_l("Save draft"))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.timezone.choices = [SelectChoice(zone, zone) for zone in sorted(all_zones())]
-        for name, _, enum_cls in DIMENSIONS:
+        for name, _heading, enum_cls in DIMENSIONS:
             getattr(self, name).choices = _openness_choices(enum_cls)
 
 
 class ReviewForm(FlaskForm):
-    comment = TextAreaField("Comment to the sponsor", validators=[Optional(), Length(max=5000)])
-    approve = SubmitField("Approve")
-    request_changes = SubmitField("Request changes")
+    comment = TextAreaField(_l("Comment to the sponsor"), validators=[Optional(), Length(max=5000)])
+    approve = SubmitField(_l("Approve"))
+    request_changes = SubmitField(_l("Request changes"))
 
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(
-        "Reason (shown on the challenge page)",
+        _l("Reason (shown on the challenge page)"),
         validators=[DataRequired(), Length(min=10, max=2000)],
     )
-    submit = SubmitField("Cancel challenge and refund the purse")
+    submit = SubmitField(_l("Cancel challenge and refund the purse"))
 
 
 class QuestionForm(FlaskForm):
-    body = TextAreaField("Your question", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Ask publicly")
+    body = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Ask publicly"))
 
 
 class AnswerForm(FlaskForm):
-    answer = TextAreaField("Answer", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Publish answer")
+    answer = TextAreaField(_l("Answer"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Publish answer"))
 
 
 class UpdateForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
-    body = TextAreaField("Update", validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Post update")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
+    body = TextAreaField(_l("Update"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Post update"))
 
 
 def form_to_input(form: ChallengeForm) -> ChallengeInput | None:
@@ -158,7 +173,7 @@ def form_to_input(form: ChallengeForm) -> ChallengeInput | None:
         if not label and not amount_text:
             continue
         if not amount_text:
-            row.form.amount.errors = [*row.form.amount.errors, "Enter the amount of this prize."]
+            row.form.amount.errors = [*row.form.amount.errors, _("Enter the amount of this prize.")]
             ok = False
             continue
         try:
@@ -167,7 +182,9 @@ def form_to_input(form: ChallengeForm) -> ChallengeInput | None:
             row.form.amount.errors = [*row.form.amount.errors, str(error)]
             ok = False
             continue
-        tiers.append(TierInput(label=label or f"Prize {len(tiers) + 1}", amount=amount))
+        # The default label is stored: written in the sponsor's language.
+        default_label = _("Prize %(num)s", num=len(tiers) + 1)
+        tiers.append(TierInput(label=label or default_label, amount=amount))
     if not ok:
         return None
     zone = form.timezone.data

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.background import Discipline
@@ -46,6 +47,47 @@ CATEGORIES = [
     "Space",
     "Other",
 ]
+
+# What readers see for each stored category, in their language.
+CATEGORY_LABELS = {
+    "Energy & climate": _l("Energy & climate"),
+    "Health & life sciences": _l("Health & life sciences"),
+    "Data science & AI": _l("Data science & AI"),
+    "Engineering & robotics": _l("Engineering & robotics"),
+    "Civic & social": _l("Civic & social"),
+    "Agriculture & food": _l("Agriculture & food"),
+    "Space": _l("Space"),
+    "Other": _l("Other"),
+}
+PHASE_LABELS = {
+    Phase.DRAFT: _l("Draft"),
+    Phase.UPCOMING: _l("Upcoming"),
+    Phase.OPEN: _l("Open"),
+    Phase.JUDGING: _l("Judging"),
+    Phase.AWARDED: _l("Awarded"),
+    Phase.CANCELLED: _l("Cancelled"),
+}
+
+# The words RulesChange.changed_fields stores (in English) and what a reader sees for each.
+CHANGE_LABELS = {
+    "rules": _l("rules"),
+    "eligibility": _l("eligibility"),
+    "opening time": _l("opening time"),
+    "deadline": _l("deadline"),
+    "end of judging": _l("end of judging"),
+    "team size": _l("team size"),
+    "prizes": _l("prizes"),
+    # judging.panel.rubric's
+    "judging criteria": _l("judging criteria"),
+    "passing score": _l("passing score"),
+    "blind review": _l("blind review"),
+}
+
+
+def changed_words(stored: str) -> str:
+    """``rules, deadline`` in the reader's language; words another domain stored pass as is."""
+    return ", ".join(str(CHANGE_LABELS.get(word, word)) for word in stored.split(", "))
+
 
 # The declared discipline (accounts.background) a category belongs to: a solver who declared
 # another one is an "outsider" to the challenge (judging.diversity).

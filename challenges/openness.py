@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
+
 
 class SolutionVisibility(enum.StrEnum):
     PUBLIC_ON_SUBMIT = "public_on_submit"
@@ -34,82 +36,90 @@ class JudgingTransparency(enum.StrEnum):
 
 
 # (short label, one plain sentence) for every choice; forms and the challenge page show both.
+# Lazy: each is translated when shown, in the reader's language.
 EXPLANATIONS: dict[enum.StrEnum, tuple[str, str]] = {
     SolutionVisibility.PUBLIC_ON_SUBMIT: (
-        "Open",
-        "Anyone can read each solution as soon as it is submitted.",
+        _l("Open"),
+        _l("Anyone can read each solution as soon as it is submitted."),
     ),
     SolutionVisibility.PUBLIC_AFTER_CLOSE: (
-        "Open after results",
-        "Solutions stay private to the sponsor and judges until results are published, then "
-        "everyone can read them.",
+        _l("Open after results"),
+        _l(
+            "Solutions stay private to the sponsor and judges until results are published, then "
+            "everyone can read them."
+        ),
     ),
     SolutionVisibility.SPONSOR_ONLY: (
-        "Private",
-        "Only the sponsor and the judges ever see solutions; the public sees winners' names only.",
+        _l("Private"),
+        _l(
+            "Only the sponsor and the judges ever see solutions; the public sees winners' names "
+            "only."
+        ),
     ),
     SubmissionLicense.CC_BY_4: (
         "CC BY 4.0",
-        "Anyone may reuse a solution if they credit its authors.",
+        _l("Anyone may reuse a solution if they credit its authors."),
     ),
-    SubmissionLicense.CC0: ("CC0", "Solutions are dedicated to the public domain."),
-    SubmissionLicense.MIT: ("MIT", "Code in solutions may be reused under the MIT license."),
+    SubmissionLicense.CC0: ("CC0", _l("Solutions are dedicated to the public domain.")),
+    SubmissionLicense.MIT: ("MIT", _l("Code in solutions may be reused under the MIT license.")),
     SubmissionLicense.APACHE_2: (
         "Apache 2.0",
-        "Code in solutions may be reused under the Apache 2.0 license, with its patent grant.",
+        _l("Code in solutions may be reused under the Apache 2.0 license, with its patent grant."),
     ),
     SubmissionLicense.SPONSOR: (
-        "Sponsor license",
-        "Solutions are licensed to the sponsor on the terms written in the rules.",
+        _l("Sponsor license"),
+        _l("Solutions are licensed to the sponsor on the terms written in the rules."),
     ),
     SubmissionLicense.ALL_RIGHTS_RESERVED: (
-        "All rights reserved",
-        "Solvers keep every right; others may only read what they are shown.",
+        _l("All rights reserved"),
+        _l("Solvers keep every right; others may only read what they are shown."),
     ),
     IpOnAward.SOLVER_RETAINS: (
-        "Solver keeps IP",
-        "Winners keep full ownership of their work; the prize buys no rights.",
+        _l("Solver keeps IP"),
+        _l("Winners keep full ownership of their work; the prize buys no rights."),
     ),
     IpOnAward.NONEXCLUSIVE_LICENSE: (
-        "Non-exclusive license",
-        "Winners keep ownership and grant the sponsor a non-exclusive license to use the work.",
+        _l("Non-exclusive license"),
+        _l("Winners keep ownership and grant the sponsor a non-exclusive license to use the work."),
     ),
     IpOnAward.EXCLUSIVE_LICENSE: (
-        "Exclusive license",
-        "Winners keep ownership but license the work exclusively to the sponsor.",
+        _l("Exclusive license"),
+        _l("Winners keep ownership but license the work exclusively to the sponsor."),
     ),
     IpOnAward.ASSIGNMENT: (
-        "IP assigned",
-        "Winners transfer ownership of the winning work to the sponsor when paid.",
+        _l("IP assigned"),
+        _l("Winners transfer ownership of the winning work to the sponsor when paid."),
     ),
     JudgingTransparency.SCORES_PUBLIC: (
-        "Scores public",
-        "Everyone can see the finalists' scores and how they were computed.",
+        _l("Scores public"),
+        _l("Everyone can see the finalists' scores and how they were computed."),
     ),
     JudgingTransparency.SCORES_TO_SOLVER: (
-        "Scores to each solver",
-        "Each solver sees their own scores and feedback; the public sees only the winners.",
+        _l("Scores to each solver"),
+        _l("Each solver sees their own scores and feedback; the public sees only the winners."),
     ),
     JudgingTransparency.PRIVATE: (
-        "Scores private",
-        "Scores stay with the sponsor and judges; the public sees only the winners.",
+        _l("Scores private"),
+        _l("Scores stay with the sponsor and judges; the public sees only the winners."),
     ),
 }
 
 DIMENSIONS: list[tuple[str, str, type[enum.StrEnum]]] = [
-    ("solution_visibility", "Who sees solutions", SolutionVisibility),
-    ("submission_license", "License of solutions", SubmissionLicense),
-    ("ip_on_award", "What the sponsor gets on award", IpOnAward),
-    ("judging_transparency", "Judging transparency", JudgingTransparency),
+    ("solution_visibility", _l("Who sees solutions"), SolutionVisibility),
+    ("submission_license", _l("License of solutions"), SubmissionLicense),
+    ("ip_on_award", _l("What the sponsor gets on award"), IpOnAward),
+    ("judging_transparency", _l("Judging transparency"), JudgingTransparency),
 ]
 
 
 def label(choice: enum.StrEnum) -> str:
-    return EXPLANATIONS[choice][0]
+    """The choice's short label, in the current language."""
+    return str(EXPLANATIONS[choice][0])
 
 
 def explain(choice: enum.StrEnum) -> str:
-    return EXPLANATIONS[choice][1]
+    """The choice's one-sentence explanation, in the current language."""
+    return str(EXPLANATIONS[choice][1])
 
 
 def badge_text(visibility: str, license_: str) -> str:

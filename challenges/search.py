@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import Organization
 from challenges.models import Challenge, Phase
@@ -18,10 +19,10 @@ from core.money import CURRENCIES
 from core.paging import CappedPagination
 
 SORTS = {
-    "relevance": "Best match (closing soon without a search)",
-    "closing": "Closing soon",
-    "newest": "Newest",
-    "purse": "Largest purse",
+    "relevance": _l("Best match (closing soon without a search)"),
+    "closing": _l("Closing soon"),
+    "newest": _l("Newest"),
+    "purse": _l("Largest purse"),
 }
 # The largest min_prize filter (major units): above any purse, and times 10**places it stays
 # far inside a 64-bit integer.

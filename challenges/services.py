@@ -6,6 +6,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import Membership, Organization, OrgRole, User
 from challenges.drafts import ChallengeInput, validate_input
@@ -16,8 +18,9 @@ from challenges.models import (
     PrizeTier,
     ReviewState,
     RulesChange,
+    changed_words,
 )
-from challenges.notifications import notify_followers
+from challenges.notifications import FollowerNews, tell_followers
 from challenges.policies import (
     can_cancel_challenge,
     can_create_challenge,
@@ -29,6 +32,7 @@ from challenges.policies import (
 from challenges.signals import challenge_cancelled
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.slugs import unique_slug
 from core.urls import external_url
@@ -44,12 +48,18 @@ RULES_FIELDS = {
 }
 # These are promises to entrants and the money already held: fixed once published.
 LOCKED_AFTER_PUBLICATION = {
-    "currency": "currency",
-    "solution_visibility": "solution visibility",
-    "submission_license": "license",
-    "ip_on_award": "IP terms",
-    "judging_transparency": "judging transparency",
-    "community_voting": "community voting",
+    "currency": _l("The currency cannot change after publication: entrants rely on it."),
+    "solution_visibility": _l(
+        "The solution visibility cannot change after publication: entrants rely on it."
+    ),
+    "submission_license": _l("The license cannot change after publication: entrants rely on it."),
+    "ip_on_award": _l("The IP terms cannot change after publication: entrants rely on it."),
+    "judging_transparency": _l(
+        "The judging transparency cannot change after publication: entrants rely on it."
+    ),
+    "community_voting": _l(
+        "The community voting cannot change after publication: entrants rely on it."
+    ),
 }
 FREE_FIELDS = ("title", "summary", "category", "description_md", "timezone")
 
@@ -57,7 +67,7 @@ FREE_FIELDS = ("title", "summary", "category", "description_md", "timezone")
 def get_challenge(slug: str) -> Challenge:
     challenge = db.session.scalar(sa.select(Challenge).where(Challenge.slug == slug))
     if challenge is None:
-        raise NotFound("There is no challenge at this address.")
+        raise NotFound(_("There is no challenge at this address."))
     return challenge
 
 
@@ -73,7 +83,7 @@ def lock_challenge(challenge_id: int) -> Challenge:
 
 def create_challenge(*, actor: User, org: Organization, data: ChallengeInput) -> Challenge:
     """Save a new draft for ``org``; only owners and managers may."""
-    ensure(can_create_challenge(actor, org), "Only owners and managers can draft challenges.")
+    ensure(can_create_challenge(actor, org), _("Only owners and managers can draft challenges."))
     validate_input(data, utcnow())
     challenge = Challenge(
         org_id=org.id,
@@ -99,7 +109,7 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
     ``rules_version``, are logged, and followers are told.
     """
     _refuse_edit_after_the_end(actor, challenge)
-    ensure(can_edit_challenge(actor, challenge), "You cannot edit this challenge.")
+    ensure(can_edit_challenge(actor, challenge), _("You cannot edit this challenge."))
     now = utcnow()
     validate_input(data, now)
     if challenge.published_at is None:
@@ -123,7 +133,10 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
         changed.append("prizes")
     if changed and not data.change_note.strip():
         raise ValidationFailed(
-            "Describe what changed for entrants: this edit changes the " + ", ".join(changed) + ".",
+            _(
+                "Describe what changed for entrants: this edit changes the %(changed)s.",
+                changed=changed_words(", ".join(changed)),
+            ),
             field="change_note",
         )
     _apply_fields(challenge, data, FREE_FIELDS + tuple(RULES_FIELDS))
@@ -132,10 +145,15 @@ def update_challenge(*, actor: User, challenge: Challenge, data: ChallengeInput)
         _replace_tiers(challenge, data)
     if changed:
         _record_rules_change(challenge, actor, changed, data.change_note.strip())
-        notify_followers(
+        tell_followers(
             challenge,
-            f"Rules updated: {challenge.title} (version {challenge.rules_version})",
-            f"The sponsor changed the {', '.join(changed)}.\n\n{data.change_note.strip()}",
+            FollowerNews.RULES,
+            {
+                "title": challenge.title,
+                "version": challenge.rules_version,
+                "changed": ", ".join(changed),
+                "note": data.change_note.strip(),
+            },
         )
     db.session.commit()
     return challenge
@@ -147,15 +165,21 @@ def _refuse_edit_after_the_end(actor: User, challenge: Challenge) -> None:
     if not is_sponsor_manager(actor, challenge):
         return
     if challenge.cancelled_at is not None:
-        what = "was cancelled"
-    elif challenge.awarded_at is not None:
-        what = "has its results decided"
-    else:
-        return
-    raise Conflict(
-        f"This challenge {what} since you opened the form, so it can no longer be edited and "
-        "nothing was saved. Your text is kept below: copy it if you want to keep it."
-    )
+        raise Conflict(
+            _(
+                "This challenge was cancelled since you opened the form, so it can no longer be "
+                "edited and nothing was saved. Your text is kept below: copy it if you want to "
+                "keep it."
+            )
+        )
+    if challenge.awarded_at is not None:
+        raise Conflict(
+            _(
+                "This challenge has its results decided since you opened the form, so it can no "
+                "longer be edited and nothing was saved. Your text is kept below: copy it if you "
+                "want to keep it."
+            )
+        )
 
 
 def _apply_fields(challenge: Challenge, data: ChallengeInput, names: tuple[str, ...]) -> None:
@@ -185,24 +209,25 @@ def _tiers_changed(challenge: Challenge, data: ChallengeInput) -> bool:
 
 
 def _check_published_edit(challenge: Challenge, data: ChallengeInput, now: datetime) -> None:
-    for name, label in LOCKED_AFTER_PUBLICATION.items():
+    for name, refusal in LOCKED_AFTER_PUBLICATION.items():
         if getattr(challenge, name) != getattr(data, name):
-            raise ValidationFailed(
-                f"The {label} cannot change after publication: entrants rely on it.", field=name
-            )
+            raise ValidationFailed(str(refusal), field=name)
     if challenge.phase(now) != Phase.UPCOMING and data.opens_at != challenge.opens_at:
         raise ValidationFailed(
-            "The challenge is already open: its opening time is fixed.", field="opens_at"
+            _("The challenge is already open: its opening time is fixed."), field="opens_at"
         )
     old_tiers = challenge.prize_tiers
     if len(data.tiers) < len(old_tiers):
         raise ValidationFailed(
-            "Published prizes cannot be removed; they may only go up.", field="tiers"
+            _("Published prizes cannot be removed; they may only go up."), field="tiers"
         )
     for old, new in zip(old_tiers, data.tiers, strict=False):
         if new.amount < old.amount:
             raise ValidationFailed(
-                f"“{old.label}” cannot go below its published amount; prizes may only go up.",
+                _(
+                    "“%(prize)s” cannot go below its published amount; prizes may only go up.",
+                    prize=old.label,
+                ),
                 field="tiers",
             )
 
@@ -222,8 +247,10 @@ def _record_rules_change(challenge: Challenge, actor: User, changed: list[str], 
         ChallengeUpdate(
             challenge_id=challenge.id,
             author_id=actor.id,
-            title=f"Rules version {challenge.rules_version}",
-            body=f"Changed: {', '.join(changed)}.\n\n{note}",
+            # Stored: written in the language of the sponsor who made the change.
+            title=_("Rules version %(num)s", num=challenge.rules_version),
+            body=_("Changed: %(changed)s.", changed=changed_words(", ".join(changed)))
+            + f"\n\n{note}",
         )
     )
 
@@ -231,10 +258,13 @@ def _record_rules_change(challenge: Challenge, actor: User, changed: list[str], 
 def record_rules_change(challenge: Challenge, actor: User, changed: list[str], note: str) -> None:
     """Log a change another domain made to what entrants rely on (e.g. the judging rubric) as a
     new rules version with its visible change note. Flushes in the caller's transaction; the
-    caller commits and then tells followers (``notify_followers``)."""
+    caller commits and then tells followers (``tell_followers`` with ``FollowerNews.RULES``)."""
     if not note.strip():
         raise ValidationFailed(
-            "Describe what changed for entrants: this changes the " + ", ".join(changed) + ".",
+            _(
+                "Describe what changed for entrants: this changes the %(changed)s.",
+                changed=changed_words(", ".join(changed)),
+            ),
             field="change_note",
         )
     _record_rules_change(challenge, actor, changed, note.strip())
@@ -243,19 +273,26 @@ def record_rules_change(challenge: Challenge, actor: User, changed: list[str], n
 
 def submit_for_review(*, actor: User, challenge: Challenge) -> Challenge:
     """Send a draft to the admins' queue (approved at once when ``REVIEW_REQUIRED`` is off)."""
-    ensure(can_submit_for_review(actor, challenge), "This challenge cannot be submitted now.")
+    ensure(can_submit_for_review(actor, challenge), _("This challenge cannot be submitted now."))
     if challenge.closes_at <= utcnow():
-        raise ValidationFailed("The closing time has passed. Move the deadline before submitting.")
+        raise ValidationFailed(
+            _("The closing time has passed. Move the deadline before submitting.")
+        )
     challenge.submitted_for_review_at = utcnow()
     if not current_app.config["REVIEW_REQUIRED"]:
         _approve(challenge)
         db.session.commit()
         return challenge
     challenge.review_state = ReviewState.IN_REVIEW
-    admins = db.session.scalars(sa.select(User.email).where(User.is_admin.is_(True))).all()
+    admins = db.session.scalars(sa.select(User).where(User.is_admin.is_(True))).all()
     link = external_url("challenges.review_queue")
-    for email in admins:
-        send_mail(email, f"Challenge to review: {challenge.title}", f"Review it here: {link}\n")
+    for admin in admins:
+        with recipient_locale(admin):
+            send_mail(
+                admin.email,
+                _("Challenge to review: %(title)s", title=challenge.title),
+                _("Review it here: %(link)s", link=link) + "\n",
+            )
     db.session.commit()
     return challenge
 
@@ -263,19 +300,17 @@ def submit_for_review(*, actor: User, challenge: Challenge) -> Challenge:
 def approve_challenge(*, actor: User, challenge: Challenge, comment: str = "") -> Challenge:
     """Admin approval; the challenge is published as soon as its purse is also funded."""
     ensure(
-        can_review_challenge(actor, challenge), "Only platform admins review challenges in review."
+        can_review_challenge(actor, challenge),
+        _("Only platform admins review challenges in review."),
     )
     challenge.review_comment = comment.strip()
     _approve(challenge)
     tell_sponsor(
         challenge,
-        f"Approved: {challenge.title}",
-        "Your challenge was approved. "
-        + (
-            "It is now published."
-            if challenge.published_at
-            else "Fund the prize purse to publish it."
-        ),
+        _l("Approved: %(title)s", title=challenge.title),
+        _l("Your challenge was approved. It is now published.")
+        if challenge.published_at
+        else _l("Your challenge was approved. Fund the prize purse to publish it."),
     )
     db.session.commit()
     return challenge
@@ -290,13 +325,16 @@ def _approve(challenge: Challenge) -> None:
 def request_changes(*, actor: User, challenge: Challenge, comment: str) -> Challenge:
     """Admin sends the draft back with a comment the sponsor sees."""
     ensure(
-        can_review_challenge(actor, challenge), "Only platform admins review challenges in review."
+        can_review_challenge(actor, challenge),
+        _("Only platform admins review challenges in review."),
     )
     if not comment.strip():
-        raise ValidationFailed("Tell the sponsor what to change.", field="comment")
+        raise ValidationFailed(_("Tell the sponsor what to change."), field="comment")
     challenge.review_state = ReviewState.CHANGES_REQUESTED
     challenge.review_comment = comment.strip()
-    tell_sponsor(challenge, f"Changes requested: {challenge.title}", comment.strip())
+    tell_sponsor(
+        challenge, _l("Changes requested: %(title)s", title=challenge.title), comment.strip()
+    )
     db.session.commit()
     return challenge
 
@@ -317,7 +355,7 @@ def record_awarded(challenge_id: int) -> Challenge:
     results are decided, so the challenge moves to its awarded phase."""
     challenge = lock_challenge(challenge_id)
     if challenge.awarded_at is not None:
-        raise Conflict("The results of this challenge were already decided.")
+        raise Conflict(_("The results of this challenge were already decided."))
     challenge.awarded_at = utcnow()
     db.session.flush()
     return challenge
@@ -336,13 +374,14 @@ def _publish_if_ready(challenge: Challenge) -> None:
 def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Challenge:
     """Cancel before results; any funded purse is refunded in full (by payments, after commit)."""
     if challenge.cancelled_at is not None:
-        raise Conflict("This challenge is already cancelled.")
+        raise Conflict(_("This challenge is already cancelled."))
     ensure(
-        can_cancel_challenge(actor, challenge), "Only owners can cancel, and only before results."
+        can_cancel_challenge(actor, challenge),
+        _("Only owners can cancel, and only before results."),
     )
     if len(reason.strip()) < 10:
         raise ValidationFailed(
-            "Explain the cancellation to entrants (at least 10 characters).", field="reason"
+            _("Explain the cancellation to entrants (at least 10 characters)."), field="reason"
         )
     # One atomic conditional update: of two simultaneous cancels exactly one wins, on any database.
     won = db.session.execute(
@@ -352,8 +391,10 @@ def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Chall
     ).rowcount
     if won != 1:
         db.session.rollback()
-        raise Conflict("This challenge is already cancelled.")
-    notify_followers(challenge, f"Cancelled: {challenge.title}", reason.strip())
+        raise Conflict(_("This challenge is already cancelled."))
+    tell_followers(
+        challenge, FollowerNews.CANCELLED, {"title": challenge.title, "reason": reason.strip()}
+    )
     db.session.commit()
     db.session.refresh(challenge)
     challenge_cancelled.send(current_app._get_current_object(), challenge_id=challenge.id)
@@ -362,9 +403,10 @@ def cancel_challenge(*, actor: User, challenge: Challenge, reason: str) -> Chall
 
 def tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
     """E-mail the sponsor's owners and managers, with a link to the challenge (in the caller's
-    transaction: the caller commits)."""
-    emails = db.session.scalars(
-        sa.select(User.email)
+    transaction: the caller commits). A lazy ``subject`` or ``body`` (``lazy_gettext``) is
+    written in each recipient's language."""
+    people = db.session.scalars(
+        sa.select(User)
         .join(Membership, Membership.user_id == User.id)
         .where(
             Membership.org_id == challenge.org_id,
@@ -373,8 +415,9 @@ def tell_sponsor(challenge: Challenge, subject: str, body: str) -> None:
         .order_by(User.id)
     ).all()
     link = external_url("challenges.show", slug=challenge.slug)
-    for email in emails:
-        send_mail(email, subject, f"{body}\n\n{link}\n")
+    for person in people:
+        with recipient_locale(person):
+            send_mail(person.email, str(subject), f"{body}\n\n{link}\n")
 
 
 def pending_reviews() -> list[Challenge]:

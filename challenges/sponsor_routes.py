@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.models import OrgRole
@@ -60,13 +61,13 @@ def new() -> ResponseReturnValue:
     requested = request.values.get("org")
     if not orgs and not requested:
         flash(
-            "Create an organization (or be made owner or manager of one) to post a challenge.",
+            _("Create an organization (or be made owner or manager of one) to post a challenge."),
             "info",
         )
         return redirect(url_for("orgs.new_org"))
     org = next((o for o in orgs if o.slug == (requested or orgs[0].slug)), None)
     if org is None or not can_create_challenge(current_user, org):
-        abort(403, "Only owners and managers of the organization can post its challenges.")
+        abort(403, _("Only owners and managers of the organization can post its challenges."))
     form = ChallengeForm()
     if request.method == "GET":
         form.timezone.data = viewer_zone().key
@@ -74,7 +75,7 @@ def new() -> ResponseReturnValue:
         form, lambda data: services.create_challenge(actor=current_user, org=org, data=data)
     )
     if challenge is not None:
-        flash("Draft saved. Submit it for review when it is ready.", "success")
+        flash(_("Draft saved. Submit it for review when it is ready."), "success")
         return redirect(url_for("challenges.show", slug=challenge.slug))
     return _render_form(form, None, orgs, org)
 
@@ -96,7 +97,7 @@ def edit(slug: str) -> ResponseReturnValue:
         lambda data: services.update_challenge(actor=current_user, challenge=challenge, data=data),
     )
     if saved is not None:
-        flash("Changes saved.", "success")
+        flash(_("Changes saved."), "success")
         return redirect(url_for("challenges.show", slug=saved.slug))
     return _render_form(form, challenge, [])
 
@@ -107,9 +108,11 @@ def submit_for_review(slug: str) -> ResponseReturnValue:
     challenge = services.get_challenge(slug)
     services.submit_for_review(actor=current_user, challenge=challenge)
     if challenge.review_state == "approved":
-        flash("Approved (review is switched off here). Fund the prize purse to publish.", "success")
+        flash(
+            _("Approved (review is switched off here). Fund the prize purse to publish."), "success"
+        )
     else:
-        flash("Sent to the platform team for review. We will e-mail you the outcome.", "success")
+        flash(_("Sent to the platform team for review. We will e-mail you the outcome."), "success")
     return redirect(url_for("challenges.show", slug=slug))
 
 
@@ -129,12 +132,12 @@ def review(slug: str) -> ResponseReturnValue:
     challenge = services.get_challenge(slug)
     form = ReviewForm()
     if not form.validate_on_submit():
-        abort(400, "The review form was incomplete.")
+        abort(400, _("The review form was incomplete."))
     if form.approve.data:
         services.approve_challenge(
             actor=current_user, challenge=challenge, comment=form.comment.data or ""
         )
-        flash(f"Approved “{challenge.title}”.", "success")
+        flash(_("Approved “%(title)s”.", title=challenge.title), "success")
     else:
         with domain_errors() as refused:
             services.request_changes(
@@ -142,7 +145,7 @@ def review(slug: str) -> ResponseReturnValue:
             )
         if refused:
             return redirect(url_for("challenges.review_queue"))
-        flash(f"Changes requested for “{challenge.title}”.", "info")
+        flash(_("Changes requested for “%(title)s”.", title=challenge.title), "info")
     return redirect(url_for("challenges.review_queue"))
 
 
@@ -157,7 +160,9 @@ def cancel(slug: str) -> ResponseReturnValue:
                 actor=current_user, challenge=challenge, reason=form.reason.data
             )
         if not refused:
-            flash("The challenge is cancelled. Any funded purse is being refunded in full.", "info")
+            flash(
+                _("The challenge is cancelled. Any funded purse is being refunded in full."), "info"
+            )
             return redirect(url_for("challenges.show", slug=slug))
     if not can_cancel_challenge(current_user, challenge):
         abort(403)

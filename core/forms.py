@@ -8,13 +8,14 @@ from typing import Any
 
 import flask_wtf
 from flask import flash
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, FieldList, FormField
 
 from core.db import db
 from core.errors import DomainError
 from core.inputs import NUL, has_nul
 
-NUL_MESSAGE = (
+NUL_MESSAGE = _l(
     "Remove the invisible NUL character (shown as \ufffd) from this text: it cannot be saved."
 )
 
@@ -34,7 +35,7 @@ class FlaskForm(flask_wtf.FlaskForm):  # type: ignore[misc]  # Flask-WTF ships n
         for field in refused:
             if isinstance(field.data, str):
                 field.data = field.data.replace(NUL, "\ufffd")
-            field.errors = [NUL_MESSAGE]
+            field.errors = [str(NUL_MESSAGE)]
         return False
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter, Map
 
 # Ids are 32-bit on PostgreSQL (serial); SQLite stores 64 bits but we keep one bound everywhere.
 MAX_ID = 2**31 - 1
 NUL = "\x00"
-NUL_IN_ADDRESS = (
+NUL_IN_ADDRESS = _l(
     "The address contains a NUL character (%00), which no page accepts. Remove it and try again."
 )
 
@@ -45,4 +46,4 @@ def register_input_guards(app: Flask) -> None:
         if has_nul(request.path) or any(
             has_nul(key) or any(has_nul(v) for v in args.getlist(key)) for key in args
         ):
-            abort(400, NUL_IN_ADDRESS)
+            abort(400, str(NUL_IN_ADDRESS))

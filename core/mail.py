@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
+from core.i18n import recipient_locale
 from core.jobs.models import Job
 from core.jobs.outbox import enqueue
 from core.jobs.registry import job_kind
@@ -40,11 +42,13 @@ class Mail:
 @dataclass(frozen=True)
 class Delivery:
     """What the policy says about one optional message: send it or not, and the links to
-    stop this kind of message (one click) and to change every setting."""
+    stop this kind of message (one click) and to change every setting, in the recipient's
+    language (``locale``; empty for the default)."""
 
     send: bool
     unsubscribe_url: str = ""
     settings_url: str = ""
+    locale: str = ""
 
 
 MailPolicy = Callable[[str, str], Delivery]
@@ -86,10 +90,10 @@ def send_mail(
 
 
 def _with_unsubscribe(mail: Mail, delivery: Delivery) -> Mail:
-    footer = (
-        f"\n--\nStop e-mails like this one: {delivery.unsubscribe_url}\n"
-        f"All your e-mail settings: {delivery.settings_url}\n"
-    )
+    with recipient_locale(delivery):
+        stop = _("Stop e-mails like this one: %(url)s", url=delivery.unsubscribe_url)
+        settings = _("All your e-mail settings: %(url)s", url=delivery.settings_url)
+    footer = f"\n--\n{stop}\n{settings}\n"
     headers = (
         ("List-Unsubscribe", f"<{delivery.unsubscribe_url}>"),
         ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from core.i18n import current_locale
 
@@ -27,7 +29,7 @@ CURRENCIES: dict[str, tuple[str, int]] = {
 MAX_PURSE_MAJOR = {"JPY": 10_000_000_000}
 DEFAULT_MAX_PURSE_MAJOR = 100_000_000
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-PLAIN_DIGITS = "Enter an amount in plain digits, such as 25000 or 25,000.50."
+PLAIN_DIGITS = _l("Enter an amount in plain digits, such as 25000 or 25,000.50.")
 
 
 def exponent(currency: str) -> int:
@@ -41,7 +43,11 @@ def max_purse(currency: str) -> int:
 
 
 def too_large_message(currency: str) -> str:
-    return f"A challenge's prizes total at most {format_amount(max_purse(currency), currency)}."
+    text: str = _(
+        "A challenge's prizes total at most %(amount)s.",
+        amount=format_amount(max_purse(currency), currency),
+    )
+    return text
 
 
 def parse_amount(text: str, currency: str) -> int:
@@ -51,21 +57,27 @@ def parse_amount(text: str, currency: str) -> int:
     spaces): no exponent ("1e9"), no other scripts' digits, no signs.
     """
     cleaned = (text or "").strip().replace(",", "").replace(" ", "")
-    for symbol, _ in CURRENCIES.values():
+    for symbol, _places in CURRENCIES.values():
         cleaned = cleaned.removeprefix(symbol.strip())
     if cleaned.startswith("-") and _PLAIN.fullmatch(cleaned[1:]):
-        raise ValueError("Amounts must be greater than zero.")
+        raise ValueError(_("Amounts must be greater than zero."))
     if not cleaned:
-        raise ValueError("Enter an amount such as 25000 or 25000.50.")
+        raise ValueError(_("Enter an amount such as 25000 or 25000.50."))
     if not cleaned.isascii() or not _PLAIN.fullmatch(cleaned):
-        raise ValueError(PLAIN_DIGITS)
+        raise ValueError(str(PLAIN_DIGITS))
     value = Decimal(cleaned)
     places = exponent(currency)
     minor = value.scaleb(places)
     if minor != minor.to_integral_value():
-        raise ValueError(f"{currency} amounts have at most {places} decimal places.")
+        raise ValueError(
+            _(
+                "%(currency)s amounts have at most %(places)d decimal places.",
+                currency=currency,
+                places=places,
+            )
+        )
     if minor <= 0:
-        raise ValueError("Amounts must be greater than zero.")
+        raise ValueError(_("Amounts must be greater than zero."))
     if minor > max_purse(currency):
         raise ValueError(too_large_message(currency))
     return int(minor)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, request, url_for
+from flask_babel import ngettext
 from flask_sqlalchemy.pagination import Pagination
 from werkzeug.wrappers import Response
-
-from core.text import plural
 
 MAX_PAGE = 100_000  # keeps every offset (page x per_page) far inside a database integer
 MAX_PER_PAGE = 100
@@ -50,11 +49,16 @@ def redirect_past_end(pagination: Pagination) -> Response | None:
     if pagination.page <= last or request.method not in ("GET", "HEAD"):
         return None
     total = pagination.total or 0
-    flash(
-        f"Page {pagination.page} is past the end of this list ({total} in all, "
-        f"{plural(last, 'page')}): here is the last page.",
-        "info",
+    message = ngettext(
+        "Page %(page)d is past the end of this list (%(total)d in all, %(num)d page): here is "
+        "the last page.",
+        "Page %(page)d is past the end of this list (%(total)d in all, %(num)d pages): here is "
+        "the last page.",
+        last,
+        page=pagination.page,
+        total=total,
     )
+    flash(message, "info")
     args: dict[str, Any] = {
         k: v for k, v in request.args.to_dict(flat=False).items() if k != "page"
     }

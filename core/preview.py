@@ -2,6 +2,7 @@
 
 from flask import Blueprint, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from core.extensions import limiter
@@ -17,5 +18,7 @@ MAX_PREVIEW = 50_000
 def markdown_preview() -> ResponseReturnValue:
     text = request.form.get("text", "")
     if len(text) > MAX_PREVIEW:
-        return jsonify(error=f"Too long to preview (over {MAX_PREVIEW:,} characters)."), 413
+        limit = f"{MAX_PREVIEW:,}"
+        error = _("Too long to preview (over %(limit)s characters).", limit=limit)
+        return jsonify(error=error), 413
     return jsonify(html=str(render_markdown(text)))

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import Any, BinaryIO, Protocol
 
 from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
 
 from core.errors import DomainError
 
@@ -36,7 +37,7 @@ class StorageUnavailable(DomainError):
     """The backend failed (disk full, network): nothing the user did wrong; they may retry."""
 
     status = 503
-    title = "Service unavailable"
+    title = _l("Service unavailable")
 
 
 class Storage(Protocol):

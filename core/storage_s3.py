@@ -19,6 +19,7 @@ from urllib.parse import quote
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from flask_babel import gettext as _
 
 from core.storage import _KEY, StorageUnavailable, check_key
 
@@ -75,7 +76,7 @@ class S3Storage:
     def _unavailable(self, error: Exception) -> NoReturn:
         log.error("object storage s3://%s failed: %s", self.bucket, error)
         raise StorageUnavailable(
-            "File storage is unavailable at the moment. Please try again in a few minutes."
+            _("File storage is unavailable at the moment. Please try again in a few minutes.")
         ) from error
 
     def _head(self, key: str) -> dict[str, Any]:

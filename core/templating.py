@@ -1,11 +1,14 @@
 """Jinja filters and globals shared by every template."""
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
+from babel.numbers import format_decimal
 from flask import Flask, request
 from werkzeug.routing import BuildError
 
+from core.i18n import current_locale
 from core.markdown import render_stored_markdown
 from core.money import format_amount
 from core.text import mask_email, plural
@@ -14,9 +17,9 @@ from core.urls import external_url
 
 
 def percent_from_bps(bps: int) -> str:
-    """500 -> ``5 %``, 250 -> ``2.5 %``, 125 -> ``1.25 %``."""
-    whole, rest = divmod(int(bps), 100)
-    return f"{whole} %" if not rest else f"{whole}.{rest:02d}".rstrip("0") + " %"
+    """500 -> ``5 %``, 250 -> ``2.5 %`` (``2,5 %`` in Spanish), 125 -> ``1.25 %``."""
+    number = format_decimal(Decimal(int(bps)) / 100, format="0.##", locale=current_locale())
+    return f"{number} %"
 
 
 def canonical_url() -> str:

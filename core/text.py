@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -30,7 +32,7 @@ def check_web_url(url: str) -> str:
     url = url.strip()
     if url and not url.lower().startswith(("http://", "https://")):
         raise ValidationFailed(
-            "Enter an address starting with http:// or https://.", field="website"
+            _("Enter an address starting with http:// or https://."), field="website"
         )
     return url
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.errors import ValidationFailed
@@ -23,8 +24,8 @@ def read_token(purpose: str, token: str, max_age: int) -> Any:
     try:
         return _serializer(purpose).loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise ValidationFailed("This link has expired. Please ask for a new one.") from error
+        raise ValidationFailed(_("This link has expired. Please ask for a new one.")) from error
     except BadSignature as error:
         raise ValidationFailed(
-            "This link is not valid. Check that you copied all of it."
+            _("This link is not valid. Check that you copied all of it.")
         ) from error

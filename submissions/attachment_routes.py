@@ -13,6 +13,8 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -32,7 +34,7 @@ DOWNLOAD_HEADERS = {
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("Add a file", validators=[FileRequired("Choose a file to upload.")])
+    file = FileField(_l("Add a file"), validators=[FileRequired(_l("Choose a file to upload."))])
 
 
 def _back_to_edit(submission_id: int) -> ResponseReturnValue:
@@ -41,8 +43,12 @@ def _back_to_edit(submission_id: int) -> ResponseReturnValue:
 
 def _after_change(submission: Submission, what: str) -> str:
     if submission.status == SubmissionStatus.SUBMITTED:
-        return f"{what} Click “Save new version” to submit your entry with this change."
-    return f"{what} Files are part of your draft and are submitted with it."
+        text: str = _(
+            "%(what)s Click “Save new version” to submit your entry with this change.", what=what
+        )
+        return text
+    text = _("%(what)s Files are part of your draft and are submitted with it.", what=what)
+    return text
 
 
 @bp.post("/submissions/<int:submission_id>/attachments")
@@ -52,15 +58,16 @@ def upload_attachment(submission_id: int) -> ResponseReturnValue:
     form = AttachmentForm()
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
-            abort(400, "The form expired. Reload the page and try again.")
-        flash(" ".join(form.file.errors) or "Choose a file to upload.", "danger")
+            abort(400, _("The form expired. Reload the page and try again."))
+        flash(" ".join(map(str, form.file.errors)) or _("Choose a file to upload."), "danger")
         return _back_to_edit(submission.id)
     with domain_errors() as refused:
         attachment = attachments.add_attachment(
             actor=current_user, submission=submission, file_storage=form.file.data
         )
     if not refused:
-        flash(_after_change(submission, f"Added “{attachment.filename}”."), "success")
+        added = _("Added “%(filename)s”.", filename=attachment.filename)
+        flash(_after_change(submission, added), "success")
     return _back_to_edit(submission.id)
 
 
@@ -74,7 +81,10 @@ def remove_attachment(submission_id: int, attachment_id: int) -> ResponseReturnV
     with domain_errors() as refused:
         attachments.remove_attachment(actor=current_user, attachment=attachment)
     if not refused:
-        message = f"Removed “{attachment.filename}”. Versions that included it keep it."
+        message = _(
+            "Removed “%(filename)s”. Versions that included it keep it.",
+            filename=attachment.filename,
+        )
         flash(_after_change(submission, message), "success")
     return _back_to_edit(submission.id)
 
@@ -99,8 +109,11 @@ def download_attachment(submission_id: int, attachment_id: int) -> ResponseRetur
     except FileNotFoundError:
         current_app.logger.error("attachment %s: blob missing from storage", attachment.id)
         raise NotFound(
-            f"The file “{attachment.filename}” is missing from storage. "
-            "The entry's team can upload it again."
+            _(
+                "The file “%(filename)s” is missing from storage. "
+                "The entry's team can upload it again.",
+                filename=attachment.filename,
+            )
         ) from None
     response = send_file(
         stream,
@@ -121,11 +134,15 @@ def request_too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     """The request body passed MAX_CONTENT_LENGTH before the form was read (by CSRF or the
     view): send uploaders back to their entry with the limit instead of a bare error page."""
     limit = current_app.config["MAX_UPLOAD_MB"]
-    message = f"The file is too large: files may be at most {limit} MB."
+    message = _("The file is too large: files may be at most %(limit)s MB.", limit=limit)
     submission_id = (request.view_args or {}).get("submission_id")
     if request.endpoint == "submissions.upload_attachment" and submission_id:
         flash(message, "danger")
         return _back_to_edit(submission_id)
-    detail = f"What you sent is too large. Files may be at most {limit} MB; shorten long texts."
-    page = render_template("errors/error.html", status=413, title="Upload too large", detail=detail)
+    detail = _(
+        "What you sent is too large. Files may be at most %(limit)s MB; shorten long texts.",
+        limit=limit,
+    )
+    title = _("Upload too large")
+    page = render_template("errors/error.html", status=413, title=title, detail=detail)
     return page, 413

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from accounts.models import User
@@ -36,9 +38,8 @@ ZIP_MAX_RATIO = 100
 ZIP_RATIO_FLOOR = MB  # below this a member cannot be a bomb, and small XML compresses wildly
 ZIP_MAX_UNPACKED = 200 * MB
 MAX_NAME = 200
-ACCEPTED = "PDF, PNG, JPEG, GIF, WebP, ZIP, Office, OpenDocument, text, CSV, Markdown, JSON"
+ACCEPTED = _l("PDF, PNG, JPEG, GIF, WebP, ZIP, Office, OpenDocument, text, CSV, Markdown, JSON")
 ACCEPT_ATTR = ".pdf,.png,.jpg,.jpeg,.gif,.webp,.zip,.docx,.xlsx,.pptx,.odt,.ods,.odp,.txt,.csv,.md"
-TYPE_HELP = f"Accepted: {ACCEPTED}. HTML, SVG, scripts and programs are not accepted."
 
 
 @dataclass(frozen=True)
@@ -91,13 +92,21 @@ class UploadRefused(ValidationFailed):
         super().__init__(message, field="file")
 
 
+def _type_help() -> str:
+    text: str = _(
+        "Accepted: %(formats)s. HTML, SVG, scripts and programs are not accepted.",
+        formats=str(ACCEPTED),
+    )
+    return text
+
+
 def sniff(data: bytes, *, max_unpacked: int = ZIP_MAX_UNPACKED) -> FileType:
     """The file's type from its bytes alone (never its name); refuses markup, scripts, programs
     and unsafe archives with a message saying why."""
     if not data:
-        raise UploadRefused("The file is empty.")
+        raise UploadRefused(_("The file is empty."))
     if _EXECUTABLE.match(data):
-        raise UploadRefused("Programs are not accepted. " + TYPE_HELP)
+        raise UploadRefused(_("Programs are not accepted.") + " " + _type_help())
     for magic, file_type in _MAGIC.items():
         if data.startswith(magic):
             return file_type
@@ -107,7 +116,9 @@ def sniff(data: bytes, *, max_unpacked: int = ZIP_MAX_UNPACKED) -> FileType:
         try:
             return _zip_type(zipfile.ZipFile(io.BytesIO(data)), max_unpacked)
         except _ZIP_ERRORS as error:
-            raise UploadRefused("The archive is damaged or uses an unsupported format.") from error
+            raise UploadRefused(
+                _("The archive is damaged or uses an unsupported format.")
+            ) from error
     return _text_type(data)
 
 
@@ -117,15 +128,17 @@ def _text_type(data: bytes) -> FileType:
     except UnicodeDecodeError:
         text = "\x00"
     if "\x00" in text:
-        raise UploadRefused("This kind of file is not accepted. " + TYPE_HELP)
+        raise UploadRefused(_("This kind of file is not accepted.") + " " + _type_help())
     head = text.lstrip()[:1024]
     if _MARKUP.search(head):
         raise UploadRefused(
-            "This file contains HTML, SVG or XML markup, whatever its name says. "
-            "Export it as PDF, or put it in a ZIP archive."
+            _(
+                "This file contains HTML, SVG or XML markup, whatever its name says. "
+                "Export it as PDF, or put it in a ZIP archive."
+            )
         )
     if head.startswith("#!"):
-        raise UploadRefused("Scripts are not accepted. Put them in a ZIP archive.")
+        raise UploadRefused(_("Scripts are not accepted. Put them in a ZIP archive."))
     if head[:1] in ("{", "["):
         with contextlib.suppress(ValueError):
             json.loads(text)
@@ -142,11 +155,13 @@ def _zip_type(archive: zipfile.ZipFile, max_unpacked: int) -> FileType:
     """Checks the archive's directory without extracting it: at most a header per member."""
     members = archive.infolist()
     if len(members) > ZIP_MAX_MEMBERS:
-        raise UploadRefused(f"The archive holds more than {ZIP_MAX_MEMBERS} files.")
+        raise UploadRefused(_("The archive holds more than %(max)s files.", max=ZIP_MAX_MEMBERS))
     for member in members:
         _check_member(archive, member)
     if sum(member.file_size for member in members) > max_unpacked:
-        raise UploadRefused(f"The archive unpacks to more than {max_unpacked // MB} MB.")
+        raise UploadRefused(
+            _("The archive unpacks to more than %(max)s MB.", max=max_unpacked // MB)
+        )
     names = set(archive.namelist())
     for name, file_type in _OFFICE.items():
         if name in names:
@@ -161,21 +176,30 @@ def _check_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     name = member.filename
     parts = name.replace("\\", "/").split("/")
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-        raise UploadRefused("The archive contains a file with an unsafe path (absolute or '..').")
+        raise UploadRefused(
+            _("The archive contains a file with an unsafe path (absolute or '..').")
+        )
     if member.flag_bits & 0x1:
-        raise UploadRefused("Password-protected archives cannot be checked, so they are refused.")
+        raise UploadRefused(
+            _("Password-protected archives cannot be checked, so they are refused.")
+        )
     ratio = member.file_size / max(member.compress_size, 1)
     if member.file_size > ZIP_RATIO_FLOOR and ratio > ZIP_MAX_RATIO:
-        raise UploadRefused("The archive looks like a zip bomb: a file in it compresses too well.")
+        raise UploadRefused(
+            _("The archive looks like a zip bomb: a file in it compresses too well.")
+        )
     if parts[-1].lower() == "vbaproject.bin":
-        raise UploadRefused("Office files with macros are not accepted.")
+        raise UploadRefused(_("Office files with macros are not accepted."))
     if member.is_dir():
         return
     with archive.open(member) as stream:
         head = stream.read(262)
     if _ARCHIVE_NAME.search(name) or _ARCHIVE.match(head) or head[257:262] == b"ustar":
         raise UploadRefused(
-            f"The archive contains another archive ({name[:60]}); add its files directly instead."
+            _(
+                "The archive contains another archive (%(name)s); add its files directly instead.",
+                name=name[:60],
+            )
         )
 
 
@@ -204,7 +228,9 @@ def check_upload(
     while chunk := stream.read(MB):
         size += len(chunk)
         if size > limit:
-            raise UploadRefused(f"The file is too large: files may be at most {max_upload_mb} MB.")
+            raise UploadRefused(
+                _("The file is too large: files may be at most %(limit)s MB.", limit=max_upload_mb)
+            )
         digest.update(chunk)
         chunks.append(chunk)
     data = b"".join(chunks)
@@ -219,22 +245,26 @@ def check_upload(
 
 
 def _check_can_change(actor: User, submission: Submission) -> None:
-    ensure(is_team_member(actor, submission), "Only the entry's team can change its files.")
+    ensure(is_team_member(actor, submission), _("Only the entry's team can change its files."))
     if not submission.is_active or submission.challenge.cancelled_at is not None:
-        raise Conflict("This entry can no longer change.")
+        raise Conflict(_("This entry can no longer change."))
     if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: files can no longer be added or removed.")
+        raise Conflict(_("The deadline has passed: files can no longer be added or removed."))
     if needs_reacceptance(submission):
-        raise Conflict("The rules changed since you accepted them. Accept the new rules first.")
+        raise Conflict(_("The rules changed since you accepted them. Accept the new rules first."))
 
 
 def _check_room(submission: Submission, sha256: str) -> None:
     live = live_attachments(submission)
     for attachment in live:
         if attachment.sha256 == sha256:
-            raise Conflict(f"This file is already attached as “{attachment.filename}”.")
+            raise Conflict(
+                _("This file is already attached as “%(filename)s”.", filename=attachment.filename)
+            )
     if len(live) >= MAX_FILES:
-        raise Conflict(f"An entry can hold at most {MAX_FILES} files. Remove one to add another.")
+        raise Conflict(
+            _("An entry can hold at most %(max)s files. Remove one to add another.", max=MAX_FILES)
+        )
 
 
 def add_attachment(*, actor: User, submission: Submission, file_storage: FileStorage) -> Attachment:
@@ -252,7 +282,7 @@ def add_attachment(*, actor: User, submission: Submission, file_storage: FileSto
         attachment.storage_key = storage().put(data)
     except OSError as error:
         current_app.logger.exception("storing an attachment failed")
-        raise StorageUnavailable("The file could not be stored. Please try again.") from error
+        raise StorageUnavailable(_("The file could not be stored. Please try again.")) from error
     submission = lock_submission(submission)
     _check_can_change(actor, submission)  # checked again: a teammate may have raced us
     _check_room(submission, attachment.sha256)
@@ -265,7 +295,7 @@ def add_attachment(*, actor: User, submission: Submission, file_storage: FileSto
 def get_attachment(submission: Submission, attachment_id: int) -> Attachment:
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.submission_id != submission.id:
-        raise NotFound("There is no such file on this entry.")
+        raise NotFound(_("There is no such file on this entry."))
     return attachment
 
 
@@ -289,7 +319,7 @@ def attachment_for_download(
         return attachment
     latest = latest_version(submission) if can_view_submission(user, submission) else None
     if latest is None or attachment not in latest.attachments:
-        raise NotFound("There is no such file on this entry.")
+        raise NotFound(_("There is no such file on this entry."))
     return attachment
 
 

@@ -12,24 +12,31 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db, utcnow
 from core.errors import DomainError, Gone, NotFound, ValidationFailed
+from core.i18n import recipient_locale
 from core.jobs import Job, JobState, enqueue, report_progress
 from core.jobs.downloads import open_stored, stored_result_keys
 from core.jobs.outcome import record_result
 from core.storage import storage
-from core.text import plural
 from submissions.exports import check_export, entries_csv, entries_zip
 
 EXPORT_KIND = "submissions.export"
 EXPORT_TTL = timedelta(hours=24)
 CONTENT_TYPES = {"csv": "text/csv", "zip": "application/zip"}
-EXPIRED = (
-    "This export has expired: exports are kept for a day. Export the entries again from the "
-    "challenge's entries page."
-)
+
+
+def _expired_message() -> str:
+    text: str = _(
+        "This export has expired: exports are kept for a day. Export the entries again from the "
+        "challenge's entries page."
+    )
+    return text
 
 
 @dataclass(frozen=True)
@@ -45,9 +52,14 @@ def request_export(*, actor: User, challenge: Challenge, fmt: str) -> Job:
     ``actor``, after the checks the export itself makes (403 while it is not allowed); the
     ``submissions.export`` job builds the file. Commits."""
     if fmt not in CONTENT_TYPES:
-        raise ValidationFailed("Exports are CSV or ZIP files.")
+        raise ValidationFailed(_("Exports are CSV or ZIP files."))
     check_export(actor, challenge)
-    title = f"Export of the entries of “{challenge.title}” ({fmt.upper()})"
+    # Stored with the job and shown to its owner only: in the language they asked in.
+    title = _(
+        "Export of the entries of “%(challenge)s” (%(format)s)",
+        challenge=challenge.title,
+        format=fmt.upper(),
+    )
     job = enqueue(
         EXPORT_KIND,
         {
@@ -57,7 +69,7 @@ def request_export(*, actor: User, challenge: Challenge, fmt: str) -> Job:
             "back": {
                 "endpoint": "submissions.manage",
                 "values": {"slug": challenge.slug},
-                "label": "Back to the entries",
+                "label": _("Back to the entries"),
             },
         },
         owner_id=actor.id,
@@ -73,15 +85,27 @@ def build_export(job: Job) -> None:
     actor = db.session.get(User, job.owner_id) if job.owner_id else None
     challenge = db.session.get(Challenge, job.payload.get("challenge_id", 0))
     fmt = job.payload.get("format", "")
-    if actor is None or challenge is None or fmt not in CONTENT_TYPES:
-        record_result(job, {"refused": "The challenge or the person who asked for it is gone."})
-        return
+    with recipient_locale(actor):  # its progress and outcome are read by its owner only
+        if actor is None or challenge is None or fmt not in CONTENT_TYPES:
+            gone = _("The challenge or the person who asked for it is gone.")
+            record_result(job, {"refused": gone})
+            return
+        _write_export(job, actor, challenge, fmt)
+
+
+def _write_export(job: Job, actor: User, challenge: Challenge, fmt: str) -> None:
     slug, challenge_id = challenge.slug, challenge.id
 
     def progress(done: int, total: int) -> None:
-        report_progress(job, 5 + 85 * done // total, f"{done} of {plural(total, 'entry')} written")
+        written = ngettext(
+            "%(done)s of %(num)d entry written",
+            "%(done)s of %(num)d entries written",
+            total,
+            done=done,
+        )
+        report_progress(job, 5 + 85 * done // total, written)
 
-    report_progress(job, 2, "Reading the entries")
+    report_progress(job, 2, _("Reading the entries"))
     try:
         if fmt == "csv":
             text = entries_csv(actor=actor, challenge=challenge, progress=progress)
@@ -93,7 +117,7 @@ def build_export(job: Job) -> None:
     except DomainError as error:
         record_result(job, {"refused": error.message})
         return
-    report_progress(job, 95, "Storing the file")
+    report_progress(job, 95, _("Storing the file"))
     key = storage().put(data)
     filename = f"{slug}-entries.{fmt}"
     record_result(
@@ -103,11 +127,15 @@ def build_export(job: Job) -> None:
             "filename": filename,
             "content_type": CONTENT_TYPES[fmt],
             "size": len(data),
-            "message": f"Your export is ready: {filename}, {_size_text(len(data))}.",
+            "message": _(
+                "Your export is ready: %(filename)s, %(size)s.",
+                filename=filename,
+                size=_size_text(len(data)),
+            ),
             "next": {
                 "endpoint": "submissions.export_download",
                 "values": {"slug": slug, "job_id": job.id},
-                "label": f"Download {filename}",
+                "label": _("Download %(filename)s", filename=filename),
             },
             "challenge_id": challenge_id,
         },
@@ -116,7 +144,8 @@ def build_export(job: Job) -> None:
 
 def _size_text(size: int) -> str:
     if size < 1000:
-        return plural(size, "byte")
+        text: str = ngettext("%(num)d byte", "%(num)d bytes", size)
+        return text
     return f"{size / 1000:.1f} kB" if size < 1_000_000 else f"{size / 1_000_000:.1f} MB"
 
 
@@ -130,7 +159,7 @@ def export_job(actor: User, challenge: Challenge, job_id: int) -> Job:
         or job.owner_id != actor.id
         or job.payload.get("challenge_id") != challenge.id
     ):
-        raise NotFound("There is no such export.")
+        raise NotFound(_("There is no such export."))
     return job
 
 
@@ -142,7 +171,7 @@ def export_file(actor: User, challenge: Challenge, job: Job) -> ExportFile | Non
     if job.state != JobState.DONE or "storage_key" not in result:
         return None
     if expired(job.finished_at):
-        raise Gone(EXPIRED)
+        raise Gone(_expired_message())
     return ExportFile(
         result["storage_key"], result["filename"], result["content_type"], int(result["size"])
     )
@@ -154,7 +183,7 @@ def expired(finished_at: datetime | None, now: datetime | None = None) -> bool:
 
 def open_export(file: ExportFile) -> BinaryIO:
     """The stored export as a stream; ``Gone`` when the sweep has deleted it."""
-    return open_stored(file.storage_key, EXPIRED)
+    return open_stored(file.storage_key, _expired_message())
 
 
 def recent_export_keys(now: datetime | None = None) -> set[str]:

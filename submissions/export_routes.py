@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
@@ -18,7 +19,7 @@ def export_entries(slug: str, fmt: str) -> ResponseReturnValue:
     """Queue the export (403 while exports are closed to the actor) and show its progress."""
     challenge = get_challenge(slug)
     if not ConfirmForm().validate_on_submit():
-        abort(400, "The form expired. Reload the page and try again.")
+        abort(400, _("The form expired. Reload the page and try again."))
     job = export_jobs.request_export(actor=current_user, challenge=challenge, fmt=fmt)
     return redirect(url_for("jobs.progress", job_id=job.id))
 

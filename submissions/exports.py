@@ -20,6 +20,8 @@ from tempfile import SpooledTemporaryFile
 from typing import IO
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
@@ -39,6 +41,7 @@ from submissions.models import (
     TeamMember,
 )
 from submissions.policies import can_manage_entries
+from submissions.services import utc_text
 from submissions.visibility import SPONSOR_SEES, authors_hidden_in, visible_condition
 
 CSV_HEADER = [
@@ -75,12 +78,15 @@ def check_export(actor: User, challenge: Challenge) -> None:
     """Raise ``PermissionDenied`` unless ``actor`` may take the challenge's entries away now."""
     ensure(
         can_manage_entries(actor, challenge),
-        "Only the sponsor's owners and managers can export entries.",
+        _("Only the sponsor's owners and managers can export entries."),
     )
     ensure(
         exports_open(challenge),
-        "Entries in this challenge stay private until the submission deadline "
-        f"({challenge.closes_at:%d %b %Y %H:%M} UTC); exports open then.",
+        _(
+            "Entries in this challenge stay private until the submission deadline (%(when)s); "
+            "exports open then.",
+            when=utc_text(challenge.closes_at),
+        ),
     )
 
 
@@ -177,30 +183,39 @@ def safe_member_name(name: str, taken: set[str], fallback: str = "file") -> str:
     return candidate
 
 
+STATUS_NAMES = {
+    SubmissionStatus.DRAFT: _l("Draft"),
+    SubmissionStatus.SUBMITTED: _l("Submitted"),
+    SubmissionStatus.WITHDRAWN: _l("Withdrawn"),
+    SubmissionStatus.DISQUALIFIED: _l("Disqualified"),
+}
+
+
 def _entry_markdown(entry: Submission, version: SubmissionVersion | None, hidden: bool) -> str:
+    """The entry's ``entry.md`` for people to read, in its exporter's language."""
     shown = version or entry
     team = ", ".join(
         f"{m.user.display_name} (@{m.user.handle}, {m.share_bp / 100:.2f}%)" for m in entry.members
     )
     if hidden:
-        team = f"{len(entry.members)} (names shown with the results: blind review)"
-    lines = [
-        f"# {shown.title or 'Untitled entry'}",
-        "",
-        f"- Entry: {entry.id}",
-        f"- Status: {entry.status}",
-        f"- Version: {entry.current_version}",
-        f"- Content hash (sha256): {version.content_hash if version else 'none'}",
-        f"- First submitted (UTC): {_iso(entry.first_submitted_at)}",
-        f"- Last submitted (UTC): {_iso(entry.last_submitted_at)}",
-        f"- Team: {team}",
+        team = _("%(count)s (names shown with the results: blind review)", count=len(entry.members))
+    facts = [
+        (_("Entry"), entry.id),
+        (_("Status"), STATUS_NAMES.get(entry.status, entry.status)),
+        (_("Version"), entry.current_version),
+        (_("Content hash (sha256)"), version.content_hash if version else _("none")),
+        (_("First submitted (UTC)"), _iso(entry.first_submitted_at)),
+        (_("Last submitted (UTC)"), _iso(entry.last_submitted_at)),
+        (_("Team"), team),
     ]
     if entry.status == SubmissionStatus.DISQUALIFIED:
-        lines.append(f"- Disqualified: {entry.disqualified_reason}")
-    lines += ["", "## Summary", "", shown.summary, "", "## Description", "", shown.body_md]
+        facts.append((_("Disqualified"), entry.disqualified_reason))
+    lines = [f"# {shown.title or _('Untitled entry')}", "", *[f"- {k}: {v}" for k, v in facts]]
+    lines += ["", f"## {_('Summary')}", "", shown.summary, "", f"## {_('Description')}", ""]
+    lines.append(shown.body_md)
     links = [link for link in shown.links.splitlines() if link.strip()]
     if links:
-        lines += ["", "## Links", "", *[f"- {link}" for link in links]]
+        lines += ["", f"## {_('Links')}", "", *[f"- {link}" for link in links]]
     return "\n".join(lines) + "\n"
 
 

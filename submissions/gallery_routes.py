@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from challenges.openness import SubmissionLicense
@@ -23,13 +24,16 @@ def solutions() -> ResponseReturnValue:
     try:
         seek = seek_args()
     except BadCursor:
-        flash("That page link is broken or cut short: here are the newest solutions.", "info")
+        flash(_("That page link is broken or cut short: here are the newest solutions."), "info")
         return redirect(url_for("submissions.solutions", **links))
     if "page" in request.args and (number := page_arg()) > 1:
         # Old numbered links (the gallery paged by number until it paged by cursor).
         flash(
-            f"Solutions are no longer numbered by page (page {number} moved as new ones came "
-            "in): here are the newest; Older leads on from them.",
+            _(
+                "Solutions are no longer numbered by page (page %(number)s moved as new ones came "
+                "in): here are the newest; Older leads on from them.",
+                number=number,
+            ),
             "info",
         )
         return redirect(url_for("submissions.solutions", **links))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from accounts.models import User
@@ -30,14 +31,14 @@ def parse_entry_reference(text: str) -> int:
     match = REFERENCE.match(text or "")
     if not match:
         raise ValidationFailed(
-            "Give the entry's number or its address, such as /submissions/123.", field="entry"
+            _("Give the entry's number or its address, such as /submissions/123."), field="entry"
         )
     return int(match.group(1) or match.group(2))
 
 
 def _not_found(entry_id: int) -> NotFound:
     # The same words for a missing entry and an entry the actor may not see: nothing leaks.
-    return NotFound(f"There is no entry #{entry_id} that you can see.", field="entry")
+    return NotFound(_("There is no entry #%(id)s that you can see.", id=entry_id), field="entry")
 
 
 def _ancestors_include(start_id: int, goal_id: int) -> bool:
@@ -61,55 +62,60 @@ def declare_builds_on(
 ) -> Lineage:
     """The team cites an earlier entry it can see, before the deadline. "Earlier" means
     submitted before this entry was (or before now, for a draft), so lineage has no cycles."""
-    ensure(is_team_member(actor, submission), "Only the team can say what this entry builds on.")
+    ensure(is_team_member(actor, submission), _("Only the team can say what this entry builds on."))
     if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: this entry's lineage is frozen.")
-    ensure(can_edit_submission(actor, submission), "This entry can no longer change.")
+        raise Conflict(_("The deadline has passed: this entry's lineage is frozen."))
+    ensure(can_edit_submission(actor, submission), _("This entry can no longer change."))
     note = (note or "").strip()
     if len(note) > MAX_NOTE:
-        raise ValidationFailed(f"Keep the note under {MAX_NOTE} characters.", field="note")
+        raise ValidationFailed(
+            _("Keep the note under %(max)s characters.", max=MAX_NOTE), field="note"
+        )
     cited = db.session.get(Submission, builds_on_id)
     if cited is None or not can_view_submission(actor, cited):
         raise _not_found(builds_on_id)
     if cited.id == submission.id:
-        raise ValidationFailed("An entry cannot build on itself.", field="entry")
+        raise ValidationFailed(_("An entry cannot build on itself."), field="entry")
     if cited.first_submitted_at is None:
-        raise ValidationFailed(f"Entry #{cited.id} is not submitted yet.", field="entry")
+        raise ValidationFailed(_("Entry #%(id)s is not submitted yet.", id=cited.id), field="entry")
     before = submission.first_submitted_at or utcnow()
     if not cited.first_submitted_at < before or _ancestors_include(cited.id, submission.id):
         raise ValidationFailed(
-            f"Entry #{cited.id} was submitted after this one: an entry can only build on "
-            "earlier entries.",
+            _(
+                "Entry #%(id)s was submitted after this one: an entry can only build on "
+                "earlier entries.",
+                id=cited.id,
+            ),
             field="entry",
         )
     citations = list(
         db.session.scalars(sa.select(Lineage.builds_on_id).filter_by(submission_id=submission.id))
     )
     if cited.id in citations:
-        raise Conflict(f"This entry already builds on #{cited.id}.")
+        raise Conflict(_("This entry already builds on #%(id)s.", id=cited.id))
     if len(citations) >= MAX_CITATIONS:
-        raise Conflict(f"An entry can cite at most {MAX_CITATIONS} earlier entries.")
+        raise Conflict(_("An entry can cite at most %(max)s earlier entries.", max=MAX_CITATIONS))
     link = Lineage(submission_id=submission.id, builds_on_id=cited.id, note=note)
     db.session.add(link)
     try:
         db.session.commit()
     except sa.exc.IntegrityError as error:  # the same citation saved at the same moment
         db.session.rollback()
-        raise Conflict(f"This entry already builds on #{cited.id}.") from error
+        raise Conflict(_("This entry already builds on #%(id)s.", id=cited.id)) from error
     return link
 
 
 def remove_builds_on(*, actor: User, submission: Submission, builds_on_id: int) -> None:
     """The team withdraws a citation, before the deadline."""
-    ensure(is_team_member(actor, submission), "Only the team can change this entry's lineage.")
+    ensure(is_team_member(actor, submission), _("Only the team can change this entry's lineage."))
     if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: this entry's lineage is frozen.")
-    ensure(can_edit_submission(actor, submission), "This entry can no longer change.")
+        raise Conflict(_("The deadline has passed: this entry's lineage is frozen."))
+    ensure(can_edit_submission(actor, submission), _("This entry can no longer change."))
     link = db.session.scalar(
         sa.select(Lineage).filter_by(submission_id=submission.id, builds_on_id=builds_on_id)
     )
     if link is None:
-        raise NotFound(f"This entry does not cite #{builds_on_id}.")
+        raise NotFound(_("This entry does not cite #%(id)s.", id=builds_on_id))
     db.session.delete(link)
     db.session.commit()
 
@@ -196,7 +202,7 @@ def lineage_graph(
             ).all()
             rows.sort(key=lambda row: (row[4] is None, row[4] or now, row[0]))
             frontier = set()
-            for entry_id, title, near_id, note, _ in rows:
+            for entry_id, title, near_id, note, _when in rows:
                 if entry_id not in graph.nodes:
                     if len(graph.nodes) >= max_nodes:
                         graph.truncated = True
@@ -235,7 +241,7 @@ GREY, BLUE, INK = "#6c757d", "#0d6efd", "#212529"
 
 
 def _label(node: Node) -> str:
-    title = node.title or "Untitled entry"
+    title = node.title or str(_("Untitled entry"))
     return f"#{node.id} " + (title if len(title) <= LABEL else title[: LABEL - 1] + "…")
 
 
@@ -260,7 +266,7 @@ def render_lineage_svg(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" class="img-fluid lineage-graph" role="group" '
-        f'aria-label="Lineage of entry #{graph.center}">',
+        f'aria-label="{escape(_("Lineage of entry #%(id)s", id=graph.center))}">',
         f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{GREY}"/></marker>'
         "</defs>",

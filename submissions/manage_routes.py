@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.policies import is_admin
@@ -23,7 +24,7 @@ from submissions.visibility import can_view_submission, visible_entry_ids
 def _managed(slug: str) -> Challenge:
     challenge = get_challenge(slug)
     if not can_manage_entries(current_user, challenge):
-        abort(403, "Only the sponsor's owners and managers can manage this challenge's entries.")
+        abort(403, _("Only the sponsor's owners and managers can manage this challenge's entries."))
     return challenge
 
 
@@ -59,7 +60,7 @@ def _moderate(submission_id: int, action: Callable[..., object], message: str) -
     back = redirect(url_for("submissions.show", submission_id=submission.id))
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Give a reason of at least 10 characters.", "warning")
+        flash(_("Give a reason of at least 10 characters."), "warning")
         return back
     with domain_errors(flash_as="warning") as refused:
         action(actor=current_user, submission=submission, reason=form.reason.data)
@@ -74,7 +75,7 @@ def report(submission_id: int) -> ResponseReturnValue:
     return _moderate(
         submission_id,
         moderation.report_submission,
-        "Thank you. The sponsor has been told and will look at this entry.",
+        _("Thank you. The sponsor has been told and will look at this entry."),
     )
 
 
@@ -84,7 +85,7 @@ def disqualify(submission_id: int) -> ResponseReturnValue:
     return _moderate(
         submission_id,
         moderation.disqualify_submission,
-        "Entry disqualified. The team has been told your reason.",
+        _("Entry disqualified. The team has been told your reason."),
     )
 
 
@@ -92,9 +93,9 @@ def disqualify(submission_id: int) -> ResponseReturnValue:
 @login_required
 def requalify(submission_id: int) -> ResponseReturnValue:
     if not is_admin(current_user):
-        abort(403, "Only the platform team can reinstate a disqualified entry.")
+        abort(403, _("Only the platform team can reinstate a disqualified entry."))
     return _moderate(
         submission_id,
         moderation.reinstate_disqualified,
-        "Entry reinstated. The team has been told.",
+        _("Entry reinstated. The team has been told."),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from accounts.models import Membership, OrgRole, User
@@ -10,6 +11,7 @@ from accounts.policies import is_admin, is_signed_in
 from core.audit import AuditEntry, record
 from core.db import db, utcnow
 from core.errors import Conflict, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.urls import external_url
 from submissions.models import Report, Submission, SubmissionStatus, TeamMember
@@ -25,7 +27,8 @@ def _reason(text: str) -> str:
     reason = (text or "").strip()
     if not MIN_REASON <= len(reason) <= MAX_REASON:
         raise ValidationFailed(
-            f"Give a reason of {MIN_REASON} to {MAX_REASON} characters.", field="reason"
+            _("Give a reason of %(min)s to %(max)s characters.", min=MIN_REASON, max=MAX_REASON),
+            field="reason",
         )
     return reason
 
@@ -64,10 +67,10 @@ def audit_trail(submission: Submission) -> list[tuple[AuditEntry, User | None]]:
     return [(entry, user) for entry, user in rows]
 
 
-def _sponsor_emails(submission: Submission) -> list[str]:
+def _sponsor_recipients(submission: Submission) -> list[User]:
     return list(
         db.session.scalars(
-            sa.select(User.email)
+            sa.select(User)
             .join(Membership, Membership.user_id == User.id)
             .where(
                 Membership.org_id == submission.challenge.org_id,
@@ -78,10 +81,10 @@ def _sponsor_emails(submission: Submission) -> list[str]:
     )
 
 
-def _team_emails(submission: Submission) -> list[str]:
+def _team_recipients(submission: Submission) -> list[User]:
     return list(
         db.session.scalars(
-            sa.select(User.email)
+            sa.select(User)
             .join(TeamMember, TeamMember.user_id == User.id)
             .where(TeamMember.submission_id == submission.id)
             .order_by(TeamMember.id)
@@ -96,26 +99,40 @@ def _link(submission: Submission) -> str:
 def report_submission(*, actor: User, submission: Submission, reason: str) -> Report:
     """Flag an entry to the sponsor (plagiarism, rule breaking, abuse). One open report per
     reader per entry; the sponsor's owners and managers are e-mailed after the commit."""
-    ensure(can_report(actor, submission), "You can report entries you can read but did not write.")
+    ensure(
+        can_report(actor, submission), _("You can report entries you can read but did not write.")
+    )
     reason = _reason(reason)
     lock_submission(submission)  # serialises two clicks of the same reader
     if open_report_of(actor, submission) is not None:
         db.session.rollback()
-        raise Conflict("You have already reported this entry; the sponsor has been told.")
+        raise Conflict(_("You have already reported this entry; the sponsor has been told."))
     report = Report(submission_id=submission.id, reporter_id=actor.id, reason=reason)
     db.session.add(report)
     db.session.flush()
     challenge = submission.challenge
     # The sponsor reads the title only where the visibility policy lets it read the entry.
-    named = f" “{submission.title or 'Untitled'}”" if sponsor_can_view(submission, utcnow()) else ""
-    for email in _sponsor_emails(submission):
-        send_mail(
-            email,
-            f"Entry {submission.id} in {challenge.title} was reported",
-            f"{actor.display_name} (@{actor.handle}) reported entry {submission.id}{named}:"
-            f"\n\n{reason}\n\n"
-            f"Read the entry and, if the rules were broken, disqualify it:\n{_link(submission)}\n",
-        )
+    named = sponsor_can_view(submission, utcnow())
+    for user in _sponsor_recipients(submission):
+        with recipient_locale(user):
+            subject = _(
+                "Entry %(id)s in %(challenge)s was reported",
+                id=submission.id,
+                challenge=challenge.title,
+            )
+            values = {
+                "name": actor.display_name,
+                "handle": actor.handle,
+                "id": submission.id,
+                "title": submission.title or _("Untitled"),
+            }
+            what = (
+                _("%(name)s (@%(handle)s) reported entry %(id)s “%(title)s”:", **values)
+                if named
+                else _("%(name)s (@%(handle)s) reported entry %(id)s:", **values)
+            )
+            advice = _("Read the entry and, if the rules were broken, disqualify it:")
+        send_mail(user.email, subject, f"{what}\n\n{reason}\n\n{advice}\n{_link(submission)}\n")
     db.session.commit()  # the change and its e-mails together
     return report
 
@@ -126,13 +143,13 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
     Audited; resolves open reports; recounts entrants; e-mails every team member."""
     ensure(
         can_disqualify(actor, submission),
-        "Only the sponsor's owners and managers can disqualify a submitted entry.",
+        _("Only the sponsor's owners and managers can disqualify a submitted entry."),
     )
     reason = _reason(reason)
     submission = lock_submission(submission)
     if not can_disqualify(actor, submission):  # someone else acted first
         db.session.rollback()
-        raise Conflict("This entry was already disqualified.")
+        raise Conflict(_("This entry was already disqualified."))
     now = utcnow()
     submission.status = SubmissionStatus.DISQUALIFIED
     submission.disqualified_reason = reason
@@ -147,14 +164,18 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
     recount_entrants(submission.challenge_id)
     db.session.flush()
     challenge = submission.challenge
-    for email in _team_emails(submission):
-        send_mail(
-            email,
-            f"Your entry in {challenge.title} was disqualified",
-            f"The sponsor disqualified your entry “{submission.title or 'Untitled'}”. "
-            f"Their reason:\n\n{reason}\n\nIf you think this is a mistake, reply to this e-mail "
-            f"and the platform team will review it.\n\n{_link(submission)}\n",
-        )
+    for user in _team_recipients(submission):
+        with recipient_locale(user):
+            subject = _("Your entry in %(challenge)s was disqualified", challenge=challenge.title)
+            body = _(
+                "The sponsor disqualified your entry “%(title)s”. Their reason:\n\n%(reason)s\n\n"
+                "If you think this is a mistake, reply to this e-mail and the platform team will "
+                "review it.\n\n%(link)s\n",
+                title=submission.title or _("Untitled"),
+                reason=reason,
+                link=_link(submission),
+            )
+        send_mail(user.email, subject, body)
     db.session.commit()  # the change and its e-mails together
     return submission
 
@@ -162,12 +183,12 @@ def disqualify_submission(*, actor: User, submission: Submission, reason: str) -
 def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) -> Submission:
     """Platform admins undo a disqualification: the entry is submitted again. Audited;
     recounts entrants; e-mails every team member."""
-    ensure(is_admin(actor), "Only the platform team can reinstate a disqualified entry.")
+    ensure(is_admin(actor), _("Only the platform team can reinstate a disqualified entry."))
     reason = _reason(reason)
     submission = lock_submission(submission)
     if submission.status != SubmissionStatus.DISQUALIFIED:
         db.session.rollback()
-        raise Conflict("This entry is not disqualified.")
+        raise Conflict(_("This entry is not disqualified."))
     # The entry returns as submitted even if it had been withdrawn: the owner can withdraw it
     # again before the deadline; the audit trail keeps the whole story.
     submission.status = SubmissionStatus.SUBMITTED
@@ -178,12 +199,17 @@ def reinstate_disqualified(*, actor: User, submission: Submission, reason: str) 
     recount_entrants(submission.challenge_id)
     db.session.flush()
     challenge = submission.challenge
-    for email in _team_emails(submission):
-        send_mail(
-            email,
-            f"Your entry in {challenge.title} is back in the running",
-            f"The platform team reinstated your entry “{submission.title or 'Untitled'}”:\n\n"
-            f"{reason}\n\n{_link(submission)}\n",
-        )
+    for user in _team_recipients(submission):
+        with recipient_locale(user):
+            subject = _(
+                "Your entry in %(challenge)s is back in the running", challenge=challenge.title
+            )
+            body = _(
+                "The platform team reinstated your entry “%(title)s”:\n\n%(reason)s\n\n%(link)s\n",
+                title=submission.title or _("Untitled"),
+                reason=reason,
+                link=_link(submission),
+            )
+        send_mail(user.email, subject, body)
     db.session.commit()  # the change and its e-mails together
     return submission

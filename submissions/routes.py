@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
@@ -31,12 +32,15 @@ def enter(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     existing = services.entry_of(current_user, challenge)
     if existing is not None:
-        flash("You already have an entry in this challenge.", "info")
+        flash(_("You already have an entry in this challenge."), "info")
         return redirect(url_for("submissions.edit", submission_id=existing.id))
     if not can_enter(current_user, challenge):
         abort(
             403,
-            "Entries are open to verified solvers (not the sponsor) while the challenge is open.",
+            _(
+                "Entries are open to verified solvers (not the sponsor) while the challenge is "
+                "open."
+            ),
         )
     form = EnterForm()
     if form.validate_on_submit():
@@ -48,7 +52,7 @@ def enter(slug: str) -> ResponseReturnValue:
                 attests_eligibility=form.attest_eligibility.data,
             )
         if not refused:
-            flash("You are in. Your entry is a private draft until you submit it.", "success")
+            flash(_("You are in. Your entry is a private draft until you submit it."), "success")
             return redirect(url_for("submissions.edit", submission_id=submission.id))
     return render_template(
         "submissions/enter.html", challenge=challenge, form=form
@@ -100,14 +104,18 @@ def edit(submission_id: int) -> ResponseReturnValue:
         if not refused:
             if version is None:
                 flash(
-                    "Saved. Nothing changed since the last version."
+                    _("Saved. Nothing changed since the last version.")
                     if submission.current_version
-                    else "Draft saved (private to your team).",
+                    else _("Draft saved (private to your team)."),
                     "success",
                 )
                 return redirect(url_for("submissions.edit", submission_id=submission.id))
             flash(
-                f"Version {version.number} submitted. Receipt hash {version.content_hash[:16]}…",
+                _(
+                    "Version %(number)s submitted. Receipt hash %(hash)s…",
+                    number=version.number,
+                    hash=version.content_hash[:16],
+                ),
                 "success",
             )
             return redirect(
@@ -156,14 +164,14 @@ def withdraw(submission_id: int) -> ResponseReturnValue:
     return _owner_action(
         submission_id,
         services.withdraw_entry,
-        "Entry withdrawn. You can reinstate it until the deadline.",
+        _("Entry withdrawn. You can reinstate it until the deadline."),
     )
 
 
 @bp.post("/submissions/<int:submission_id>/reinstate")
 @login_required
 def reinstate(submission_id: int) -> ResponseReturnValue:
-    return _owner_action(submission_id, services.reinstate_entry, "Entry reinstated.")
+    return _owner_action(submission_id, services.reinstate_entry, _("Entry reinstated."))
 
 
 @bp.post("/submissions/<int:submission_id>/accept-rules")
@@ -173,5 +181,8 @@ def accept_rules(submission_id: int) -> ResponseReturnValue:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.accept_current_rules(actor=current_user, submission=submission)
-    flash(f"You accepted rules version {submission.challenge.rules_version}.", "success")
+    flash(
+        _("You accepted rules version %(version)s.", version=submission.challenge.rules_version),
+        "success",
+    )
     return redirect(url_for("submissions.edit", submission_id=submission.id))

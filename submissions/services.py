@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from babel import dates as babel_dates
+from flask_babel import gettext as _
 
 import core.audit  # noqa: F401 - registers the audit log table
 from accounts.models import User
@@ -13,6 +16,7 @@ from challenges.models import Challenge
 from challenges.services import record_entrant_count
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
+from core.i18n import current_locale
 from submissions.hashing import content_hash
 from submissions.models import (
     FULL_SHARE_BP,
@@ -34,6 +38,13 @@ from submissions.visibility import is_team_member
 MAX_LINKS = 10
 
 
+def utc_text(value: datetime) -> str:
+    """``04 Dec 2026, 12:00 UTC`` in the current language: for messages that services build,
+    which may run outside a request (jobs, the API, tests), where no viewer has a zone."""
+    when = babel_dates.format_datetime(value, "dd MMM y, HH:mm", locale=current_locale())
+    return f"{when} UTC"
+
+
 @dataclass(frozen=True)
 class EntryText:
     title: str
@@ -47,7 +58,7 @@ def get_submission(submission_id: int, *, with_team: bool = False) -> Submission
     options = [sa.orm.selectinload(Submission.members).joinedload(TeamMember.user)]
     submission = db.session.get(Submission, submission_id, options=options if with_team else [])
     if submission is None:
-        raise NotFound("There is no entry at this address.")
+        raise NotFound(_("There is no entry at this address."))
     return submission
 
 
@@ -67,18 +78,18 @@ def enter_challenge(
     and attested eligibility; a person belongs to at most one entry per challenge."""
     ensure(
         can_enter(actor, challenge),
-        "Entries are open to verified solvers while the challenge is open.",
+        _("Entries are open to verified solvers while the challenge is open."),
     )
     if not accepts_terms:
         raise ValidationFailed(
-            "Accept the rules, license and IP terms to enter.", field="accept_terms"
+            _("Accept the rules, license and IP terms to enter."), field="accept_terms"
         )
     if not attests_eligibility:
         raise ValidationFailed(
-            "Confirm that you are eligible to enter.", field="attest_eligibility"
+            _("Confirm that you are eligible to enter."), field="attest_eligibility"
         )
     if entry_of(actor, challenge) is not None:
-        raise Conflict("You already have an entry in this challenge.")
+        raise Conflict(_("You already have an entry in this challenge."))
     now = utcnow()
     submission = Submission(
         challenge_id=challenge.id,
@@ -101,7 +112,7 @@ def enter_challenge(
         db.session.commit()
     except sa.exc.IntegrityError as error:  # a double click raced us to the unique member row
         db.session.rollback()
-        raise Conflict("You already have an entry in this challenge.") from error
+        raise Conflict(_("You already have an entry in this challenge.")) from error
     return submission
 
 
@@ -109,7 +120,7 @@ def accept_current_rules(*, actor: User, submission: Submission) -> Submission:
     """Record that the actor accepted the rules version now in force."""
     ensure(
         can_edit_submission(actor, submission),
-        "Only the team can accept rules, before the deadline.",
+        _("Only the team can accept rules, before the deadline."),
     )
     submission.accepted_rules_version = submission.challenge.rules_version
     submission.terms_accepted_at = utcnow()
@@ -124,10 +135,11 @@ def needs_reacceptance(submission: Submission) -> bool:
 def _clean(text: EntryText) -> EntryText:
     links = [line.strip() for line in text.links.splitlines() if line.strip()]
     if len(links) > MAX_LINKS:
-        raise ValidationFailed(f"Add at most {MAX_LINKS} links.", field="links")
+        raise ValidationFailed(_("Add at most %(max)s links.", max=MAX_LINKS), field="links")
     for link in links:
         if message := link_problem(link):
-            raise ValidationFailed(f"{message} ({link[:60]}).", field="links")
+            problem = _("%(problem)s (%(link)s).", problem=message, link=link[:60])
+            raise ValidationFailed(problem, field="links")
     return EntryText(
         text.title.strip(), text.summary.strip(), text.body_md.strip(), "\n".join(links)
     )
@@ -136,14 +148,19 @@ def _clean(text: EntryText) -> EntryText:
 def link_problem(link: str) -> str | None:
     """Why ``link`` is not a web address that a browser (and the API's URIs) can use."""
     if not link.lower().startswith(("https://", "http://")):
-        return "Links must start with http:// or https://"
+        text: str = _("Links must start with http:// or https://")
+        return text
     if any(char.isspace() or not char.isprintable() for char in link):
-        return "Links cannot contain spaces or invisible characters"
+        text = _("Links cannot contain spaces or invisible characters")
+        return text
     try:
         host = urlsplit(link).hostname
     except ValueError:
         host = None
-    return None if host else "This link has no valid host name"
+    if host:
+        return None
+    text = _("This link has no valid host name")
+    return text
 
 
 def live_attachments(submission: Submission) -> list[Attachment]:
@@ -176,21 +193,26 @@ def _check_can_write(actor: User, submission: Submission, base_version: int) -> 
     if utcnow() >= closes_at and is_team_member(actor, submission):
         # The team's own late save: a conflict the form shows with the text kept, not a 403.
         raise Conflict(
-            f"The deadline for entries passed at {closes_at:%d %b %Y, %H:%M} UTC, so this save "
-            "was not recorded. Your text is kept below: copy it if you want to keep it."
+            _(
+                "The deadline for entries passed at %(when)s, so this save was not recorded. "
+                "Your text is kept below: copy it if you want to keep it.",
+                when=utc_text(closes_at),
+            )
         )
     ensure(
         can_edit_submission(actor, submission),
-        "Entries can be changed by their team before the deadline.",
+        _("Entries can be changed by their team before the deadline."),
     )
     if needs_reacceptance(submission):
         raise Conflict(
-            "The rules changed since you accepted them. Accept the new rules to continue."
+            _("The rules changed since you accepted them. Accept the new rules to continue.")
         )
     if submission.current_version != base_version:
         raise Conflict(
-            "This entry changed in another tab or by a teammate since you opened it. Your text is "
-            "kept below: compare it with the latest version and save again."
+            _(
+                "This entry changed in another tab or by a teammate since you opened it. Your "
+                "text is kept below: compare it with the latest version and save again."
+            )
         )
 
 
@@ -210,7 +232,7 @@ def save_entry(
     if creates_version and not (text.title and text.summary and text.body_md):
         db.session.rollback()
         raise ValidationFailed(
-            "A submitted entry needs a title, a summary and a description.", field="title"
+            _("A submitted entry needs a title, a summary and a description."), field="title"
         )
     submission.title, submission.summary = text.title, text.summary
     submission.body_md, submission.links = text.body_md, text.links
@@ -226,7 +248,7 @@ def save_entry(
     except sa.exc.IntegrityError as error:  # the same version number committed concurrently
         db.session.rollback()
         raise Conflict(
-            "Another save of this entry happened at the same moment. Reload and try again."
+            _("Another save of this entry happened at the same moment. Reload and try again.")
         ) from error
     return version
 
@@ -309,7 +331,7 @@ def withdraw_entry(*, actor: User, submission: Submission) -> Submission:
     """Take a submitted entry out of the running; reversible until the deadline."""
     ensure(
         can_withdraw(actor, submission),
-        "Only the owner can withdraw a submitted entry before the deadline.",
+        _("Only the owner can withdraw a submitted entry before the deadline."),
     )
     submission.status = SubmissionStatus.WITHDRAWN
     db.session.flush()
@@ -321,7 +343,7 @@ def withdraw_entry(*, actor: User, submission: Submission) -> Submission:
 def reinstate_entry(*, actor: User, submission: Submission) -> Submission:
     ensure(
         can_reinstate(actor, submission),
-        "Only the owner can reinstate a withdrawn entry before the deadline.",
+        _("Only the owner can reinstate a withdrawn entry before the deadline."),
     )
     submission.status = SubmissionStatus.SUBMITTED
     db.session.flush()

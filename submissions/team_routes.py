@@ -7,6 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -23,13 +25,15 @@ from submissions.visibility import can_view_submission
 
 class InviteForm(FlaskForm):
     handle_or_email = StringField(
-        "Handle or e-mail address", validators=[DataRequired(), Length(max=254)]
+        _l("Handle or e-mail address"), validators=[DataRequired(), Length(max=254)]
     )
 
 
 class LineageForm(FlaskForm):
-    entry = StringField("Entry number or address", validators=[DataRequired(), Length(max=300)])
-    note = TextAreaField("What it takes from that entry", validators=[Optional(), Length(max=300)])
+    entry = StringField(_l("Entry number or address"), validators=[DataRequired(), Length(max=300)])
+    note = TextAreaField(
+        _l("What it takes from that entry"), validators=[Optional(), Length(max=300)]
+    )
 
 
 def shares_from_percent(values: Mapping[int, str]) -> dict[int, int]:
@@ -43,7 +47,7 @@ def shares_from_percent(values: Mapping[int, str]) -> dict[int, int]:
         exponent = percent.as_tuple().exponent
         if not percent.is_finite() or percent < 0 or not isinstance(exponent, int) or exponent < -2:
             raise ValidationFailed(
-                "Enter each share as a percentage with at most two decimals, such as 33.33."
+                _("Enter each share as a percentage with at most two decimals, such as 33.33.")
             )
         shares[user_id] = int(percent * 100)
     return shares
@@ -85,14 +89,14 @@ def invite_teammate(submission_id: int) -> ResponseReturnValue:
     submission = _entry(submission_id)
     form = InviteForm()
     if not form.validate_on_submit():
-        flash("Enter a handle (like @ada) or an e-mail address to invite.", "danger")
+        flash(_("Enter a handle (like @ada) or an e-mail address to invite."), "danger")
         return redirect(_team_page(submission))
     who = form.handle_or_email.data
 
     def invite() -> object:
         return teams.invite_teammate(actor=current_user, submission=submission, handle_or_email=who)
 
-    _attempt(invite, f"Invitation sent to {who.strip()}.")
+    _attempt(invite, _("Invitation sent to %(who)s.", who=who.strip()))
     return redirect(_team_page(submission))
 
 
@@ -103,7 +107,9 @@ def revoke_team_invite(submission_id: int, invite_id: int) -> ResponseReturnValu
     invite = db.session.get(TeamInvite, invite_id)
     if invite is None or invite.submission_id != submission.id:
         abort(404)
-    _attempt(lambda: teams.revoke_invite(actor=current_user, invite=invite), "Invitation revoked.")
+    _attempt(
+        lambda: teams.revoke_invite(actor=current_user, invite=invite), _("Invitation revoked.")
+    )
     return redirect(_team_page(submission))
 
 
@@ -112,9 +118,13 @@ def revoke_team_invite(submission_id: int, invite_id: int) -> ResponseReturnValu
 def remove_teammate(submission_id: int, user_id: int) -> ResponseReturnValue:
     submission = _entry(submission_id)
     leaving = user_id == current_user.id
+    if leaving:
+        success = _("You left the team.")
+    else:
+        success = _("Removed from the team; shares are split equally.")
     done = _attempt(
         lambda: teams.remove_teammate(actor=current_user, submission=submission, user_id=user_id),
-        "You left the team." if leaving else "Removed from the team; shares are split equally.",
+        success,
     )
     if done and leaving:  # the entry may be a draft they can no longer see
         return redirect(url_for("challenges.show", slug=submission.challenge.slug))
@@ -130,7 +140,7 @@ def propose_shares(submission_id: int) -> ResponseReturnValue:
         shares = shares_from_percent(_numbered("share-"))
         teams.propose_shares(actor=current_user, submission=submission, shares=shares)
 
-    _attempt(propose, "Shares proposed; each teammate is asked to accept.")
+    _attempt(propose, _("Shares proposed; each teammate is asked to accept."))
     return redirect(_team_page(submission))
 
 
@@ -141,7 +151,7 @@ def accept_shares(submission_id: int) -> ResponseReturnValue:
     seen = {user_id: int(v) for user_id, v in _numbered("seen-").items() if v.isdigit()}
     _attempt(
         lambda: teams.accept_shares(actor=current_user, submission=submission, seen=seen or None),
-        "You accepted the shares.",
+        _("You accepted the shares."),
     )
     return redirect(_team_page(submission))
 
@@ -175,7 +185,7 @@ def accept_team_invite(invite_id: int) -> ResponseReturnValue:
     submission_id = invite.submission_id
     if _attempt(
         lambda: teams.accept_invite(actor=current_user, invite=invite),
-        "Welcome to the team. Check the proposed shares and accept them.",
+        _("Welcome to the team. Check the proposed shares and accept them."),
     ):
         return redirect(url_for("submissions.show", submission_id=submission_id) + "#team")
     return redirect(url_for("submissions.team_invite", invite_id=invite_id))
@@ -186,7 +196,7 @@ def accept_team_invite(invite_id: int) -> ResponseReturnValue:
 def decline_team_invite(invite_id: int) -> ResponseReturnValue:
     invite = _my_invite(invite_id)
     _attempt(
-        lambda: teams.decline_invite(actor=current_user, invite=invite), "Invitation declined."
+        lambda: teams.decline_invite(actor=current_user, invite=invite), _("Invitation declined.")
     )
     return redirect(url_for("submissions.team_invite", invite_id=invite_id))
 
@@ -201,7 +211,10 @@ def declare_builds_on(submission_id: int) -> ResponseReturnValue:
     submission = _entry(submission_id)
     form = LineageForm()
     if not form.validate_on_submit():
-        flash("Give the entry's number or address, and a note of at most 300 characters.", "danger")
+        flash(
+            _("Give the entry's number or address, and a note of at most 300 characters."),
+            "danger",
+        )
         return redirect(_lineage_page(submission))
 
     def declare() -> None:
@@ -210,7 +223,7 @@ def declare_builds_on(submission_id: int) -> ResponseReturnValue:
             actor=current_user, submission=submission, builds_on_id=cited, note=form.note.data
         )
 
-    _attempt(declare, "Lineage saved: both entries now show the link.")
+    _attempt(declare, _("Lineage saved: both entries now show the link."))
     return redirect(_lineage_page(submission))
 
 
@@ -222,6 +235,6 @@ def remove_builds_on(submission_id: int, builds_on_id: int) -> ResponseReturnVal
         lambda: lineage.remove_builds_on(
             actor=current_user, submission=submission, builds_on_id=builds_on_id
         ),
-        f"This entry no longer cites #{builds_on_id}.",
+        _("This entry no longer cites #%(id)s.", id=builds_on_id),
     )
     return redirect(_lineage_page(submission))

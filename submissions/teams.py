@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import ParamSpec, TypeVar, cast
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from accounts.models import User
 from accounts.policies import is_signed_in
@@ -15,6 +16,7 @@ from accounts.services import get_user_by_email, get_user_by_handle
 from challenges.policies import is_sponsor_member
 from core.db import db, utcnow
 from core.errors import Conflict, DomainError, NotFound, ValidationFailed, ensure
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.templating import percent_from_bps
 from core.text import normalize_email
@@ -35,8 +37,15 @@ P = ParamSpec("P")
 R = TypeVar("R")
 FIELD = "handle_or_email"
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-IN_ANOTHER_ENTRY = "already in another entry of this challenge"
-TEAM_FULL = "The team is full: {} people at most, pending invitations included."
+
+
+def _team_full(max_size: int) -> Conflict:
+    return Conflict(
+        _(
+            "The team is full: %(max)s people at most, pending invitations included.",
+            max=max_size,
+        )
+    )
 
 
 def default_split(member_ids: Sequence[int]) -> dict[int, int]:
@@ -52,15 +61,21 @@ def default_split(member_ids: Sequence[int]) -> dict[int, int]:
 def check_shares(shares: Mapping[int, object], member_ids: Sequence[int]) -> dict[int, int]:
     """Whole basis points, 0 or more, for exactly the members, adding up to 10,000."""
     if set(shares) != set(member_ids):
-        raise ValidationFailed("Give a share to each team member and no one else.", field="shares")
+        raise ValidationFailed(
+            _("Give a share to each team member and no one else."), field="shares"
+        )
     if any(type(value) is not int or value < 0 for value in shares.values()):
-        raise ValidationFailed("Each share must be a whole number, 0 or more.", field="shares")
+        raise ValidationFailed(_("Each share must be a whole number, 0 or more."), field="shares")
     clean = {user_id: cast(int, shares[user_id]) for user_id in member_ids}
     total = sum(clean.values())
     if total != FULL_SHARE_BP:
         raise ValidationFailed(
-            f"Shares must add up to 100 % (10,000 basis points); they add up to "
-            f"{percent_from_bps(total)} ({total:,} basis points).",
+            _(
+                "Shares must add up to 100 %% (10,000 basis points); they add up to "
+                "%(percent)s (%(points)s basis points).",
+                percent=percent_from_bps(total),
+                points=format(total, ","),
+            ),
             field="shares",
         )
     return clean
@@ -109,9 +124,9 @@ def shares_agreed(submission: Submission) -> bool:
 
 def _check_open(submission: Submission) -> None:
     if utcnow() >= submission.challenge.closes_at:
-        raise Conflict("The deadline has passed: the team and its shares are frozen.")
+        raise Conflict(_("The deadline has passed: the team and its shares are frozen."))
     if not team_is_open(submission):
-        raise Conflict("This entry's team can no longer change.")
+        raise Conflict(_("This entry's team can no longer change."))
 
 
 def _members(submission: Submission) -> list[TeamMember]:
@@ -142,12 +157,16 @@ def _resolve(text: str) -> tuple[User | None, str, str]:
     if "@" in text.lstrip("@"):
         email = normalize_email(text)
         if len(email) > 254 or not EMAIL_SHAPE.match(email):
-            raise ValidationFailed("Enter a handle (like @ada) or an e-mail address.", field=FIELD)
+            raise ValidationFailed(
+                _("Enter a handle (like @ada) or an e-mail address."), field=FIELD
+            )
         return get_user_by_email(email), email, email
     handle = text.lstrip("@").lower()
     user = get_user_by_handle(handle)
     if user is None:
-        message = f"No one has the handle @{handle}. Check it, or invite them by e-mail."
+        message = _(
+            "No one has the handle @%(handle)s. Check it, or invite them by e-mail.", handle=handle
+        )
         raise ValidationFailed(message, field=FIELD)
     return user, user.email, f"@{user.handle}"
 
@@ -155,37 +174,42 @@ def _resolve(text: str) -> tuple[User | None, str, str]:
 @_rolls_back
 def invite_teammate(*, actor: User, submission: Submission, handle_or_email: str) -> TeamInvite:
     """The owner invites by handle or e-mail while the team has room; e-mails the link."""
-    ensure(is_owner(actor, submission), "Only the entry's owner can invite teammates.")
+    ensure(is_owner(actor, submission), _("Only the entry's owner can invite teammates."))
     challenge = submission.challenge
     if challenge.max_team_size <= 1:
-        raise Conflict("This challenge accepts solo entries only.")
+        raise Conflict(_("This challenge accepts solo entries only."))
     user, email, label = _resolve(handle_or_email)
     if (user is not None and user.id == actor.id) or email == normalize_email(actor.email):
-        raise ValidationFailed("You cannot invite yourself: you are on the team.", field=FIELD)
+        raise ValidationFailed(_("You cannot invite yourself: you are on the team."), field=FIELD)
     submission = lock_submission(submission)
     _check_open(submission)
     if user is not None:
         if user.id in submission.member_ids():
-            raise Conflict(f"{label} is already on this team.")
+            raise Conflict(_("%(who)s is already on this team.", who=label))
         if entry_of(user, challenge) is not None:
-            raise Conflict(f"{label} is {IN_ANOTHER_ENTRY}.")
+            raise Conflict(_("%(who)s is already in another entry of this challenge.", who=label))
     pending = pending_invites(submission)
     if any(i.email == email or (user and i.user_id == user.id) for i in pending):
-        raise Conflict(f"{label} already has a pending invitation to this team.")
+        raise Conflict(_("%(who)s already has a pending invitation to this team.", who=label))
     if len(submission.members) + len(pending) >= challenge.max_team_size:
-        raise Conflict(TEAM_FULL.format(challenge.max_team_size))
+        raise _team_full(challenge.max_team_size)
     invite = TeamInvite(submission_id=submission.id, email=email, invited_by_id=actor.id)
     invite.user_id = user.id if user else None
     db.session.add(invite)
     db.session.flush()
     link = external_url("submissions.team_invite", invite_id=invite.id)
-    send_mail(
-        email,
-        f"{actor.display_name} invited you to their team on OpenPrize",
-        f"{actor.display_name} invited you to join their entry in “{challenge.title}”. Accept "
-        f"or decline (sign up with this address first if you have no account):\n{link}\n\n"
-        f"The invitation lapses at the deadline, {challenge.closes_at:%Y-%m-%d %H:%M} UTC.\n",
-    )
+    with recipient_locale(user):
+        subject = _("%(name)s invited you to their team on OpenPrize", name=actor.display_name)
+        body = _(
+            "%(name)s invited you to join their entry in “%(challenge)s”. Accept or decline "
+            "(sign up with this address first if you have no account):\n%(link)s\n\n"
+            "The invitation lapses at the deadline, %(when)s UTC.\n",
+            name=actor.display_name,
+            challenge=challenge.title,
+            link=link,
+            when=challenge.closes_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    send_mail(email, subject, body)
     db.session.commit()  # the invitation and its e-mail together
     return invite
 
@@ -193,11 +217,15 @@ def invite_teammate(*, actor: User, submission: Submission, handle_or_email: str
 def _invite_in_play(invite: TeamInvite, invitee: User | None = None) -> Submission:
     """Lock the entry, then check the invitation is still pending and the team still open."""
     if invitee is not None and not is_invitee(invitee, invite):
-        raise NotFound("There is no such invitation for you.")
+        raise NotFound(_("There is no such invitation for you."))
     submission = lock_submission(invite.submission)
     db.session.refresh(invite)
     if invite.status != InviteStatus.PENDING:
-        raise Conflict(f"This invitation was already {invite.status}.")
+        if invite.status == InviteStatus.ACCEPTED:
+            raise Conflict(_("This invitation was already accepted."))
+        if invite.status == InviteStatus.DECLINED:
+            raise Conflict(_("This invitation was already declined."))
+        raise Conflict(_("This invitation was already revoked."))
     _check_open(submission)
     return submission
 
@@ -206,13 +234,18 @@ def _invite_in_play(invite: TeamInvite, invitee: User | None = None) -> Submissi
 def accept_invite(*, actor: User, invite: TeamInvite) -> TeamMember:
     """The invitee joins; shares reset to an equal split the others must accept again."""
     submission = _invite_in_play(invite, actor)
-    ensure(actor.is_verified, "Confirm your e-mail address before joining a team.")
+    ensure(actor.is_verified, _("Confirm your e-mail address before joining a team."))
     challenge = submission.challenge
-    ensure(not is_sponsor_member(actor, challenge), "The sponsor's members cannot join entries.")
+    ensure(not is_sponsor_member(actor, challenge), _("The sponsor's members cannot join entries."))
     if entry_of(actor, challenge) is not None:
-        raise Conflict(f"You are {IN_ANOTHER_ENTRY}: leave it before joining this team.")
+        raise Conflict(
+            _(
+                "You are already in another entry of this challenge: leave it before joining "
+                "this team."
+            )
+        )
     if len(submission.members) >= challenge.max_team_size:
-        raise Conflict(TEAM_FULL.format(challenge.max_team_size))
+        raise _team_full(challenge.max_team_size)
     member = TeamMember(challenge_id=challenge.id, user_id=actor.id, role=TeamRole.MEMBER)
     submission.members.append(member)
     invite.status, invite.user_id, invite.responded_at = InviteStatus.ACCEPTED, actor.id, utcnow()
@@ -220,7 +253,7 @@ def accept_invite(*, actor: User, invite: TeamInvite) -> TeamMember:
         db.session.flush()
     except sa.exc.IntegrityError as error:  # joined another entry between check and insert
         db.session.rollback()
-        raise Conflict(f"You are {IN_ANOTHER_ENTRY}.") from error
+        raise Conflict(_("You are already in another entry of this challenge.")) from error
     _reset_split(submission)
     db.session.commit()
     return member
@@ -238,7 +271,7 @@ def decline_invite(*, actor: User, invite: TeamInvite) -> TeamInvite:
 @_rolls_back
 def revoke_invite(*, actor: User, invite: TeamInvite) -> TeamInvite:
     """The owner withdraws a pending invitation before the deadline."""
-    ensure(is_owner(actor, invite.submission), "Only the entry's owner can revoke invitations.")
+    ensure(is_owner(actor, invite.submission), _("Only the entry's owner can revoke invitations."))
     _invite_in_play(invite)
     invite.status, invite.responded_at = InviteStatus.REVOKED, utcnow()
     db.session.commit()
@@ -249,14 +282,14 @@ def revoke_invite(*, actor: User, invite: TeamInvite) -> TeamInvite:
 def remove_teammate(*, actor: User, submission: Submission, user_id: int) -> None:
     """The owner removes a member or a member leaves; shares reset to an equal split."""
     allowed = is_owner(actor, submission) or getattr(actor, "id", None) == user_id
-    ensure(allowed, "Only the entry's owner can remove teammates; members can leave.")
+    ensure(allowed, _("Only the entry's owner can remove teammates; members can leave."))
     submission = lock_submission(submission)
     _check_open(submission)
     member = next((m for m in submission.members if m.user_id == user_id), None)
     if member is None:
-        raise NotFound("That person is not on this team.")
+        raise NotFound(_("That person is not on this team."))
     if member.role == TeamRole.OWNER:
-        raise ValidationFailed("The owner cannot leave the entry; withdraw it instead.")
+        raise ValidationFailed(_("The owner cannot leave the entry; withdraw it instead."))
     submission.members.remove(member)
     db.session.flush()
     _reset_split(submission)
@@ -266,7 +299,7 @@ def remove_teammate(*, actor: User, submission: Submission, user_id: int) -> Non
 @_rolls_back
 def propose_shares(*, actor: User, submission: Submission, shares: Mapping[int, int]) -> None:
     """The owner proposes basis points per member; the others must accept it again."""
-    ensure(is_owner(actor, submission), "Only the entry's owner can propose the shares.")
+    ensure(is_owner(actor, submission), _("Only the entry's owner can propose the shares."))
     submission = lock_submission(submission)
     _check_open(submission)
     members = _members(submission)
@@ -281,13 +314,13 @@ def accept_shares(
     *, actor: User, submission: Submission, seen: Mapping[int, int] | None = None
 ) -> None:
     """A member accepts the split; refused if it differs from ``seen`` (what they were shown)."""
-    ensure(is_team_member(actor, submission), "Only members of the team can accept the shares.")
+    ensure(is_team_member(actor, submission), _("Only members of the team can accept the shares."))
     submission = lock_submission(submission)
     _check_open(submission)
     members = _members(submission)
     if seen is not None and dict(seen) != {m.user_id: m.share_bp for m in members}:
         raise Conflict(
-            "The shares changed since you opened the page. Review them and accept again."
+            _("The shares changed since you opened the page. Review them and accept again.")
         )
     mine = next(m for m in members if m.user_id == actor.id)
     mine.shares_accepted_at = mine.shares_accepted_at or utcnow()

@@ -2,15 +2,16 @@
 
 ``unmarked_text(name)`` lists (line, text) a reader would see in English whatever their
 language: words between tags, words in attributes people read (``alt``, ``title``,
-``aria-label``, ``placeholder``, a button's ``value``) and capitalised string literals in
-``{{ }}``/``{% %}`` (``{{ 'Open' if x }}``, ``field(f, placeholder="Search")``) that are not
-inside ``_()``/``gettext()``/``ngettext()`` or a ``{% trans %}`` block.
+``aria-label``, ``placeholder``, ``data-confirm``, a button's ``value``) and capitalised string
+literals in ``{{ }}``/``{% %}`` (``{{ 'Open' if x }}``, ``field(f, placeholder="Search")``)
+that are not inside ``_()``/``gettext()``/``ngettext()`` or a ``{% trans %}`` block.
 
 Run it on a folder while marking: ``.venv/bin/python -m tests.i18n_lint templates/challenges``.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -54,7 +55,15 @@ SAME_IN_EVERY_LANGUAGE = {
     "UTC",
     "OK",
 }
-READ_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label", "aria-description", "label"}
+READ_ATTRIBUTES = {
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "aria-description",
+    "label",
+    "data-confirm",
+}
 GETTEXT_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 SKIP_ELEMENTS = {"script", "style", "code", "pre", "kbd", "samp"}
 HOLE = "\ue000"  # stands for a {{ }} expression: no letters
@@ -163,13 +172,23 @@ def template_names(under: Path = TEMPLATES) -> list[str]:
     return sorted(str(p.relative_to(TEMPLATES)) for p in under.rglob("*.html"))
 
 
+def _searched(path: str) -> bool:
+    """Babel skips folders named ``_*`` by default; templates/_macros holds text too."""
+    return not os.path.basename(path).startswith((".", "__"))
+
+
 def extracted_catalog() -> Catalog:
     """What ``make translations`` would extract from the code today."""
     with open(BABEL_CFG, encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     catalog = Catalog()
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True
+        str(ROOT),
+        method_map,
+        options_map,
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
+        directory_filter=_searched,
     ):
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
     return catalog

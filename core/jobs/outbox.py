@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -114,10 +115,12 @@ def retry_failed(job_id: int) -> Job:
     hand it over at once. LookupError when there is no such failed job."""
     job = db.session.get(Job, job_id, with_for_update=True)
     if job is None:
-        raise LookupError(f"There is no job {job_id}.")
+        raise LookupError(_("There is no job %(id)d.", id=job_id))
     if job.state != JobState.FAILED:
         db.session.rollback()
-        raise LookupError(f"Job {job_id} is {job.state}, not failed: nothing to retry.")
+        raise LookupError(
+            _("Job %(id)d is %(state)s, not failed: nothing to retry.", id=job_id, state=job.state)
+        )
     job.state = JobState.PENDING
     job.max_attempts = job.attempts + job_kind_named(job.kind).max_attempts
     job.run_after = utcnow()

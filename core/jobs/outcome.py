@@ -15,20 +15,18 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BuildError
 
 from core.db import db
 from core.jobs.models import Job, JobState
 
-GAVE_UP = (
-    "{title} could not be finished: something went wrong on our side. Nothing was changed. "
-    "Try again; if it fails again, tell the platform team."
-)
 STATE_WORDS = {
-    JobState.PENDING: "Waiting to start",
-    JobState.RUNNING: "Working",
-    JobState.DONE: "Done",
-    JobState.FAILED: "Failed",
+    JobState.PENDING: _l("Waiting to start"),
+    JobState.RUNNING: _l("Working"),
+    JobState.DONE: _l("Done"),
+    JobState.FAILED: _l("Failed"),
 }
 
 
@@ -83,7 +81,7 @@ def _link(step: object) -> tuple[str | None, str]:
         url = url_for(str(step.get("endpoint")), **dict(step.get("values") or {}))
     except (BuildError, TypeError, ValueError):
         return None, ""
-    return url, str(step.get("label") or "Continue")
+    return url, str(step.get("label") or _("Continue"))
 
 
 def job_status(job: Job) -> JobStatus:
@@ -94,15 +92,23 @@ def job_status(job: Job) -> JobStatus:
     done = job.state == JobState.DONE and not refused
     message = ""
     if refused:
-        message = f"{title} could not be made: {result['refused']}"
+        message = _(
+            "%(title)s could not be made: %(reason)s", title=title, reason=result["refused"]
+        )
     elif failed:
-        message = GAVE_UP.format(title=title)
+        message = _(
+            "%(title)s could not be finished: something went wrong on our side. Nothing was "
+            "changed. Try again; if it fails again, tell the platform team.",
+            title=title,
+        )
     elif done:
-        message = str(result.get("message") or f"{title} is done.")
+        message = str(result.get("message") or _("%(title)s is done.", title=title))
     note = job.progress_note
     if job.state == JobState.PENDING and job.attempts and job.error:
-        note = (
-            f"Attempt {job.attempts} of {job.max_attempts} failed; trying again in a minute or two."
+        note = _(
+            "Attempt %(attempt)d of %(most)d failed; trying again in a minute or two.",
+            attempt=job.attempts,
+            most=job.max_attempts,
         )
     next_url, next_label = _link(result.get("next") if done else None)
     back_url, back_label = _link(job.payload.get("back"))
@@ -111,7 +117,7 @@ def job_status(job: Job) -> JobStatus:
         id=job.id,
         title=title,
         state=job.state,
-        state_words="Could not be finished" if failed else STATE_WORDS[JobState(job.state)],
+        state_words=str(_("Could not be finished") if failed else STATE_WORDS[JobState(job.state)]),
         percent=percent,
         note=note if not job.finished else "",
         finished=job.finished,

@@ -78,9 +78,21 @@ def test_translations_are_not_english_copies(code: str) -> None:
     assert len(copies) <= len(messages) // 20, f"{len(copies)} copied from English: {copies[:30]}"
 
 
+def _key(message_id: object, context: str | None) -> tuple[object, str | None]:
+    return (tuple(message_id) if isinstance(message_id, list | tuple) else message_id), context
+
+
+def _text(string: object) -> object:
+    return tuple(string) if isinstance(string, list | tuple) else string
+
+
 @pytest.mark.parametrize("code", TRANSLATED)
 def test_compiled_catalog_matches_its_source(code: str) -> None:
     with open(CATALOGS / code / "LC_MESSAGES" / "messages.mo", "rb") as compiled:
-        mo = {(m.id, m.context): m.string for m in read_mo(compiled) if m.id}
-    po = {(m.id, m.context): m.string for m in _po(code) if m.id and not m.fuzzy}
+        mo = {_key(m.id, m.context): _text(m.string) for m in read_mo(compiled) if m.id}
+    po = {
+        _key(m.id, m.context): _text(m.string)
+        for m in _po(code)
+        if m.id and not m.fuzzy and all(_text(m.string) if m.pluralizable else [m.string])
+    }
     assert mo == po, "the .mo is stale: run make translations"
