@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -110,6 +112,15 @@ def tell_sponsor_settled(challenge_id: int) -> bool:
         sa.select(Settlement).where(Settlement.challenge_id == challenge_id)
     ).one()
     challenge = db.session.get(Challenge, challenge_id)
+    # Lazy: ``tell_sponsor`` writes them in each recipient's language (money too).
+    subject = _l("Settled: %(title)s", title=challenge.title)
+    tell_sponsor(challenge, subject, LazyString(_settled_summary, settlement))
+    db.session.commit()  # the notice's mark and its e-mails together
+    return True
+
+
+def _settled_summary(settlement: Settlement) -> str:
+    """The sponsor's summary of a settlement, in the current language."""
 
     def money(amount: int) -> str:
         return format_amount(amount, settlement.currency)
@@ -126,6 +137,4 @@ def tell_sponsor_settled(challenge_id: int) -> bool:
         _("Refunded to you: %(amount)s", amount=money(settlement.remainder)),
         _("Platform fee (not refunded after results): %(amount)s", amount=money(settlement.fee)),
     ]
-    tell_sponsor(challenge, _("Settled: %(title)s", title=challenge.title), "\n".join(lines))
-    db.session.commit()  # the notice's mark and its e-mails together
-    return True
+    return "\n".join(lines)

@@ -7,10 +7,11 @@ import sqlalchemy as sa
 from flask.testing import FlaskClient
 
 from accounts.models import User
-from core.db import db
+from core.db import db, utcnow
 from core.mail import Mail
 from judging.results.models import Award
-from payments.payouts.notices import tell_winners_to_onboard
+from payments.payouts.models import Settlement, SettlementReason, SettlementStatus
+from payments.payouts.notices import tell_sponsor_settled, tell_winners_to_onboard
 from tests.conftest import AuthActions
 from tests.factories import make_challenge, make_org, make_user
 from tests.functional.payouts_helpers import EMAILS, payouts, roles_world
@@ -84,3 +85,33 @@ def test_the_set_up_payouts_mail_is_in_its_recipients_language(mails: list[Mail]
     assert "Se te deben" in spanish.body and "US$" in spanish.body  # Spanish money too
     others = [mail for to, mail in by_to.items() if to != EMAILS["solver"]]
     assert others and all(m.subject.startswith("Set up payouts") for m in others)
+
+
+def test_the_settlement_summary_reaches_each_sponsor_person_in_their_language(
+    mails: list[Mail],
+) -> None:
+    example = roles_world()
+    owner = db.session.scalars(sa.select(User).where(User.email == EMAILS["owner"])).one()
+    owner.locale = "es"
+    db.session.add(
+        Settlement(
+            challenge_id=example.challenge.id,
+            reason=SettlementReason.PAID,
+            funded=300000,
+            awarded=250000,
+            remainder=50000,
+            fee=24000,
+            currency="USD",
+            status=SettlementStatus.SETTLED,
+            settled_at=utcnow(),
+        )
+    )
+    db.session.commit()
+    mails.clear()
+    assert tell_sponsor_settled(example.challenge.id)
+    by_to = {mail.to: mail for mail in mails}
+    spanish = by_to[EMAILS["owner"]]
+    assert spanish.subject.startswith("Liquidado: ")
+    assert "Reembolsado a ti: 500\xa0US$\n" in spanish.body  # Babel: a no-break space
+    english = by_to[EMAILS["manager"]]
+    assert english.subject.startswith("Settled: ") and "Refunded to you: $500\n" in english.body
