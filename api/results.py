@@ -12,6 +12,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import abort, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from api import bp
@@ -29,6 +30,7 @@ from api.schemas import (
 from challenges.models import Challenge
 from challenges.openness import JudgingTransparency
 from challenges.services import get_challenge
+from core.i18n import DEFAULT_LOCALE
 from judging.results import publication
 from judging.results.models import AwardKind
 from judging.results.publication import DECIDED, RankedLine, Results, Winner
@@ -147,6 +149,8 @@ def _entry(submission_id: int, title: str | None) -> dict[str, Any] | None:
 
 def winner_document(winner: Winner) -> dict[str, Any]:
     award = winner.award
+    with force_locale(DEFAULT_LOCALE):  # a value clients compare, not prose: always English
+        status = winner.status
     return {
         "prize": {
             "place": winner.tier.place,
@@ -156,7 +160,7 @@ def winner_document(winner: Winner) -> dict[str, Any]:
         "kind": str(award.kind),
         "rank": award.rank,
         "finalist": winner.finalist,
-        "status": winner.status,
+        "status": status,
         "entry": _entry(award.submission_id, winner.title),
         "team": winner.team,
     }

@@ -115,3 +115,14 @@ def test_the_settlement_summary_reaches_each_sponsor_person_in_their_language(
     assert "Reembolsado a ti: 500\xa0US$\n" in spanish.body  # Babel: a no-break space
     english = by_to[EMAILS["manager"]]
     assert english.subject.startswith("Settled: ") and "Refunded to you: $500\n" in english.body
+
+
+def test_payout_words_are_spanish_on_pages_and_english_values_in_the_api(
+    client: FlaskClient, auth: AuthActions
+) -> None:
+    roles_world()
+    auth.login(EMAILS["owner"])
+    page = client.get("/challenges/grid/results", headers=SPANISH).text
+    assert "esperando el alta" in page and "waiting for onboarding" not in page
+    api = client.get("/api/v1/challenges/grid/results", headers=SPANISH).get_json()
+    assert {winner["status"] for winner in api["winners"]} == {"waiting for onboarding"}
