@@ -38,7 +38,7 @@ def test_the_admin_payouts_page_and_its_flash_speak_spanish(
     assert "Payout worker ran" not in done
 
 
-def test_the_payouts_page_the_funds_box_and_the_ledger_speak_spanish(
+def test_the_payouts_page_funds_ledger_and_payout_words_speak_spanish(
     client: FlaskClient, auth: AuthActions
 ) -> None:
     roles_world()
@@ -54,6 +54,10 @@ def test_the_payouts_page_the_funds_box_and_the_ledger_speak_spanish(
     ledger = client.get("/challenges/grid/ledger", headers=SPANISH).text
     assert "Libro de cuentas de los fondos de premios" in ledger
     assert "Bolsa de premios recibida" in ledger and "Prize purse received" not in ledger
+    results = client.get("/challenges/grid/results", headers=SPANISH).text
+    assert "esperando el alta" in results and "waiting for onboarding" not in results
+    api = client.get("/api/v1/challenges/grid/results", headers=SPANISH).get_json()
+    assert {winner["status"] for winner in api["winners"]} == {"waiting for onboarding"}
 
 
 def test_api_problem_details_speak_the_readers_language(client: FlaskClient) -> None:
@@ -68,31 +72,10 @@ def test_api_problem_details_speak_the_readers_language(client: FlaskClient) -> 
     assert english.get_json()["detail"] == "There is no published challenge at this address."
 
 
-def test_the_set_up_payouts_mail_is_in_its_recipients_language(mails: list[Mail]) -> None:
+def test_payout_mails_are_written_in_each_recipients_language(mails: list[Mail]) -> None:
     example = roles_world()
-    solver = db.session.scalars(sa.select(User).where(User.email == EMAILS["solver"])).one()
-    solver.locale = "es"
-    db.session.commit()
-    mails.clear()
-    awards = list(
-        db.session.scalars(sa.select(Award).where(Award.challenge_id == example.challenge.id))
-    )
-    assert tell_winners_to_onboard(example.challenge, awards) >= 2
-    db.session.commit()
-    by_to = {mail.to: mail for mail in mails}
-    spanish = by_to[EMAILS["solver"]]
-    assert spanish.subject.startswith("Configura los pagos para recibir tu premio")
-    assert "Se te deben" in spanish.body and "US$" in spanish.body  # Spanish money too
-    others = [mail for to, mail in by_to.items() if to != EMAILS["solver"]]
-    assert others and all(m.subject.startswith("Set up payouts") for m in others)
-
-
-def test_the_settlement_summary_reaches_each_sponsor_person_in_their_language(
-    mails: list[Mail],
-) -> None:
-    example = roles_world()
-    owner = db.session.scalars(sa.select(User).where(User.email == EMAILS["owner"])).one()
-    owner.locale = "es"
+    for email in (EMAILS["solver"], EMAILS["owner"]):
+        db.session.scalars(sa.select(User).where(User.email == email)).one().locale = "es"
     db.session.add(
         Settlement(
             challenge_id=example.challenge.id,
@@ -108,21 +91,20 @@ def test_the_settlement_summary_reaches_each_sponsor_person_in_their_language(
     )
     db.session.commit()
     mails.clear()
-    assert tell_sponsor_settled(example.challenge.id)
-    by_to = {mail.to: mail for mail in mails}
-    spanish = by_to[EMAILS["owner"]]
-    assert spanish.subject.startswith("Liquidado: ")
-    assert "Reembolsado a ti: 500\xa0US$\n" in spanish.body  # Babel: a no-break space
-    english = by_to[EMAILS["manager"]]
+    awards = list(
+        db.session.scalars(sa.select(Award).where(Award.challenge_id == example.challenge.id))
+    )
+    assert tell_winners_to_onboard(example.challenge, awards) >= 2
+    db.session.commit()
+    asked = {mail.to: mail for mail in mails}
+    spanish = asked.pop(EMAILS["solver"])
+    assert spanish.subject.startswith("Configura los pagos para recibir tu premio")
+    assert "Se te deben" in spanish.body and "US$" in spanish.body  # Spanish money too
+    assert asked and all(m.subject.startswith("Set up payouts") for m in asked.values())
+    mails.clear()
+    assert tell_sponsor_settled(example.challenge.id)  # the sponsor's summary, per person
+    told = {mail.to: mail for mail in mails}
+    assert told[EMAILS["owner"]].subject.startswith("Liquidado: ")
+    assert "Reembolsado a ti: 500\xa0US$\n" in told[EMAILS["owner"]].body  # a no-break space
+    english = told[EMAILS["manager"]]
     assert english.subject.startswith("Settled: ") and "Refunded to you: $500\n" in english.body
-
-
-def test_payout_words_are_spanish_on_pages_and_english_values_in_the_api(
-    client: FlaskClient, auth: AuthActions
-) -> None:
-    roles_world()
-    auth.login(EMAILS["owner"])
-    page = client.get("/challenges/grid/results", headers=SPANISH).text
-    assert "esperando el alta" in page and "waiting for onboarding" not in page
-    api = client.get("/api/v1/challenges/grid/results", headers=SPANISH).get_json()
-    assert {winner["status"] for winner in api["winners"]} == {"waiting for onboarding"}
