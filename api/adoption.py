@@ -8,6 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
 
 from api import bp
 from api.schemas import URI, MoneySchema, UtcDateTime, money, one_of
@@ -18,7 +19,7 @@ from core.urls import as_uri
 from judging.adoption import stats
 from judging.adoption.models import AdoptionStatus, AdoptionUpdate
 
-NOT_AWARDED = "This challenge has no awarded solutions to report on."
+NOT_AWARDED = _l("This challenge has no awarded solutions to report on.")
 
 
 class StatusCountSchema(ma.Schema):
@@ -140,10 +141,10 @@ def challenge_adoption(slug: str) -> dict[str, Any]:
     """An awarded challenge's adoption updates (newest first) and approved reuse per winner"""
     challenge = get_challenge(slug)
     if not can_view_challenge(None, challenge):
-        abort(404, NOT_AWARDED)
+        abort(404, str(NOT_AWARDED))
     impact = stats.challenge_impact(challenge)
     if impact is None:
-        abort(404, NOT_AWARDED)
+        abort(404, str(NOT_AWARDED))
     return {
         "slug": challenge.slug,
         "title": challenge.title,

@@ -6,6 +6,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import abort, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from api import bp
 from api.params import Choice, PageQuery, Text, WholeNumber
@@ -31,7 +32,7 @@ from challenges.openness import (
 from challenges.search import MAX_MIN_PRIZE, PUBLIC_PHASES, SORTS, BrowseFilters, browse
 from challenges.services import get_challenge
 
-NOT_PUBLISHED = "There is no published challenge at this address."
+NOT_PUBLISHED = _l("There is no published challenge at this address.")
 
 
 class ChallengeQuery(PageQuery):
@@ -170,5 +171,5 @@ def show_challenge(slug: str) -> dict[str, Any]:
     """One published challenge"""
     challenge = get_challenge(slug)
     if challenge.published_at is None:
-        abort(404, NOT_PUBLISHED)
+        abort(404, str(NOT_PUBLISHED))
     return challenge_detail(challenge)

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import marshmallow as ma
 from flask import Request, abort, current_app
+from flask_babel import gettext as _
 from webargs.flaskparser import FlaskParser
 
 from core.paging import MAX_PAGE, MAX_PER_PAGE, parse_bounded
@@ -33,7 +34,7 @@ class QueryParser(FlaskParser):
     ) -> Mapping[str, Any]:
         for name, values in req.args.lists():
             if len(values) > 1:  # webargs would silently keep the first
-                raise ma.ValidationError(f"Give {name} once.")
+                raise ma.ValidationError(_("Give %(name)s once.", name=name))
         return location_data
 
     def handle_error(
@@ -58,7 +59,9 @@ def refusal(error: ma.ValidationError, schema: ma.Schema) -> str:
     name, problems = next(iter(messages.items()))
     taken = sorted(field.data_key or key for key, field in schema.load_fields.items())
     if name not in taken:
-        return f"Unknown parameter {name!r}; use: {', '.join(taken)}."
+        return _(
+            "Unknown parameter %(name)s; use: %(taken)s.", name=repr(name), taken=", ".join(taken)
+        )
     message = _first(problems)  # ours name the parameter; marshmallow's own may not
     return message if re.search(rf"\b{re.escape(name)}\b", message) else f"{name}: {message}"
 
@@ -85,7 +88,12 @@ class WholeNumber(ma.fields.Integer):
         )
         if number is None:
             raise ma.ValidationError(
-                f"{self.name} must be a whole number from {self.minimum} to {self.maximum}."
+                _(
+                    "%(name)s must be a whole number from %(minimum)s to %(maximum)s.",
+                    name=self.name,
+                    minimum=self.minimum,
+                    maximum=self.maximum,
+                )
             )
         return number
 
@@ -103,7 +111,12 @@ class Choice(ma.fields.String):
         choice = super()._deserialize(value, attr, data, **kwargs)
         if choice and choice not in self.choices:
             raise ma.ValidationError(
-                f"Unknown {self.name} {choice!r}; use one of: {', '.join(self.choices)}."
+                _(
+                    "Unknown %(name)s %(choice)s; use one of: %(choices)s.",
+                    name=self.name,
+                    choice=repr(choice),
+                    choices=", ".join(self.choices),
+                )
             )
         return choice
 
@@ -121,7 +134,13 @@ class Text(ma.fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         text = text.strip() if self.strip else text
         if len(text) > self.max_length:
-            raise ma.ValidationError(f"{self.name} must be at most {self.max_length} characters.")
+            raise ma.ValidationError(
+                _(
+                    "%(name)s must be at most %(max)s characters.",
+                    name=self.name,
+                    max=self.max_length,
+                )
+            )
         return text
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 import marshmallow as ma
 from flask import abort, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from api import bp
 from api.params import PageQuery
@@ -28,11 +30,12 @@ from api.schemas import (
 from challenges.models import Challenge
 from challenges.openness import JudgingTransparency
 from challenges.services import get_challenge
+from core.i18n import DEFAULT_LOCALE
 from judging.results import publication
 from judging.results.models import AwardKind
 from judging.results.publication import DECIDED, RankedLine, Results, Winner
 
-NO_RESULTS = "There are no published results for this challenge."
+NO_RESULTS = _l("There are no published results for this challenge.")
 
 
 class EntrySchema(ma.Schema):
@@ -146,6 +149,8 @@ def _entry(submission_id: int, title: str | None) -> dict[str, Any] | None:
 
 def winner_document(winner: Winner) -> dict[str, Any]:
     award = winner.award
+    with force_locale(DEFAULT_LOCALE):  # a value clients compare, not prose: always English
+        status = winner.status
     return {
         "prize": {
             "place": winner.tier.place,
@@ -155,7 +160,7 @@ def winner_document(winner: Winner) -> dict[str, Any]:
         "kind": str(award.kind),
         "rank": award.rank,
         "finalist": winner.finalist,
-        "status": winner.status,
+        "status": status,
         "entry": _entry(award.submission_id, winner.title),
         "team": winner.team,
     }
@@ -237,7 +242,7 @@ def challenge_results(query: dict[str, int], slug: str) -> dict[str, Any]:
     challenge = get_challenge(slug)
     data = publication.results_of(challenge, None)
     if data is None:
-        abort(404, NO_RESULTS)
+        abort(404, str(NO_RESULTS))
     return results_document(data, query["page"], query["per_page"])
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from flask import abort, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -34,7 +35,7 @@ from submissions.models import (
 )
 from submissions.visibility import authors_hidden_in, can_view_submission, visible_condition
 
-NOT_VISIBLE = "There is no visible submission at this address."
+NOT_VISIBLE = _l("There is no visible submission at this address.")
 
 
 class TeamMemberSchema(ma.Schema):
@@ -124,7 +125,7 @@ def show_submission(id: int) -> dict[str, Any]:
         sa.select(Submission).where(Submission.id == id).options(*_with_team())
     )
     if submission is None or not can_view_submission(None, submission):
-        abort(404, NOT_VISIBLE)
+        abort(404, str(NOT_VISIBLE))
     versions = latest_versions([submission.id])
     hidden = authors_hidden_in(None, submission.challenge)
     return submission_document(submission, versions.get(submission.id), hidden)
@@ -142,7 +143,7 @@ def list_submissions(query: dict[str, int], slug: str) -> dict[str, Any]:
     page, per_page = query["page"], query["per_page"]
     challenge = get_challenge(slug)
     if challenge.published_at is None:
-        abort(404, NOT_PUBLISHED)
+        abort(404, str(NOT_PUBLISHED))
     conditions = [Submission.challenge_id == challenge.id, visible_condition(None)]
     total = db.session.scalar(
         sa.select(sa.func.count(Submission.id))

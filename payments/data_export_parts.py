@@ -6,6 +6,7 @@ import zipfile
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from accounts.data_export import register_part, to_json
 from accounts.models import User
@@ -42,6 +43,6 @@ def register_data_parts(app: Flask) -> None:
     register_part(
         app,
         "payouts",
-        "payouts.json: your prize payouts; amounts in minor units (cents) with the currency.",
+        _l("payouts.json: your prize payouts; amounts in minor units (cents) with the currency."),
         write_payouts,
     )

@@ -15,10 +15,13 @@ import logging
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from accounts.models import User
 from challenges.models import Challenge
 from core.db import db, utcnow
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.money import format_amount
 from core.text import plural
@@ -130,29 +133,47 @@ def on_dispute_closed(dispute: dict[str, Any]) -> str:
 
 
 def alert_admins(funding_id: int, dispute: dict[str, Any], frozen: int) -> None:
-    """E-mail every platform admin (a job written with the dispute's change; ``dispute`` keeps
-    its amount and reason)."""
+    """E-mail every platform admin, each in their language (a job written with the dispute's
+    change; ``dispute`` keeps its amount and reason)."""
     funding = db.session.get(Funding, funding_id)
     challenge = db.session.get(Challenge, funding.challenge_id)
-    emails = db.session.scalars(
-        sa.select(User.email).where(User.is_admin.is_(True)).order_by(User.id)
+    admins = db.session.scalars(
+        sa.select(User).where(User.is_admin.is_(True)).order_by(User.id)
     ).all()
+    link = external_url("challenges.show", slug=challenge.slug)
+    for admin in admins:
+        with recipient_locale(admin):
+            subject, body = _dispute_mail(funding, challenge, dispute, frozen)
+        send_mail(admin.email, subject, f"{body}\n\n{link}\n")
+
+
+def _dispute_mail(
+    funding: Funding, challenge: Challenge, dispute: dict[str, Any], frozen: int
+) -> tuple[str, str]:
+    """The admins' alert (subject, body), in the current language."""
     amount = format_amount(int(dispute.get("amount") or 0), funding.currency)
     if funding.dispute_status == DisputeStatus.LOST:
-        subject = f"Dispute lost on the funding of {challenge.title}"
-        body = (
-            f"The sponsor's dispute {funding.dispute_id} ({amount}) on charge "
-            f"{funding.charge_id} was lost. The challenge's unpaid payouts stay frozen and are "
-            "flagged for an admin."
+        subject = _("Dispute lost on the funding of %(title)s", title=challenge.title)
+        body = _(
+            "The sponsor's dispute %(dispute)s (%(amount)s) on charge %(charge)s was lost. The "
+            "challenge's unpaid payouts stay frozen and are flagged for an admin.",
+            dispute=funding.dispute_id,
+            amount=amount,
+            charge=funding.charge_id,
         )
-    else:
-        subject = f"Dispute opened on the funding of {challenge.title}"
-        body = (
-            f"The sponsor disputed charge {funding.charge_id} ({amount}, reason: "
-            f"{dispute.get('reason') or 'not given'}; dispute {funding.dispute_id}). "
-            f"{frozen} unpaid payout(s) of the challenge are frozen until it closes: won "
-            "releases them, lost keeps them frozen. Respond in the Stripe Dashboard."
-        )
-    link = external_url("challenges.show", slug=challenge.slug)
-    for email in emails:
-        send_mail(email, subject, f"{body}\n\n{link}\n")
+        return subject, body
+    subject = _("Dispute opened on the funding of %(title)s", title=challenge.title)
+    body = ngettext(
+        "The sponsor disputed charge %(charge)s (%(amount)s, reason: %(reason)s; dispute "
+        "%(dispute)s). %(num)d unpaid payout of the challenge is frozen until it closes: won "
+        "releases it, lost keeps it frozen. Respond in the Stripe Dashboard.",
+        "The sponsor disputed charge %(charge)s (%(amount)s, reason: %(reason)s; dispute "
+        "%(dispute)s). %(num)d unpaid payouts of the challenge are frozen until it closes: won "
+        "releases them, lost keeps them frozen. Respond in the Stripe Dashboard.",
+        frozen,
+        charge=funding.charge_id,
+        amount=amount,
+        reason=dispute.get("reason") or _("not given"),
+        dispute=funding.dispute_id,
+    )
+    return subject, body

@@ -6,6 +6,7 @@ import logging
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -41,11 +42,13 @@ def start_funding(
     """
     ensure(
         can_fund_challenge(actor, challenge),
-        "Only owners fund approved challenges that need funds.",
+        _("Only owners fund approved challenges that need funds."),
     )
     funding = _claim_funding(actor, challenge)
     if funding.status == FundingStatus.PROCESSING:
-        raise Conflict("A payment for this purse is already being processed. Check back shortly.")
+        raise Conflict(
+            _("A payment for this purse is already being processed. Check back shortly.")
+        )
     if funding.status == FundingStatus.OPEN and funding.checkout_url:
         return funding
     try:
@@ -57,10 +60,12 @@ def start_funding(
             funding.status = FundingStatus.FAILED
             funding.failure_reason = error.message[:500]
             db.session.commit()
-            raise Conflict(f"The payment provider refused the payment: {error.message}") from error
+            raise Conflict(
+                _("The payment provider refused the payment: %(reason)s", reason=error.message)
+            ) from error
         logger.warning("checkout for funding %s: outcome unknown: %s", funding.id, error.message)
         raise Conflict(
-            "The payment provider did not answer. Nothing was charged; please try again."
+            _("The payment provider did not answer. Nothing was charged; please try again.")
         ) from error
     funding = db.session.get(Funding, funding.id, populate_existing=True, with_for_update=True)
     if funding.status in (FundingStatus.CREATED, FundingStatus.OPEN):

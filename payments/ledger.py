@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -126,20 +129,44 @@ def page_of_entries(challenge: Challenge, page: int, per_page: int) -> RowPagina
 
 
 KIND_WORDS = {
-    LedgerKind.FUNDED: "Purse funded by the sponsor",
-    LedgerKind.FEE: "Platform fee received",
-    LedgerKind.REFUNDED: "Refunded to the sponsor",
-    LedgerKind.FEE_REFUNDED: "Platform fee refunded",
-    LedgerKind.PAID_OUT: "Paid to a winner",
-    LedgerKind.PAYOUT_REVERSED: "Payout reversed",
+    LedgerKind.FUNDED: _l("Purse funded by the sponsor"),
+    LedgerKind.FEE: _l("Platform fee received"),
+    LedgerKind.REFUNDED: _l("Refunded to the sponsor"),
+    LedgerKind.FEE_REFUNDED: _l("Platform fee refunded"),
+    LedgerKind.PAID_OUT: _l("Paid to a winner"),
+    LedgerKind.PAYOUT_REVERSED: _l("Payout reversed"),
 }
 
 
 def kind_in_words(kind: str) -> str:
     try:
-        return KIND_WORDS[LedgerKind(kind)]
+        return str(KIND_WORDS[LedgerKind(kind)])
     except ValueError:
         return str(kind).replace("_", " ")
+
+
+# The notes ``record`` is given, stored in English; shown in the reader's language.
+NOTE_WORDS = {
+    "Prize purse received": _l("Prize purse received"),
+    "Platform fee": _l("Platform fee"),
+    "Purse refunded to the sponsor": _l("Purse refunded to the sponsor"),
+    "Platform fee refunded": _l("Platform fee refunded"),
+}
+_PAYOUT_NOTE = re.compile(r"Payout (\d+)")
+_REVERSAL_NOTE = re.compile(r"Transfer of payout (\d+) reversed")
+
+
+def note_in_words(note: str) -> str:
+    """A stored note in the reader's language when it is one the app writes, else as stored."""
+    if note in NOTE_WORDS:
+        return str(NOTE_WORDS[note])
+    if found := _PAYOUT_NOTE.fullmatch(note):
+        text: str = _("Payout %(id)s", id=found.group(1))
+        return text
+    if found := _REVERSAL_NOTE.fullmatch(note):
+        reversed_: str = _("Transfer of payout %(id)s reversed", id=found.group(1))
+        return reversed_
+    return note
 
 
 def entries(challenge: Challenge) -> list[LedgerEntry]:

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from challenges.forms import CancelForm
@@ -38,7 +39,7 @@ logger = logging.getLogger("openprize.payments")
 def fund(slug: str) -> ResponseReturnValue:
     challenge = get_challenge(slug)
     if not can_fund_challenge(current_user, challenge):
-        abort(403, "Only owners fund approved challenges that still need funds.")
+        abort(403, _("Only owners fund approved challenges that still need funds."))
     purse, fee = funding.fee_preview(challenge)
     return render_template(
         "payments/fund.html", challenge=challenge, purse=purse, fee=fee, form=CancelForm()
@@ -64,7 +65,7 @@ def _simulated_session(session_id: str) -> Funding:
         abort(404)
     row = db.session.query(Funding).filter_by(checkout_session_id=session_id).one_or_none()
     if row is None:
-        abort(404, "This checkout session does not exist.")
+        abort(404, _("This checkout session does not exist."))
     return row
 
 
@@ -93,7 +94,7 @@ def simulated_checkout_action(session_id: str, outcome: str) -> ResponseReturnVa
         gateway().simulator.complete_checkout(session_id, outcome)
     except Exception as error:  # the simulator refuses e.g. an expired session
         logger.info("simulated checkout %s refused: %s", session_id, error)
-        flash("This checkout session can no longer be paid. Start the funding again.", "warning")
+        flash(_("This checkout session can no longer be paid. Start the funding again."), "warning")
     return redirect(url_for("challenges.show", slug=slug, funding="returned"))
 
 
@@ -112,6 +113,7 @@ def challenge_ledger(slug: str) -> ResponseReturnValue:
         funds=ledger.summary(challenge),
         pagination=pagination,
         kind_in_words=ledger.kind_in_words,
+        note_in_words=ledger.note_in_words,
     )
 
 

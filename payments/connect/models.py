@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -13,19 +14,19 @@ from core.db import UTCDateTime, db, utcnow
 
 # Countries offered on the set-up form (Stripe Express, cross-border payouts from a US platform).
 COUNTRIES = {
-    "US": "United States",
-    "CA": "Canada",
-    "GB": "United Kingdom",
-    "IE": "Ireland",
-    "DE": "Germany",
-    "FR": "France",
-    "NL": "Netherlands",
-    "ES": "Spain",
-    "IT": "Italy",
-    "AU": "Australia",
-    "NZ": "New Zealand",
-    "SG": "Singapore",
-    "JP": "Japan",
+    "US": _l("United States"),
+    "CA": _l("Canada"),
+    "GB": _l("United Kingdom"),
+    "IE": _l("Ireland"),
+    "DE": _l("Germany"),
+    "FR": _l("France"),
+    "NL": _l("Netherlands"),
+    "ES": _l("Spain"),
+    "IT": _l("Italy"),
+    "AU": _l("Australia"),
+    "NZ": _l("New Zealand"),
+    "SG": _l("Singapore"),
+    "JP": _l("Japan"),
 }
 
 

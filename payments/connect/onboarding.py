@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from accounts.policies import is_signed_in
@@ -28,25 +30,25 @@ logger = logging.getLogger("openprize.payments")
 IN_PROGRESS_CODES = frozenset({"idempotency_key_in_use"})
 # Stripe's answer for an account the platform can no longer reach (access revoked).
 NO_ACCESS_CODES = frozenset({"account_invalid"})
-OUTAGE = "Stripe did not answer. Nothing is lost; please try again in a moment."
+OUTAGE = _l("Stripe did not answer. Nothing is lost; please try again in a moment.")
 
 # Readable names for the requirement fields Stripe lists as currently due.
 FIELD_WORDS = {
-    "business_profile.url": "a website or profile link",
-    "business_profile.mcc": "your line of business",
-    "external_account": "a bank account for payouts",
-    "tos_acceptance.date": "acceptance of Stripe's terms",
-    "tos_acceptance.ip": "acceptance of Stripe's terms",
-    "individual.dob.day": "date of birth",
-    "individual.dob.month": "date of birth",
-    "individual.dob.year": "date of birth",
-    "individual.first_name": "first name",
-    "individual.last_name": "last name",
-    "individual.email": "e-mail address",
-    "individual.phone": "phone number",
-    "individual.ssn_last_4": "last 4 digits of your SSN",
-    "individual.id_number": "identity number",
-    "individual.verification.document": "an identity document",
+    "business_profile.url": _l("a website or profile link"),
+    "business_profile.mcc": _l("your line of business"),
+    "external_account": _l("a bank account for payouts"),
+    "tos_acceptance.date": _l("acceptance of Stripe's terms"),
+    "tos_acceptance.ip": _l("acceptance of Stripe's terms"),
+    "individual.dob.day": _l("date of birth"),
+    "individual.dob.month": _l("date of birth"),
+    "individual.dob.year": _l("date of birth"),
+    "individual.first_name": _l("first name"),
+    "individual.last_name": _l("last name"),
+    "individual.email": _l("e-mail address"),
+    "individual.phone": _l("phone number"),
+    "individual.ssn_last_4": _l("last 4 digits of your SSN"),
+    "individual.id_number": _l("identity number"),
+    "individual.verification.document": _l("an identity document"),
 }
 
 
@@ -58,7 +60,8 @@ def due_in_words(account: ConnectedAccount) -> list[str]:
     """The fields Stripe still needs, in words, each once and in Stripe's order."""
     words: list[str] = []
     for name in account.due_fields:
-        word = FIELD_WORDS.get(name) or name.rsplit(".", 1)[-1].replace("_", " ")
+        known = FIELD_WORDS.get(name)
+        word = str(known) if known is not None else name.rsplit(".", 1)[-1].replace("_", " ")
         if word not in words:
             words.append(word)
     return words
@@ -85,9 +88,9 @@ def start_onboarding(
     refresh_url: str | None = None,
 ) -> str:
     """The URL of a new Account Link for the actor's account, created at Stripe if needed."""
-    ensure(is_signed_in(actor), "Sign in to set up payouts.")
+    ensure(is_signed_in(actor), _("Sign in to set up payouts."))
     if country is not None and country not in COUNTRIES:
-        raise Conflict("Choose a country from the list.")
+        raise Conflict(_("Choose a country from the list."))
     account = _claim(actor, country)
     if account.stripe_account_id is None:
         account = _create_at_stripe(account, actor)
@@ -100,7 +103,7 @@ def refresh_onboarding(
     """A new Account Link when the previous one expired or was used (Stripe's ``refresh_url``)."""
     account = account_for(actor)
     if account is None or account.stripe_account_id is None or account.deauthorized_at:
-        raise Conflict("Start setting up payouts from the payouts page.")
+        raise Conflict(_("Start setting up payouts from the payouts page."))
     return _link(account, return_url, refresh_url)
 
 
@@ -126,7 +129,9 @@ def sync_account(account_id: str) -> ConnectedAccount | None:
             db.session.commit()
             return account
         logger.warning("could not fetch account %s: %s", account_id, error.message)
-        raise Conflict(f"Could not check your account with Stripe: {error.message}") from error
+        raise Conflict(
+            _("Could not check your account with Stripe: %(reason)s", reason=error.message)
+        ) from error
     account = _locked_by_stripe_id(account_id)
     if account is not None:
         _apply(account, state)
@@ -227,9 +232,11 @@ def _create_at_stripe(account: ConnectedAccount, actor: User) -> ConnectedAccoun
             account = _locked(account.id)
             account.attempt += 1
             db.session.commit()
-            raise Conflict(f"Stripe refused to set up the account: {error.message}") from error
+            raise Conflict(
+                _("Stripe refused to set up the account: %(reason)s", reason=error.message)
+            ) from error
         logger.warning("account for user %s: outcome unknown: %s", actor.id, error.message)
-        raise Conflict(OUTAGE) from error
+        raise Conflict(str(OUTAGE)) from error
     account = _locked(account.id)
     if account.stripe_account_id is None:
         account.stripe_account_id = state.id
@@ -259,11 +266,13 @@ def _link(account: ConnectedAccount, return_url: str | None, refresh_url: str | 
             _disconnect(_locked(account.id), utcnow())
             db.session.commit()
             raise Conflict(
-                "Stripe says OpenPrize no longer has access to this account; set up again."
+                _("Stripe says OpenPrize no longer has access to this account; set up again.")
             ) from error
         if not error.definite:
-            raise Conflict(OUTAGE) from error
-        raise Conflict(f"Stripe could not open the set-up page: {error.message}") from error
+            raise Conflict(str(OUTAGE)) from error
+        raise Conflict(
+            _("Stripe could not open the set-up page: %(reason)s", reason=error.message)
+        ) from error
 
 
 def _locked(account_id: int) -> ConnectedAccount:

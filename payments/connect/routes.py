@@ -6,6 +6,8 @@ import logging
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import SelectChoice, SelectField, SubmitField
 from wtforms.validators import Optional
@@ -21,28 +23,34 @@ from payments.payouts.status import my_payouts
 logger = logging.getLogger("openprize.payments")
 
 RETURNED = {
-    PayoutState.READY: ("Your payout account is ready: prizes you win are sent to it.", "success"),
+    PayoutState.READY: (
+        _l("Your payout account is ready: prizes you win are sent to it."),
+        "success",
+    ),
     PayoutState.DETAILS_NEEDED: (
-        "Stripe still needs some details before it can send you prize money.",
+        _l("Stripe still needs some details before it can send you prize money."),
         "warning",
     ),
     PayoutState.VERIFYING: (
-        "Stripe is checking your details; this page shows the result once Stripe confirms.",
+        _l("Stripe is checking your details; this page shows the result once Stripe confirms."),
         "info",
     ),
-    PayoutState.DISCONNECTED: ("OpenPrize no longer has access to your Stripe account.", "warning"),
-    PayoutState.NOT_SET_UP: ("Payouts are not set up yet.", "info"),
+    PayoutState.DISCONNECTED: (
+        _l("OpenPrize no longer has access to your Stripe account."),
+        "warning",
+    ),
+    PayoutState.NOT_SET_UP: (_l("Payouts are not set up yet."), "info"),
 }
 
 
 class PayoutSetupForm(FlaskForm):
     country = SelectField(
-        "Country of your bank account",
+        _l("Country of your bank account"),
         choices=[SelectChoice(code, name) for code, name in COUNTRIES.items()],
         validators=[Optional()],
-        description="Stripe asks for the rest. It cannot be changed once the account exists.",
+        description=_l("Stripe asks for the rest. It cannot be changed once the account exists."),
     )
-    submit = SubmitField("Set up payouts with Stripe")
+    submit = SubmitField(_l("Set up payouts with Stripe"))
 
 
 def _page(form: PayoutSetupForm, status: int = 200) -> ResponseReturnValue:
@@ -86,7 +94,7 @@ def payouts_return() -> ResponseReturnValue:
         account = onboarding.refresh_status(actor=current_user)
     if not refused:
         message, category = RETURNED[account.state if account else PayoutState.NOT_SET_UP]
-        flash(message, category)
+        flash(str(message), category)
     return redirect(url_for("payments.payouts"))
 
 
@@ -104,7 +112,7 @@ def _simulated_account(account_id: str) -> ConnectedAccount:
     """The signed-in user's own account on the simulator; anything else does not exist."""
     account = onboarding.account_for(current_user)
     if not gateway().simulated or account is None or account.stripe_account_id != account_id:
-        abort(404, "This onboarding link does not exist.")
+        abort(404, _("This onboarding link does not exist."))
     return account
 
 
@@ -124,6 +132,6 @@ def simulated_onboarding_complete(account_id: str) -> ResponseReturnValue:
         gateway().simulator.complete_onboarding(account_id)
     except Exception as error:  # the simulator refuses e.g. a disconnected account
         logger.info("simulated onboarding of %s refused: %s", account_id, error)
-        flash("This account can no longer be set up here. Start again below.", "warning")
+        flash(_("This account can no longer be set up here. Start again below."), "warning")
         return redirect(url_for("payments.payouts"))
     return redirect(url_for("payments.payouts_return"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.models import User
 from challenges.models import Challenge
@@ -30,13 +32,30 @@ class PayoutFilter(enum.StrEnum):
 
 
 FILTER_WORDS = {
-    PayoutFilter.WAITING: "Waiting for onboarding",
-    PayoutFilter.PENDING: "Pending",
-    PayoutFilter.PROCESSING: "Processing",
-    PayoutFilter.PAID: "Paid",
-    PayoutFilter.FAILED: "Failed",
-    PayoutFilter.ATTENTION: "Needs attention",
-    PayoutFilter.FROZEN: "Frozen",
+    PayoutFilter.WAITING: _l("Waiting for onboarding"),
+    PayoutFilter.PENDING: _l("Pending"),
+    PayoutFilter.PROCESSING: _l("Processing"),
+    PayoutFilter.PAID: _l("Paid"),
+    PayoutFilter.FAILED: _l("Failed"),
+    PayoutFilter.ATTENTION: _l("Needs attention"),
+    PayoutFilter.FROZEN: _l("Frozen"),
+}
+# What an empty tab says (whole sentences: word order differs between languages).
+FILTER_EMPTY = {
+    PayoutFilter.WAITING: _l("No payouts are waiting for onboarding."),
+    PayoutFilter.PENDING: _l("No payouts are pending."),
+    PayoutFilter.PROCESSING: _l("No payouts are processing."),
+    PayoutFilter.PAID: _l("No payouts are paid."),
+    PayoutFilter.FAILED: _l("No payouts have failed."),
+    PayoutFilter.ATTENTION: _l("No payouts need attention."),
+    PayoutFilter.FROZEN: _l("No payouts are frozen."),
+}
+# A payout row's status as the table shows it.
+STATUS_WORDS = {
+    PayoutStatus.PENDING: _l("pending"),
+    PayoutStatus.PROCESSING: _l("processing"),
+    PayoutStatus.PAID: _l("paid"),
+    PayoutStatus.FAILED: _l("failed"),
 }
 
 _READY = sa.and_(
@@ -94,14 +113,14 @@ def _payout(payout_id: int, *, lock: bool = False) -> Payout:
         query = query.with_for_update()
     payout = db.session.scalars(query.execution_options(populate_existing=True)).first()
     if payout is None:
-        raise NotFound("There is no such payout.")
+        raise NotFound(_("There is no such payout."))
     return payout
 
 
 def retry_payout(*, actor: User, payout_id: int) -> PayoutRun:
     """Run the worker now for the payout's challenge (what cron does, sooner); with
     PAYOUTS_INLINE, settle what it paid, as the app does after paying."""
-    ensure(can_manage_payouts(actor), "Only platform admins can retry payouts.")
+    ensure(can_manage_payouts(actor), _("Only platform admins can retry payouts."))
     payout = _payout(payout_id)
     challenge_id = payout.challenge_id
     audit.record(actor.id, "payouts.retry", "payout", payout.id)
@@ -114,22 +133,28 @@ def retry_payout(*, actor: User, payout_id: int) -> PayoutRun:
 def reissue_payout(*, actor: User, payout_id: int) -> Payout:
     """A failed payout becomes a new pending row (``reissue + 1``, key ``payout:<new id>``);
     the failed row stays as it was. Only the latest row of a recipient's award is re-issued."""
-    ensure(can_manage_payouts(actor), "Only platform admins can re-issue payouts.")
+    ensure(can_manage_payouts(actor), _("Only platform admins can re-issue payouts."))
     try:
         failed = _payout(payout_id, lock=True)
         if failed.status != PayoutStatus.FAILED:
             raise Conflict(
-                f"Payout {failed.id} is {failed.status}: only a failed payout can be re-issued."
+                _(
+                    "Payout %(id)s is %(status)s: only a failed payout can be re-issued.",
+                    id=failed.id,
+                    status=STATUS_WORDS.get(failed.status, failed.status),
+                )
             )
         if failed.frozen:
-            raise Conflict(f"Payout {failed.id} is frozen by a dispute: release it first.")
+            raise Conflict(
+                _("Payout %(id)s is frozen by a dispute: release it first.", id=failed.id)
+            )
         latest = db.session.scalar(
             sa.select(sa.func.max(Payout.reissue)).where(
                 Payout.award_id == failed.award_id, Payout.user_id == failed.user_id
             )
         )
         if latest != failed.reissue:
-            raise Conflict(f"Payout {failed.id} was already re-issued.")
+            raise Conflict(_("Payout %(id)s was already re-issued.", id=failed.id))
         payout = Payout(
             award_id=failed.award_id,
             challenge_id=failed.challenge_id,
@@ -148,7 +173,7 @@ def reissue_payout(*, actor: User, payout_id: int) -> Payout:
         db.session.commit()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise Conflict(f"Payout {payout_id} was already re-issued.") from error
+        raise Conflict(_("Payout %(id)s was already re-issued.", id=payout_id)) from error
     except Exception:
         db.session.rollback()
         raise

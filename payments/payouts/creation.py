@@ -13,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import gettext as _
 
 from challenges.models import Challenge
 from core.db import db
@@ -30,14 +31,14 @@ def split_award(amount: int, members: list[tuple[int, int, bool]], owner_id: int
     """``members`` as (user id, share in basis points, is owner): each non-owner gets the floor
     of their share, the owner the rest (their share plus every remainder cent). Users whose
     part is zero get nothing; the parts always add up to ``amount``."""
-    owner = next((user for user, _, is_owner in members if is_owner), owner_id)
+    owner = next((user for user, _share, is_owner in members if is_owner), owner_id)
     parts: dict[int, int] = {}
-    for user, share_bp, _ in members:
+    for user, share_bp, _is_owner in members:
         if user != owner:
             parts[user] = amount * share_bp // FULL_SHARE_BP
     rest = amount - sum(parts.values())
     if rest < 0:
-        raise Conflict("The team's declared shares add up to more than the whole prize.")
+        raise Conflict(_("The team's declared shares add up to more than the whole prize."))
     parts[owner] = rest
     return {user: part for user, part in parts.items() if part > 0}
 
@@ -81,8 +82,12 @@ def create_payouts(challenge: Challenge, awards: list[Award]) -> list[Payout]:
     )
     if awarded > funded:
         raise Conflict(
-            f"The awards total {format_amount(awarded, challenge.currency)} but only "
-            f"{format_amount(funded, challenge.currency)} was funded: nothing was approved."
+            _(
+                "The awards total %(awarded)s but only %(funded)s was funded: nothing was "
+                "approved.",
+                awarded=format_amount(awarded, challenge.currency),
+                funded=format_amount(funded, challenge.currency),
+            )
         )
     existing = set(
         db.session.scalars(

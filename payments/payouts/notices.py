@@ -8,11 +8,15 @@ change (or, for the sponsor's summary, by whoever wins the conditional update of
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from accounts.models import User
 from challenges.models import Challenge
 from challenges.services import tell_sponsor
 from core.db import db, utcnow
+from core.i18n import recipient_locale
 from core.mail import send_mail
 from core.money import format_amount
 from core.urls import external_url
@@ -45,14 +49,16 @@ def tell_winners_to_onboard(challenge: Challenge, awards: list[Award]) -> int:
         user = db.session.get(User, user_id)
         if user is None:
             continue
-        send_mail(
-            user.email,
-            f"Set up payouts to receive your prize: {challenge.title}",
-            f"You are owed {format_amount(int(amount), challenge.currency)} from "
-            f"{challenge.title}. To receive it, set up payouts with our payment provider "
-            f"(Stripe): it takes a few minutes, and the prize is sent as soon as your account "
-            f"is ready.\n\n{link}\n",
-        )
+        with recipient_locale(user):
+            subject = _("Set up payouts to receive your prize: %(title)s", title=challenge.title)
+            body = _(
+                "You are owed %(amount)s from %(title)s. To receive it, set up payouts with our "
+                "payment provider (Stripe): it takes a few minutes, and the prize is sent as "
+                "soon as your account is ready.",
+                amount=format_amount(int(amount), challenge.currency),
+                title=challenge.title,
+            )
+        send_mail(user.email, subject, f"{body}\n\n{link}\n")
         sent += 1
     return sent
 
@@ -73,14 +79,18 @@ def tell_payee_paid(payout: Payout) -> None:
     if user is None or challenge is None:
         return
     tier = payout.award.prize_tier.label
-    amount = format_amount(payout.amount, payout.currency)
-    send_mail(
-        user.email,
-        f"Prize paid: {amount} from {challenge.title}",
-        f"Your share of {tier} in {challenge.title}, {amount}, was sent to your Stripe account "
-        f"(transfer {payout.stripe_transfer_id}). Stripe pays it out to your bank on your "
-        f"account's schedule.\n\n{external_url('payments.payouts')}\n",
-    )
+    with recipient_locale(user):
+        amount = format_amount(payout.amount, payout.currency)
+        subject = _("Prize paid: %(amount)s from %(title)s", amount=amount, title=challenge.title)
+        body = _(
+            "Your share of %(tier)s in %(title)s, %(amount)s, was sent to your Stripe account "
+            "(transfer %(transfer)s). Stripe pays it out to your bank on your account's schedule.",
+            tier=tier,
+            title=challenge.title,
+            amount=amount,
+            transfer=payout.stripe_transfer_id,
+        )
+    send_mail(user.email, subject, f"{body}\n\n{external_url('payments.payouts')}\n")
 
 
 def tell_sponsor_settled(challenge_id: int) -> bool:
@@ -102,22 +112,29 @@ def tell_sponsor_settled(challenge_id: int) -> bool:
         sa.select(Settlement).where(Settlement.challenge_id == challenge_id)
     ).one()
     challenge = db.session.get(Challenge, challenge_id)
+    # Lazy: ``tell_sponsor`` writes them in each recipient's language (money too).
+    subject = _l("Settled: %(title)s", title=challenge.title)
+    tell_sponsor(challenge, subject, LazyString(_settled_summary, settlement))
+    db.session.commit()  # the notice's mark and its e-mails together
+    return True
+
+
+def _settled_summary(settlement: Settlement) -> str:
+    """The sponsor's summary of a settlement, in the current language."""
 
     def money(amount: int) -> str:
         return format_amount(amount, settlement.currency)
 
     if settlement.reason == SettlementReason.DECLINED:
-        opening = "No prize was awarded, so the whole purse was refunded to you."
+        opening = _("No prize was awarded, so the whole purse was refunded to you.")
     else:
-        opening = "Every prize is paid to the winners and the unawarded purse is refunded."
+        opening = _("Every prize is paid to the winners and the unawarded purse is refunded.")
     lines = [
         opening,
         "",
-        f"Purse funded: {money(settlement.funded)}",
-        f"Awarded and paid to winners: {money(settlement.awarded)}",
-        f"Refunded to you: {money(settlement.remainder)}",
-        f"Platform fee (not refunded after results): {money(settlement.fee)}",
+        _("Purse funded: %(amount)s", amount=money(settlement.funded)),
+        _("Awarded and paid to winners: %(amount)s", amount=money(settlement.awarded)),
+        _("Refunded to you: %(amount)s", amount=money(settlement.remainder)),
+        _("Platform fee (not refunded after results): %(amount)s", amount=money(settlement.fee)),
     ]
-    tell_sponsor(challenge, f"Settled: {challenge.title}", "\n".join(lines))
-    db.session.commit()  # the notice's mark and its e-mails together
-    return True
+    return "\n".join(lines)

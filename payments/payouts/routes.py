@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from accounts.forms import ConfirmForm
@@ -11,7 +12,7 @@ from core.forms import domain_errors
 from core.paging import page_arg, redirect_past_end
 from payments import bp
 from payments.payouts import admin
-from payments.payouts.admin import FILTER_WORDS, PayoutFilter
+from payments.payouts.admin import FILTER_EMPTY, FILTER_WORDS, STATUS_WORDS, PayoutFilter
 from payments.policies import can_manage_payouts
 
 
@@ -36,6 +37,8 @@ def admin_payouts() -> ResponseReturnValue:
         "payments/admin_payouts.html",
         which=which,
         words=FILTER_WORDS,
+        empty=FILTER_EMPTY[which],
+        status_words=STATUS_WORDS,
         counts=counts,
         pagination=pagination,
     )
@@ -51,12 +54,21 @@ def admin_retry_payout(payout_id: int) -> ResponseReturnValue:
     if not can_manage_payouts(current_user):
         abort(403)
     if not ConfirmForm().validate_on_submit():
-        flash("The page expired; please try again.", "warning")
+        flash(_("The page expired; please try again."), "warning")
         return _back()
     with domain_errors() as refused:
         run = admin.retry_payout(actor=current_user, payout_id=payout_id)
     if not refused:
-        flash(f"Payout worker ran for the challenge: {run}.", "success")
+        message = _(
+            "Payout worker ran for the challenge: paid %(paid)s, failed %(failed)s, waiting for "
+            "onboarding %(waiting)s, outcome unknown %(unknown)s, skipped %(skipped)s.",
+            paid=run.paid,
+            failed=run.failed,
+            waiting=run.waiting,
+            unknown=run.unknown,
+            skipped=run.skipped,
+        )
+        flash(message, "success")
     return _back()
 
 
@@ -66,14 +78,18 @@ def admin_reissue_payout(payout_id: int) -> ResponseReturnValue:
     if not can_manage_payouts(current_user):
         abort(403)
     if not ConfirmForm().validate_on_submit():
-        flash("The page expired; please try again.", "warning")
+        flash(_("The page expired; please try again."), "warning")
         return _back()
     with domain_errors() as refused:
         payout = admin.reissue_payout(actor=current_user, payout_id=payout_id)
     if not refused:
         flash(
-            f"Payout {payout_id} re-issued as payout {payout.id}; "
-            "it is paid once the recipient can receive transfers.",
+            _(
+                "Payout %(old)s re-issued as payout %(new)s; "
+                "it is paid once the recipient can receive transfers.",
+                old=payout_id,
+                new=payout.id,
+            ),
             "success",
         )
     return _back()

@@ -1,5 +1,8 @@
 """How awards stand with their payouts, in words, for judging's pages and the API.
 
+The words are stored nowhere: pages read them in the reader's language, the API in English
+(its values).
+
 Views call ``award_status`` once per award shown: the first call for a challenge reads every payout
 of that challenge in one query; within a request the answer is kept in ``g``.
 """
@@ -10,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
 
 from accounts.policies import is_signed_in
 from challenges.models import Challenge, PrizeTier
@@ -23,6 +27,20 @@ PENDING = "payout pending"
 PROCESSING = "processing"
 PAID = "paid"
 FAILED = "failed"
+# The words as people read them (the words above are the API's values).
+WORDS = {
+    WAITING: _l("waiting for onboarding"),
+    PENDING: _l("payout pending"),
+    PROCESSING: _l("processing"),
+    PAID: _l("paid"),
+    FAILED: _l("failed"),
+}
+
+
+def in_words(word: str) -> str:
+    """An award's payout word in the current language."""
+    label = WORDS.get(word)
+    return str(label) if label is not None else word
 
 
 def _summary(states: list[tuple[str, bool]]) -> str:
@@ -72,11 +90,11 @@ def statuses_for_challenge(challenge_id: int) -> dict[int, str]:
 
 def award_payout_status(award: Award) -> str:
     if not has_request_context():
-        return statuses_for_challenge(award.challenge_id).get(award.id, PENDING)
+        return in_words(statuses_for_challenge(award.challenge_id).get(award.id, PENDING))
     cache: dict[int, dict[int, str]] = g.setdefault("_payout_statuses", {})
     if award.challenge_id not in cache:
         cache[award.challenge_id] = statuses_for_challenge(award.challenge_id)
-    return cache[award.challenge_id].get(award.id, PENDING)
+    return in_words(cache[award.challenge_id].get(award.id, PENDING))
 
 
 def my_payouts(user: Any) -> list[dict[str, Any]]:
