@@ -11,7 +11,7 @@ from werkzeug.routing import BuildError
 from core.i18n import current_locale
 from core.markdown import render_stored_markdown
 from core.money import format_amount
-from core.text import mask_email, plural
+from core.text import mask_email
 from core.timefmt import format_date, format_datetime, relative
 from core.urls import external_url
 
@@ -20,6 +20,12 @@ def percent_from_bps(bps: int) -> str:
     """500 -> ``5 %``, 250 -> ``2.5 %`` (``2,5 %`` in Spanish), 125 -> ``1.25 %``."""
     number = format_decimal(Decimal(int(bps)) / 100, format="0.##", locale=current_locale())
     return f"{number} %"
+
+
+def format_number(value: int) -> str:
+    """``1200`` -> ``1,200`` in English, ``1.200`` in Spanish: Babel, in the viewer's language."""
+    text: str = format_decimal(value, locale=current_locale())
+    return text
 
 
 def canonical_url() -> str:
@@ -38,9 +44,9 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_amount
+    app.jinja_env.filters["number"] = format_number  # 1,200 / 1.200 in the viewer's language
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["bps_percent"] = percent_from_bps
-    app.jinja_env.filters["plural"] = plural  # {{ n|plural("entry") }} -> "1 entry"
     app.jinja_env.filters["mask_email"] = mask_email
     app.jinja_env.globals["canonical_url"] = canonical_url
     app.jinja_env.globals.update(policies)

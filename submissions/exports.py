@@ -210,12 +210,15 @@ def _entry_markdown(entry: Submission, version: SubmissionVersion | None, hidden
     ]
     if entry.status == SubmissionStatus.DISQUALIFIED:
         facts.append((_("Disqualified"), entry.disqualified_reason))
-    lines = [f"# {shown.title or _('Untitled entry')}", "", *[f"- {k}: {v}" for k, v in facts]]
-    lines += ["", f"## {_('Summary')}", "", shown.summary, "", f"## {_('Description')}", ""]
+    # gettext outside the f-strings: Babel does not look inside them (Python 3.11).
+    title, summary, description = shown.title or _("Untitled entry"), _("Summary"), _("Description")
+    lines = [f"# {title}", "", *[f"- {k}: {v}" for k, v in facts]]
+    lines += ["", f"## {summary}", "", shown.summary, "", f"## {description}", ""]
     lines.append(shown.body_md)
     links = [link for link in shown.links.splitlines() if link.strip()]
     if links:
-        lines += ["", f"## {_('Links')}", "", *[f"- {link}" for link in links]]
+        heading = _("Links")
+        lines += ["", f"## {heading}", "", *[f"- {link}" for link in links]]
     return "\n".join(lines) + "\n"
 
 

@@ -263,10 +263,11 @@ def render_lineage_svg(
         for j, node in enumerate(rows[level]):
             at[node.id] = (left + j * (NODE_W + GAP_X), PAD + i * (NODE_H + GAP_Y))
     arrow = f"lineage-arrow-{graph.center}"
+    label = _("Lineage of entry #%(id)s", id=graph.center)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" class="img-fluid lineage-graph" role="group" '
-        f'aria-label="{escape(_("Lineage of entry #%(id)s", id=graph.center))}">',
+        f'aria-label="{escape(label)}">',
         f'<defs><marker id="{arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         f'markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="{GREY}"/></marker>'
         "</defs>",

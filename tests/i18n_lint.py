@@ -20,6 +20,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.util import pathmatch
 from jinja2 import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,6 +171,21 @@ def unmarked_text(name: str) -> list[tuple[int, str]]:
 
 def template_names(under: Path = TEMPLATES) -> list[str]:
     return sorted(str(p.relative_to(TEMPLATES)) for p in under.rglob("*.html"))
+
+
+def python_sources() -> list[Path]:
+    """The Python files babel.cfg extracts from."""
+    with open(BABEL_CFG, encoding="utf-8") as config:
+        method_map, _ = parse_mapping_cfg(config)
+    ignored = [pattern for pattern, method in method_map if method == "ignore"]
+    patterns = [pattern for pattern, method in method_map if method == "python"]
+    return sorted(
+        path
+        for path in ROOT.rglob("*.py")
+        if ".venv" not in path.parts
+        and any(pathmatch(p, str(path.relative_to(ROOT))) for p in patterns)
+        and not any(pathmatch(p, str(path.relative_to(ROOT))) for p in ignored)
+    )
 
 
 def _searched(path: str) -> bool:

@@ -327,11 +327,12 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
             else _("No judge is flagged."),
         )
     )
+    title = _("Estimated bias per judge")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bias-chart mw-100 h-auto" '
         f'width="{CHART_WIDTH}" height="{height}" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'role="img" aria-labelledby="{cid}-title {cid}-desc" font-size="12">',
-        f'<title id="{cid}-title">{escape(_("Estimated bias per judge"))}</title>',
+        f'<title id="{cid}-title">{escape(title)}</title>',
         f'<desc id="{cid}-desc">{escape(desc)}</desc>',
     ]
     for tick in (-scale, -scale / 2, 0.0, scale / 2, scale):
@@ -369,10 +370,11 @@ def bias_chart(judges: Sequence[JudgeReliability], chart_id: str = "bias-chart")
             f'<text x="{value_x:g}" y="{text_y:g}" text-anchor="{anchor}" fill="{INK}">'
             f"{escape(_points(bias) + mark)}</text>"
         )
+    axis = _("points: − scores lower than the panel, + scores higher")
     parts.append(
         f'<line class="bias-zero" x1="{ZERO_X:g}" x2="{ZERO_X:g}" y1="{TOP - 4}" '
         f'y2="{bottom + 4}" stroke="{INK}" stroke-width="2"/>'
         f'<text x="{ZERO_X:g}" y="{bottom + 34}" text-anchor="middle" fill="{INK}">'
-        f"{escape(_('points: − scores lower than the panel, + scores higher'))}</text></svg>"
+        f"{escape(axis)}</text></svg>"
     )
     return Markup("".join(parts))  # noqa: S704 (every interpolated text is escaped above)

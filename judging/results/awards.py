@@ -367,7 +367,8 @@ def _announce(challenge: Challenge, awards: list[Award]) -> None:
     for award in awards:
         tier, entry = award.prize_tier, award.submission
         amount = format_amount(award.amount, award.currency)
-        lines.append(f"- {tier.label} ({amount}): “{entry.title or _('Untitled entry')}”")
+        title = entry.title or _("Untitled entry")
+        lines.append(f"- {tier.label} ({amount}): “{title}”")
         for member in _team(entry):
             with recipient_locale(member):
                 send_mail(

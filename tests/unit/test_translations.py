@@ -8,6 +8,7 @@ or drops a placeholder, or when a compiled ``.mo`` is older than its ``.po``.
 
 from __future__ import annotations
 
+import ast
 from functools import cache
 
 import pytest
@@ -16,7 +17,13 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from core.i18n import DEFAULT_LOCALE, LOCALES
-from tests.i18n_lint import ROOT, extracted_catalog, template_names, unmarked_text
+from tests.i18n_lint import (
+    ROOT,
+    extracted_catalog,
+    python_sources,
+    template_names,
+    unmarked_text,
+)
 
 pytestmark = pytest.mark.database_independent
 
@@ -28,6 +35,27 @@ CATALOGS = ROOT / "core" / "translations"
 def test_template_marks_its_text(name: str) -> None:
     found = unmarked_text(name)
     assert not found, "\n".join(f"templates/{name}:{line}: {text}" for line, text in found)
+
+
+GETTEXT_NAMES = {"_", "_l", "gettext", "ngettext", "pgettext", "lazy_gettext", "lazy_ngettext"}
+
+
+def test_no_gettext_inside_f_strings() -> None:
+    """Babel reads an f-string as one token on Python 3.11: a ``_()`` inside it is never
+    extracted, so its text stays English in every language."""
+    hidden = []
+    for path in python_sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and isinstance(call.func, ast.Name)
+                    and call.func.id in GETTEXT_NAMES
+                ]
+    assert not hidden, f"gettext inside an f-string (hoist it into a variable): {hidden}"
 
 
 @cache
