@@ -30,7 +30,10 @@ def as_uri(link: str) -> str:
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Accept only same-site relative paths as a post-login redirect target."""
+    """Accept only same-site relative paths as a post-login redirect target (no control
+    characters: a NUL or a line break has no place in an address)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
         return None
     return target

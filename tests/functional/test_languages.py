@@ -51,7 +51,13 @@ def test_footer_offers_the_other_language_and_returns_to_the_page(client: FlaskC
 
 
 def test_switcher_refuses_foreign_targets_and_unknown_languages(client: FlaskClient) -> None:
-    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example"):
+    for target in (
+        "//evil.example/x",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/x\x00y",
+        "/a\r\nb",
+    ):
         response = client.post("/language", data={"lang": "es", "next": target})
         assert response.status_code == 303 and response.headers["Location"] == "/"
     client.delete_cookie(LANG_COOKIE)
