@@ -171,6 +171,15 @@ def account() -> ResponseReturnValue:
 @bp.get("/u/<handle>")
 def profile(handle: str) -> ResponseReturnValue:
     user = services.get_user_by_handle(handle)
+    if user is None and services.was_deleted(handle):
+        # Entries and results still link to the person: say what happened instead of a 404.
+        abort(
+            410,
+            _(
+                "This account was deleted. Entries its owner published under an open licence "
+                "stay public with their attribution."
+            ),
+        )
     if user is None:
         abort(404)
     return render_template(

@@ -56,6 +56,14 @@ def get_user_by_handle(handle: str) -> User | None:
     )
 
 
+def was_deleted(handle: str) -> bool:
+    """Whether ``handle`` belonged to an account its owner deleted (accounts.deletion)."""
+    found = db.session.scalar(
+        sa.select(User.id).where(User.handle == handle.strip().lower(), User.deleted_at.isnot(None))
+    )
+    return found is not None
+
+
 def check_unique(email: str, handle: str, exclude_id: int | None = None) -> None:
     query = sa.select(User.email, User.handle).where(
         sa.or_(User.email == email, User.handle == handle)

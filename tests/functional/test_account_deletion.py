@@ -163,7 +163,10 @@ def test_deleting_anonymises_the_account_and_keeps_what_others_rely_on(
     entry = web_app.test_client().get(f"/submissions/{subject.entry_id}")
     assert entry.status_code == 200 and subject.name in entry.text
     assert web_app.test_client().get(f"/u/{subject.handle}").status_code == 404
-    assert web_app.test_client().get(f"/u/{user.handle}").status_code == 404
+    # The entry page still links the author: the link explains the deletion, not a bare 404.
+    assert f'href="/u/{user.handle}"' in entry.text
+    gone = web_app.test_client().get(f"/u/{user.handle}")
+    assert gone.status_code == 410 and "This account was deleted." in gone.text
     assert get_user_by_handle(user.handle) is None and get_user_by_email(user.email) is None
     send_mail(user.email, "Your entry was awarded", "Congratulations!")
     db.session.commit()
