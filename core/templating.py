@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, get_decimal_symbol, get_minus_sign_symbol
 from flask import Flask, request
 from werkzeug.routing import BuildError
 
@@ -28,6 +28,16 @@ def format_number(value: int) -> str:
     return text
 
 
+def format_fixed(value: float, places: int = 2, signed: bool = False) -> str:
+    """A score with ``places`` decimals, the digits exactly as ``'%.2f'`` gives them and the
+    viewer's decimal sign: ``88.25`` / ``88,25``; ``signed`` adds ``+`` to positive values."""
+    text = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
+    locale = current_locale()
+    if locale == "en":
+        return text
+    return text.replace(".", get_decimal_symbol(locale)).replace("-", get_minus_sign_symbol(locale))
+
+
 def canonical_url() -> str:
     """The page's own address without its query string (under BASE_URL when set), for
     ``og:url`` and ``rel=canonical``; empty on error pages, which have no route."""
@@ -44,6 +54,7 @@ def register_template_helpers(app: Flask, policies: Mapping[str, Callable[..., A
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["money"] = format_amount
+    app.jinja_env.filters["fixed"] = format_fixed  # {{ score|fixed(2) }}: 88.25 / 88,25
     app.jinja_env.filters["number"] = format_number  # 1,200 / 1.200 in the viewer's language
     app.jinja_env.filters["relative"] = relative
     app.jinja_env.filters["bps_percent"] = percent_from_bps

@@ -24,6 +24,7 @@ from accounts.models import User
 from challenges.models import Challenge
 from core.db import db
 from core.memo import VersionedMemo
+from core.templating import format_fixed
 from judging.algorithms.calibration import DEFAULT_LAMBDA, Review, calibrate
 from judging.algorithms.reliability import (
     ALPHA_ACCEPTABLE,
@@ -289,7 +290,7 @@ def chart_scale(biases: Sequence[float]) -> float:
 
 
 def _points(value: float) -> str:
-    text = f"{value:+.1f}" if round(value, 1) else "0.0"
+    text = format_fixed(value, 1, signed=True) if round(value, 1) else format_fixed(0.0, 1)
     return text.replace("-", "−")
 
 

@@ -13,6 +13,7 @@ from accounts.models import User
 from core.db import db
 from core.i18n import LANG_COOKIE
 from core.money import format_amount
+from core.templating import format_fixed, format_number
 from core.timefmt import format_datetime
 from tests.conftest import AuthActions
 from tests.factories import make_user
@@ -108,7 +109,11 @@ def test_money_and_dates_in_the_viewers_language(web_app: Flask) -> None:
         assert format_amount(5000000, "EUR") == "€50,000"
         assert format_amount(1200, "JPY") == "¥1,200"
         assert format_datetime(moment) == "04 Dec 2026, 08:05 UTC"
+        assert (format_fixed(88.254), format_fixed(-1.55, 1, signed=True)) == ("88.25", "-1.6")
+        assert format_number(12000) == "12,000"
         with force_locale("es"):
+            assert format_fixed(88.254) == "88,25" and format_fixed(1.5, 1, signed=True) == "+1,5"
+            assert format_number(12000) == "12.000"
             assert format_amount(5000050, "USD") == "50.000,50\xa0US$"
             assert format_amount(5000000, "EUR") == "50.000\xa0€"
             assert format_datetime(moment) == "04 dic 2026, 08:05 UTC"
