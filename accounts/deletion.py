@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from accounts.data_export import DATA_EXPORT_KIND
-from accounts.models import Membership, Notice, Organization, OrgRole, User
+from accounts.models import FORMER_MEMBER, Membership, Notice, Organization, OrgRole, User
 from accounts.passwords import verify_password
 from accounts.sessions import revoke_all_sessions
 from core import audit
@@ -28,8 +28,6 @@ from core.i18n import recipient_locale
 from core.jobs import Job, JobState
 from core.mail import send_mail
 
-# Stored, not translated: a name is data. Pages show it as any display name is shown.
-FORMER_MEMBER = "Former member"
 # Not a werkzeug hash (no "$"): no password ever matches it.
 UNUSABLE_PASSWORD = "!deleted"  # noqa: S105
 

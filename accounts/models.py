@@ -6,8 +6,9 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship, synonym
 
 from accounts.background import CareerStage, Discipline, OrgType, Region
 from core.db import UTCDateTime, db, enum_check, utcnow
@@ -25,13 +26,20 @@ class InvitationStatus(enum.StrEnum):
     REVOKED = "revoked"
 
 
+# What a deleted account's name becomes when its owner asks to be shown as a former member: the
+# stored value is always this English text; ``User.display_name`` shows it translated.
+FORMER_MEMBER = "Former member"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     handle: Mapped[str] = mapped_column(sa.String(30), unique=True)
-    display_name: Mapped[str] = mapped_column(sa.String(80))
+    # The name as stored; read ``display_name``, which says "Former member" in the reader's
+    # language for a deleted account whose owner chose it (accounts.deletion).
+    stored_name: Mapped[str] = mapped_column("display_name", sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_admin: Mapped[bool] = mapped_column(default=False)
@@ -83,6 +91,16 @@ class User(UserMixin, db.Model):
     # The secret of the sign-in session this object was loaded for or signed in with
     # (accounts.sessions); not a column: the database keeps only its hash.
     session_token = None
+
+    def _shown_name(self) -> str:
+        if self.stored_name == FORMER_MEMBER:
+            return str(lazy_gettext("Former member"))
+        return self.stored_name
+
+    def _store_name(self, value: str) -> None:
+        self.stored_name = value
+
+    display_name = synonym("stored_name", descriptor=property(_shown_name, _store_name))
 
     def get_id(self) -> str:
         # Flask-Login keeps this id in the session cookie and the remember cookie, so both

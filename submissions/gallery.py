@@ -134,7 +134,7 @@ _CARD_COLUMNS = (
         Challenge.published_at,
         Challenge.awarded_at,
     ),
-    joinedload(Submission.owner).load_only(User.id, User.handle, User.display_name),
+    joinedload(Submission.owner).load_only(User.id, User.handle, User.stored_name),
 )
 
 

@@ -215,6 +215,11 @@ def test_choosing_former_member_replaces_the_name_on_published_entries(
     entry = web_app.test_client().get(f"/submissions/{subject.entry_id}")
     assert entry.status_code == 200
     assert "Former member" in entry.text and subject.name not in entry.text
+    # The name is stored in English but shown in the reader's language.
+    spanish = web_app.test_client().get(
+        f"/submissions/{subject.entry_id}", headers={"Accept-Language": "es"}
+    )
+    assert "Antiguo miembro" in spanish.text and "Former member" not in spanish.text
 
 
 @pytest.mark.parametrize(
