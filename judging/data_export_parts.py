@@ -7,6 +7,7 @@ import zipfile
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from accounts.data_export import register_part, to_json
@@ -85,8 +86,11 @@ def register_data_parts(app: Flask) -> None:
     register_part(
         app,
         "reviews",
-        "reviews.json: the reviews you wrote as a judge, with your scores and comments "
-        "(entries named by the label you saw).",
+        _l(
+            "reviews.json: the reviews you wrote as a judge, with your scores and comments "
+            "(entries named by the label you saw)."
+        ),
         write_reviews,
     )
-    register_part(app, "votes", "votes.json: your community votes (+1 or -1).", write_votes)
+    votes = _l("votes.json: your community votes (+1 or -1).")
+    register_part(app, "votes", votes, write_votes)

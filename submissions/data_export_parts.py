@@ -8,6 +8,7 @@ import zipfile
 
 import sqlalchemy as sa
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from accounts.data_export import register_part, row_dict, to_json
@@ -18,7 +19,7 @@ from core.text import slugify
 from submissions.exports import COPY_CHUNK, safe_member_name
 from submissions.models import Submission, SubmissionVersion, TeamMember
 
-README = (
+README = _l(
     "entries/: one folder per entry you are on the team of: entry.json (the working copy and "
     "the team, without e-mail addresses) and v<N>/version.json with that version's files."
 )

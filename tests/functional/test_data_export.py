@@ -132,6 +132,25 @@ def test_the_zip_holds_the_persons_profile_entries_reviews_votes_and_payouts(
     assert b"judge2" not in everything and b"solver1" not in everything  # nobody else's data
 
 
+def test_the_readme_is_in_the_owners_language(client: FlaskClient, auth: AuthActions) -> None:
+    me = _subject()
+    me.locale = "es"
+    db.session.commit()
+    auth.login(me.email)
+    page = progress_page(client, client.post("/account/data"))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(next_link(page)).data))
+    readme = archive.read("README.txt").decode()
+    # Every domain's line of the README, not only the account's own.
+    for spanish in (
+        "reviews.json: las evaluaciones que escribiste",
+        "votes.json: tus votos de la comunidad",
+        "entries/: una carpeta por cada propuesta",
+        "payouts.json:",
+    ):
+        assert spanish in readme
+    assert "your community votes" not in readme and "one folder per entry" not in readme
+
+
 def test_another_person_gets_404_and_anonymous_visitors_sign_in(
     client: FlaskClient, auth: AuthActions
 ) -> None:
