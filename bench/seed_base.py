@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from accounts.models import Membership, Organization, OrgRole, User
 from accounts.passwords import hash_password
+from accounts.terms import accepted_now
 from core.db import utcnow
 
 # Shared by every seeded user so later benchmarks can sign in; the data is throwaway.
@@ -63,7 +64,8 @@ def _ids(session: Session, model: type[Any]) -> list[int]:
 
 
 def seed_users(session: Session, sizes: Sizes) -> None:
-    """``sizes.users`` verified users ``user<i>@bench.test``, all with BENCH_PASSWORD."""
+    """``sizes.users`` verified users ``user<i>@bench.test``, all with BENCH_PASSWORD, who have
+    accepted the current terms (signed-in pages would otherwise redirect to accept them)."""
     # One hash for everyone: hashing 10,000 passwords with scrypt would take minutes.
     password_hash = hash_password(BENCH_PASSWORD)
     rng = random.Random(RANDOM_SEED)
@@ -75,7 +77,7 @@ def seed_users(session: Session, sizes: Sizes) -> None:
             {
                 "email": f"user{i}@bench.test",
                 "handle": f"user{i}",
-                "display_name": f"Bench User {i}",
+                "stored_name": f"Bench User {i}",
                 "password_hash": password_hash,
                 "email_verified_at": created,
                 "is_admin": i == 0,
@@ -83,6 +85,7 @@ def seed_users(session: Session, sizes: Sizes) -> None:
                 "website": "",
                 "timezone": "UTC",
                 "created_at": created,
+                **accepted_now(),
             }
         )
     bulk_insert(session, User, rows)

@@ -158,7 +158,7 @@ def seed_challenges(session: Session, sizes: Sizes) -> None:
     for row, prizes in zip(rows, tiers, strict=True):
         row["purse_amount"] = row["funded_amount"] = sum(amount for _, amount in prizes)
     bulk_insert(session, Challenge, rows)
-    id_of = dict(session.execute(sa.select(Challenge.slug, Challenge.id)).tuples().all())
+    id_of = dict(session.execute(sa.select(Challenge.slug, Challenge.id)).all())
     bulk_insert(
         session,
         PrizeTier,
@@ -222,7 +222,7 @@ def _seed_money(session: Session, challenges: list[tuple[int, dict[str, Any]]]) 
         ]
     bulk_insert(session, Funding, fundings)
     bulk_insert(session, LedgerEntry, ledger)
-    funding_of = dict(session.execute(sa.select(Funding.challenge_id, Funding.id)).tuples().all())
+    funding_of = dict(session.execute(sa.select(Funding.challenge_id, Funding.id)).all())
     bulk_insert(
         session,
         Refund,
