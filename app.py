@@ -14,11 +14,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core.config import DEFAULT_SECRET_KEY, FIXED_SETTINGS, load_config
 from core.db import db
 from core.errors import register_error_handlers
-from core.extensions import bootstrap, csrf, limiter, migrate
+from core.extensions import bootstrap, csrf, limiter
 from core.i18n import init_i18n
 from core.inputs import register_input_guards
 from core.logs import configure_logging
 from core.mail import register_mail_policy, register_mail_recorder
+from core.schema_migrations import register_migration_commands
 from core.security import register_security_headers
 from core.storage import storage_spec
 from core.templating import register_template_helpers
@@ -35,7 +36,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     configure_logging(app)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(app.root_path, "migrations"))
+    register_migration_commands(app)
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)

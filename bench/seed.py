@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-import flask_migrate
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -12,6 +11,7 @@ from bench.seed_base import Seeder, Sizes, seed_memberships, seed_orgs, seed_use
 from bench.seed_challenges import SEARCH_WORD, seed_challenges  # noqa: F401
 from bench.seed_entries import seed_submissions
 from bench.seed_judging import seed_judged_challenge
+from core import schema_migrations
 from core.db import db, drop_schema
 
 SEEDERS: list[Seeder] = [
@@ -32,7 +32,7 @@ def reset_schema() -> None:
     (search would scan). Needs the app context.
     """
     drop_schema()
-    flask_migrate.upgrade()
+    schema_migrations.upgrade()
 
 
 def seed_all(session: Session, sizes: Sizes) -> dict[str, float]:

@@ -7,13 +7,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from core import schema_migrations
 from core.db import db, drop_schema
 from core.extensions import limiter
 from core.mail import Mail, outbox
@@ -81,7 +81,7 @@ def app(database_url: str) -> Iterator[Flask]:
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
         _reset_schema()
-        flask_migrate.upgrade()  # the schema users get, search triggers and indexes included
+        schema_migrations.upgrade()  # the schema users get, search triggers and indexes included
     yield app
     with app.app_context():
         db.session.remove()

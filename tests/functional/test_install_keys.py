@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-import flask_migrate
 import sqlalchemy as sa
 from flask import Flask
 
 from app import create_app
+from core import schema_migrations
 from core.db import db
 from payments.gateway import gateway
 from payments.install import install_id
@@ -44,7 +44,7 @@ def _install(database_url: str, tmp_path: Path, name: str, store: str) -> Iterat
             }
         )
         with app.app_context():
-            flask_migrate.upgrade()
+            schema_migrations.upgrade()
             try:
                 yield app
             finally:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import flask_migrate
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from app import create_app
+from core import schema_migrations
 from core.db import db, include_in_autogenerate
 from tests.migration_support import fresh_database
 
@@ -36,12 +36,12 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(
     with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            flask_migrate.upgrade()
+            schema_migrations.upgrade()
             assert _schema_diff() == []
-            flask_migrate.downgrade(revision="base")
+            schema_migrations.downgrade(revision="base")
             tables = sa.inspect(db.engine).get_table_names()
             assert set(tables) <= {"alembic_version"}
-            flask_migrate.upgrade()
+            schema_migrations.upgrade()
             assert _schema_diff() == []
             db.session.remove()
             db.engine.dispose()
@@ -84,11 +84,11 @@ def test_users_migrations_keep_users_and_the_rows_that_point_at_them(
     with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            flask_migrate.upgrade(revision=before)
+            schema_migrations.upgrade(revision=before)
             with db.engine.begin() as connection:
                 for statement in rows.values():
                     connection.execute(sa.text(statement))
-            flask_migrate.upgrade(revision=after or "head")
+            schema_migrations.upgrade(revision=after or "head")
             with db.engine.connect() as connection:
                 for table in rows:
                     count = connection.scalar(

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import flask_migrate
 import sqlalchemy as sa
 
 from app import create_app
 from challenges.search import BrowseFilters, browse
+from core import schema_migrations
 from core.db import db, utcnow
 from tests.migration_support import fresh_database
 
@@ -41,14 +41,14 @@ def test_challenges_saved_before_the_migration_are_found_by_sponsor_name(
     with fresh_database(database_url, tmp_path) as url:
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            flask_migrate.upgrade(revision=BEFORE_SPONSOR_SEARCH)
+            schema_migrations.upgrade(revision=BEFORE_SPONSOR_SEARCH)
             now = utcnow().replace(tzinfo=None)
             times = {"now": now, "closes": now + timedelta(days=30), "judged": now + timedelta(60)}
             with db.engine.begin() as connection:
                 connection.execute(sa.text(ORG), times)
                 connection.execute(sa.text(CHALLENGE), times)
             db.session.remove()  # PostgreSQL: an open transaction would block the migration
-            flask_migrate.upgrade()
+            schema_migrations.upgrade()
 
             def found(query: str) -> list[str]:
                 page = browse(BrowseFilters(q=query, sort="relevance"), page=1, per_page=10)
@@ -57,7 +57,7 @@ def test_challenges_saved_before_the_migration_are_found_by_sponsor_name(
             assert found("Helios") == ["thermal"]
             assert found("thermal batteries") == ["thermal"]  # the old columns still count
             db.session.remove()
-            flask_migrate.downgrade(revision=BEFORE_SPONSOR_SEARCH)
+            schema_migrations.downgrade(revision=BEFORE_SPONSOR_SEARCH)
             assert found("thermal") == ["thermal"] and found("Helios") == []
             db.session.remove()
             db.engine.dispose()
