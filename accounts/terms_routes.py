@@ -13,7 +13,7 @@ from accounts import bp, rights
 from accounts.forms import ConfirmForm
 from accounts.policies import is_signed_in
 from accounts.terms import TERMS_CHANGES, TERMS_EFFECTIVE, TERMS_VERSION
-from core.i18n import current_locale
+from core.i18n import babel_locale
 from core.urls import safe_next_url
 
 # Reachable before accepting a new version of the terms: the texts themselves, signing out,
@@ -36,7 +36,7 @@ def _terms_context() -> dict[str, object]:
         "terms_effective": TERMS_EFFECTIVE,
         # "December 4, 2026", "4 de diciembre de 2026": the reader's language.
         "terms_effective_text": babel_dates.format_date(
-            TERMS_EFFECTIVE, "long", locale=current_locale()
+            TERMS_EFFECTIVE, "long", locale=babel_locale()
         ),
     }
 

@@ -12,7 +12,7 @@ from babel.numbers import NumberPattern, parse_pattern
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.i18n import current_locale
+from core.i18n import babel_locale
 
 # code -> (symbol, number of decimals); the short list sponsors may choose from.
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -91,10 +91,11 @@ def format_amount(amount_minor: int | None, currency: str = "USD") -> str:
     currency = currency.upper()
     places = CURRENCIES[currency][1] if currency in CURRENCIES else 2
     value = Decimal(amount_minor).scaleb(-places)
-    pattern = copy(_currency_pattern(current_locale()))
+    locale = babel_locale()
+    pattern = copy(_currency_pattern(locale.language))
     digits = places if value != value.to_integral_value() else 0
     pattern.frac_prec = (digits, digits)
-    text: str = pattern.apply(value, current_locale(), currency=currency, currency_digits=False)
+    text: str = pattern.apply(value, locale, currency=currency, currency_digits=False)
     return text
 
 

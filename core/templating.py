@@ -8,7 +8,7 @@ from babel.numbers import format_decimal, get_decimal_symbol, get_minus_sign_sym
 from flask import Flask, request
 from werkzeug.routing import BuildError
 
-from core.i18n import current_locale
+from core.i18n import babel_locale
 from core.markdown import render_stored_markdown
 from core.money import format_amount
 from core.text import mask_email
@@ -18,13 +18,13 @@ from core.urls import external_url
 
 def percent_from_bps(bps: int) -> str:
     """500 -> ``5 %``, 250 -> ``2.5 %`` (``2,5 %`` in Spanish), 125 -> ``1.25 %``."""
-    number = format_decimal(Decimal(int(bps)) / 100, format="0.##", locale=current_locale())
+    number = format_decimal(Decimal(int(bps)) / 100, format="0.##", locale=babel_locale())
     return f"{number} %"
 
 
 def format_number(value: int) -> str:
     """``1200`` -> ``1,200`` in English, ``1.200`` in Spanish: Babel, in the viewer's language."""
-    text: str = format_decimal(value, locale=current_locale())
+    text: str = format_decimal(value, locale=babel_locale())
     return text
 
 
@@ -32,8 +32,8 @@ def format_fixed(value: float, places: int = 2, signed: bool = False) -> str:
     """A score with ``places`` decimals, the digits exactly as ``'%.2f'`` gives them and the
     viewer's decimal sign: ``88.25`` / ``88,25``; ``signed`` adds ``+`` to positive values."""
     text = f"{value:+.{places}f}" if signed else f"{value:.{places}f}"
-    locale = current_locale()
-    if locale == "en":
+    locale = babel_locale()
+    if locale.language == "en":
         return text
     return text.replace(".", get_decimal_symbol(locale)).replace("-", get_minus_sign_symbol(locale))
 

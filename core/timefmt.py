@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from core.i18n import current_locale
+from core.i18n import babel_locale
 
 TZ_COOKIE = "tz"
 # CLDR patterns (Babel): ``04 Dec 2026, 08:05`` in English, ``04 dic 2026, 08:05`` in Spanish.
@@ -78,7 +78,7 @@ def format_datetime(value: datetime | None, pattern: str = DATETIME_PATTERN) -> 
 
 
 def _babel_format(local: datetime, pattern: str) -> str:
-    return str(babel_dates.format_datetime(local, pattern, locale=current_locale()))
+    return str(babel_dates.format_datetime(local, pattern, locale=babel_locale()))
 
 
 def to_viewer_zone(value: datetime) -> datetime:

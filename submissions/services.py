@@ -16,7 +16,7 @@ from challenges.models import Challenge
 from challenges.services import record_entrant_count
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed, ensure
-from core.i18n import current_locale
+from core.i18n import babel_locale
 from submissions.hashing import content_hash
 from submissions.models import (
     FULL_SHARE_BP,
@@ -41,7 +41,7 @@ MAX_LINKS = 10
 def utc_text(value: datetime) -> str:
     """``04 Dec 2026, 12:00 UTC`` in the current language: for messages that services build,
     which may run outside a request (jobs, the API, tests), where no viewer has a zone."""
-    when = babel_dates.format_datetime(value, "dd MMM y, HH:mm", locale=current_locale())
+    when = babel_dates.format_datetime(value, "dd MMM y, HH:mm", locale=babel_locale())
     return f"{when} UTC"
 
 

@@ -117,3 +117,22 @@ def test_money_and_dates_in_the_viewers_language(web_app: Flask) -> None:
             assert format_amount(5000050, "USD") == "50.000,50\xa0US$"
             assert format_amount(5000000, "EUR") == "50.000\xa0€"
             assert format_datetime(moment) == "04 dic 2026, 08:05 UTC"
+
+
+def test_each_request_and_each_forced_block_reads_its_own_catalog(web_app: Flask) -> None:
+    """The catalog found for one request's language is kept for its next lookups: alternating
+    readers, and an e-mail forced into another language mid-request, each get their own."""
+    from flask_babel import gettext
+
+    seen = []
+    for language in ("es", "en", "es", "en"):
+        with web_app.test_request_context(headers={"Accept-Language": language}):
+            own = gettext("Challenges")
+            with force_locale("en" if language == "es" else "es"):
+                forced = gettext("Challenges")
+            seen.append((own, forced, gettext("Challenges")))
+    spanish, english = (
+        ("Desafíos", "Challenges", "Desafíos"),
+        ("Challenges", "Desafíos", "Challenges"),
+    )
+    assert seen == [spanish, english, spanish, english]
