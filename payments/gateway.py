@@ -1,4 +1,7 @@
-"""The Stripe gateway: the only module that imports ``stripe``. Real keys or the simulator."""
+"""The Stripe gateway: every Stripe call the app makes, with real keys or the simulator.
+
+The SDK is imported, and the client built, at the gateway's first Stripe call: most web
+workers never make one, and the SDK weighs about 7 MB a process."""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import stripe
 from flask import Flask, current_app
 
 from payments.gateway_types import (
@@ -23,6 +25,7 @@ from payments.gateway_types import (
     connect_account_state,
 )
 from payments.install import install_id
+from payments.stripe_sdk import stripe
 
 EXTENSION_KEY = "payments.gateway"
 
@@ -39,37 +42,6 @@ def _translate(error: stripe.StripeError) -> GatewayError:
     return GatewayError(str(error.user_message or error), definite=True, code=str(code))
 
 
-class _SimulatorHTTPClient(stripe.HTTPClient):
-    """Hands the SDK's HTTP requests straight to the in-process simulator: no socket."""
-
-    name = "openprize-simulator"
-
-    def __init__(self, simulator: Any) -> None:
-        super().__init__()
-        self._simulator = simulator
-
-    def request(
-        self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
-    ) -> tuple[str, int, dict[str, str]]:
-        try:
-            body, status, response_headers = self._simulator.dispatch(
-                method, url, dict(headers or {}), post_data
-            )
-        except ConnectionError as error:
-            raise stripe.APIConnectionError(str(error), should_retry=True) from error
-        text = body.decode() if isinstance(body, bytes) else body
-        return text, status, dict(response_headers)
-
-    def request_stream(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("streaming is not used")
-
-    def close(self) -> None:
-        return None
-
-    def _sleep_time_seconds(self, num_retries: int) -> float:
-        return 0.0  # nothing is on the wire: retry at once
-
-
 class PaymentGateway:
     """Every Stripe call the app makes, with idempotency keys supplied by the caller; each is
     sent as ``<install id>:<key>`` (``key_prefix``), so installs sharing a Stripe account, or a
@@ -77,18 +49,29 @@ class PaymentGateway:
 
     def __init__(
         self,
-        client: stripe.StripeClient,
+        client: Callable[[], stripe.StripeClient],
         *,
         webhook_secret: str,
         connect_webhook_secret: str,
         simulator: Any = None,
         key_prefix: Callable[[], str] | None = None,
     ) -> None:
-        self.client = client
+        self._make_client = client
+        self._client: stripe.StripeClient | None = None
+        self._building = threading.Lock()
         self.webhook_secret = webhook_secret
         self.connect_webhook_secret = connect_webhook_secret
         self.simulator = simulator
         self.key_prefix = key_prefix
+
+    @property
+    def client(self) -> stripe.StripeClient:
+        """The SDK client, built (and the SDK imported) at the first call."""
+        if self._client is None:
+            with self._building:
+                if self._client is None:
+                    self._client = self._make_client()
+        return self._client
 
     def full_key(self, key: str, *, as_first_sent: bool = False) -> str:
         """The idempotency key as Stripe sees it; ``as_first_sent``: a key first sent before
@@ -346,67 +329,13 @@ def init_gateway(app: Flask) -> None:
         if config["STRIPE_API_BASE"]:
             base = config["STRIPE_API_BASE"].rstrip("/")
             options["base_addresses"] = {"api": base, "connect": base}
-        client = stripe.StripeClient(secret_key, **options)
         app.extensions[EXTENSION_KEY] = PaymentGateway(
-            client,
+            lambda: stripe.StripeClient(secret_key, **options),
             webhook_secret=webhook_secret,
             connect_webhook_secret=connect_secret,
             key_prefix=install_id,
         )
         return
-    from payments.simulator import StripeSimulator
+    from payments.gateway_simulated import simulated_gateway
 
-    store = config["STRIPE_SIMULATOR_STORE"] or None
-    simulator = StripeSimulator(
-        store_path=store,
-        webhook_secret=webhook_secret,
-        connect_webhook_secret=connect_secret,
-        deliver=_in_process_delivery(app),
-        hosted_base=config.get("BASE_URL", ""),
-    )
-    client = stripe.StripeClient(
-        "sk_test_simulated",
-        http_client=_SimulatorHTTPClient(simulator),
-        max_network_retries=config["STRIPE_MAX_NETWORK_RETRIES"],
-    )
-    app.extensions[EXTENSION_KEY] = PaymentGateway(
-        client,
-        webhook_secret=webhook_secret,
-        connect_webhook_secret=connect_secret,
-        simulator=simulator,
-        key_prefix=install_id,
-    )
-
-
-def _in_process_delivery(app: Flask) -> Any:
-    """Deliver simulator events through the app's real webhook endpoints.
-
-    Each delivery runs in its own thread so it gets its own app context and database session,
-    exactly as a request from Stripe would; the caller waits for it (and for the work the
-    webhook left for after its response), as Stripe's order of events (webhook before or
-    after the API response) is then deterministic for tests.
-    """
-    paths = {
-        "platform": "/payments/webhooks/stripe",
-        "connect": "/payments/webhooks/stripe-connect",
-    }
-
-    def deliver(endpoint: str, payload: bytes, signature: str) -> None:
-        outcome: dict[str, int] = {}
-
-        def post() -> None:
-            response = app.test_client().post(
-                paths[endpoint],
-                data=payload,
-                headers={"Stripe-Signature": signature, "Content-Type": "application/json"},
-            )
-            outcome["status"] = response.status_code
-            response.close()  # the response is "sent": what the webhook deferred runs now
-
-        thread = threading.Thread(target=post, name="stripe-sim-webhook")
-        thread.start()
-        thread.join(timeout=30)
-        if outcome.get("status") != 200:
-            raise RuntimeError(f"webhook delivery answered {outcome.get('status')}")
-
-    return deliver
+    app.extensions[EXTENSION_KEY] = simulated_gateway(app)
