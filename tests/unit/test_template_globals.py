@@ -29,6 +29,8 @@ FORMATTING = {
     "openness_dimensions",
     "agreement_words",
     "bias_chart",
+    "judging_term",  # a stored judging word in the reader's language
+    "judging_round_phrase",
     "now_utc",
     "is_public_entry",  # the openness policy applied to an entry already loaded
     "canonical_url",  # the page's own address, from the request
