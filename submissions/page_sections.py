@@ -11,7 +11,8 @@ from challenges.models import Challenge
 from core import sections
 from submissions.gallery import Card, entries_of_user
 from submissions.models import Submission
-from submissions.services import entry_of, submissions_of
+from submissions.my_entries import RecentEntries, recent_entries_of
+from submissions.services import entry_of
 
 
 @dataclass(frozen=True)
@@ -21,9 +22,9 @@ class EntryLink:
     entry: Submission | None
 
 
-def my_entries(*, viewer: User) -> list[tuple[Submission, str]]:
-    """The account page: the user's entries with their role."""
-    return submissions_of(viewer)
+def my_entries(*, viewer: User) -> RecentEntries:
+    """The account page: the user's newest entries with their role, and how many in all."""
+    return recent_entries_of(viewer)
 
 
 def profile_entries(*, user: User, viewer: User | None) -> list[Card]:

@@ -11,7 +11,8 @@ from accounts.forms import ConfirmForm
 from challenges.services import get_challenge
 from core.db import db
 from core.forms import domain_errors
-from submissions import bp, pages, services
+from core.paging import page_arg, redirect_past_end
+from submissions import bp, my_entries, pages, services
 from submissions.forms import EnterForm, EntryForm
 from submissions.models import SubmissionVersion
 from submissions.policies import can_enter, can_see_history
@@ -57,6 +58,16 @@ def enter(slug: str) -> ResponseReturnValue:
     return render_template(
         "submissions/enter.html", challenge=challenge, form=form
     ), 422 if form.errors else 200
+
+
+@bp.get("/account/submissions")
+@login_required
+def mine() -> ResponseReturnValue:
+    """Every entry the signed-in person owns or shares, newest first, page by page."""
+    pagination = my_entries.entries_page(current_user, page_arg(), my_entries.PER_PAGE)
+    if (past_end := redirect_past_end(pagination)) is not None:
+        return past_end
+    return render_template("submissions/mine.html", pagination=pagination)
 
 
 @bp.get("/submissions/<int:submission_id>")

@@ -350,15 +350,3 @@ def reinstate_entry(*, actor: User, submission: Submission) -> Submission:
     recount_entrants(submission.challenge_id)
     db.session.commit()
     return submission
-
-
-def submissions_of(user: User) -> list[tuple[Submission, str]]:
-    """The user's entries across challenges, with their role, newest first."""
-    rows = db.session.execute(
-        sa.select(Submission, TeamMember.role)
-        .join(TeamMember, TeamMember.submission_id == Submission.id)
-        .where(TeamMember.user_id == user.id)
-        .options(sa.orm.joinedload(Submission.challenge), sa.orm.selectinload(Submission.members))
-        .order_by(Submission.created_at.desc())
-    ).all()
-    return [(submission, str(role)) for submission, role in rows]

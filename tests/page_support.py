@@ -53,6 +53,7 @@ ANONYMOUS_PAGES = [
 ]
 SIGNED_IN_PAGES = [
     "/account",
+    "/account/submissions",
     "/account/password",
     "/account/email",
     "/challenges/grid",

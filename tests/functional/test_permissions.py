@@ -78,6 +78,7 @@ MATRIX = [
     ("post", "/account", {"display_name": "New Name", "timezone": "UTC"}, EVERYONE_SIGNED_IN),
     ("post", "/verify/resend", {}, EVERYONE_SIGNED_IN),
     ("get", "/account/emails", None, EVERYONE_SIGNED_IN),
+    ("get", "/account/submissions", None, EVERYONE_SIGNED_IN),
     ("get", "/notifications", None, EVERYONE_SIGNED_IN),
     ("post", "/notifications/read", {}, EVERYONE_SIGNED_IN),
     ("post", "/account/emails", {"updates": "y"}, EVERYONE_SIGNED_IN),
