@@ -165,6 +165,12 @@ def _zone_options() -> tuple[tuple[str, str], ...]:
     )
 
 
+@cache
+def _zone_choices() -> tuple[SelectChoice, ...]:
+    """The zones as the field's choices (which validation reads), built once per process."""
+    return tuple(SelectChoice(zone, zone) for zone, _markup in _zone_options())
+
+
 def _automatic_option() -> tuple[str, str]:
     """The first option, in the viewer's language (so not cached with the zones)."""
     return "", f'<option value="">{escape(str(AUTOMATIC_ZONE))}</option>'
@@ -211,10 +217,7 @@ class ProfileForm(FlaskForm):
         self.language.choices = [("", _("Your browser's language")), *LOCALES.items()]
         if not self.is_submitted():
             self.language.data = getattr(kwargs.get("obj"), "locale", None) or ""
-        self.timezone.choices = [
-            SelectChoice("", AUTOMATIC_ZONE),
-            *(SelectChoice(zone, zone) for zone, _markup in _zone_options()),
-        ]
+        self.timezone.choices = [SelectChoice("", AUTOMATIC_ZONE), *_zone_choices()]
 
 
 class OrganizationForm(FlaskForm):

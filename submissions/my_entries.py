@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
+from challenges.models import Challenge
 from core.db import db
 from core.row_paging import RowPagination, page_of_rows
 from submissions.models import Submission, TeamMember
@@ -29,7 +30,11 @@ def _entries_of(user: User) -> sa.Select[tuple[Submission, str]]:
         sa.select(Submission, TeamMember.role)
         .join(TeamMember, TeamMember.submission_id == Submission.id)
         .where(TeamMember.user_id == user.id)
-        .options(joinedload(Submission.challenge), selectinload(Submission.members))
+        .options(
+            # The list shows the challenge's title only: not its long Markdown texts.
+            joinedload(Submission.challenge).load_only(Challenge.id, Challenge.title),
+            selectinload(Submission.members),
+        )
         .order_by(Submission.created_at.desc(), Submission.id.desc())
     )
 
