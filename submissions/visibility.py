@@ -124,20 +124,36 @@ def visible_condition(user: User | None, now: datetime | None = None) -> sa.Colu
     return sa.or_(team, public, sponsor, *[sa.and_(not_draft, e) for e in extra])
 
 
+class ReadableEntries:
+    """Which of one challenge's entries a viewer may read, for ``entry_id in readable``; ask
+    only about that challenge's entries. Held as the entries the viewer may not read: none or
+    a few for a sponsor after the deadline, where the readable ones run to thousands."""
+
+    def __init__(self, hidden: Iterable[int]) -> None:
+        self._hidden = frozenset(hidden)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id not in self._hidden
+
+
 def visible_entry_ids(
     viewer: User | None, challenge: Challenge, among: Iterable[int] | None = None
-) -> set[int]:
-    """Ids of the challenge's entries whose content (title included) ``viewer`` may read, in
-    one query: what sponsor pages listing a challenge's entries check each row against.
-    ``among`` limits the check to the entries a page shows."""
+) -> ReadableEntries | set[int]:
+    """The challenge's entries whose content (title included) ``viewer`` may read, in one
+    query: what sponsor pages listing a challenge's entries check each row against. ``among``
+    limits the check to the entries a page shows (their ids come back as a set); without it the
+    answer is a ReadableEntries over all of them."""
     query = (
         sa.select(Submission.id)
         .join(Challenge, Challenge.id == Submission.challenge_id)
-        .where(Submission.challenge_id == challenge.id, visible_condition(viewer))
+        .where(Submission.challenge_id == challenge.id)
     )
     if among is not None:
-        query = query.where(Submission.id.in_(list(among)))
-    return set(db.session.scalars(query))
+        query = query.where(Submission.id.in_(list(among)), visible_condition(viewer))
+        return set(db.session.scalars(query))
+    # NULL is not "visible": a condition that is unknown for a row hides it.
+    hidden = sa.not_(sa.func.coalesce(visible_condition(viewer), sa.false()))
+    return ReadableEntries(db.session.scalars(query.where(hidden)))
 
 
 def authors_hidden_in(user: User | None, challenge: Challenge) -> bool:

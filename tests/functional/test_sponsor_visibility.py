@@ -12,6 +12,8 @@ from accounts.models import User
 from core.db import db
 from judging.results.models import SnapshotState
 from judging.rounds.advance import set_rounds
+from submissions import services as entries
+from submissions.visibility import can_view_submission, visible_entry_ids
 from tests.conftest import AuthActions
 from tests.factories import make_user
 from tests.job_support import ask_for_export, export_entries
@@ -115,3 +117,27 @@ def test_the_results_decision_page_names_entries_once_the_sponsor_may_read_them(
         auth.login(sponsor.email)
         page = client.get(f"{JUDGING}/results/{snapshot.id}").text
         assert SECRET in page and "Title hidden" not in page, sponsor.handle
+
+
+@pytest.mark.parametrize("visibility", ["public_on_submit", *HIDDEN])
+def test_the_readable_set_of_sponsor_pages_agrees_with_the_entry_page(visibility: str) -> None:
+    """Sponsor pages ask ``entry_id in readable`` of every row; the answer (kept as the entries
+    the viewer may not read) is the entry page's own, for every viewer, before and after the
+    deadline, for submitted entries and a draft."""
+    world = _world(visibility, screening=False)
+    world.entries.append(submit_entry(world.challenge, person("solver2"), title="Other"))
+    draft = entries.enter_challenge(
+        actor=person("solver3"),
+        challenge=world.challenge,
+        accepts_terms=True,
+        attests_eligibility=True,
+    )
+    admin = make_user("admin", admin=True)
+    viewers = [None, world.owner, world.entries[0].owner, person("stranger"), admin]
+    for phase in ("open", "judging"):
+        move(world.challenge, phase)
+        for viewer in viewers:
+            readable = visible_entry_ids(viewer, world.challenge)
+            for entry in [*world.entries, draft]:
+                expected = can_view_submission(viewer, entry)
+                assert (entry.id in readable) == expected, (phase, viewer, entry.title)
