@@ -11,7 +11,7 @@ A judge is flagged when more than half of their submitted reviews miss comments.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
@@ -135,27 +135,27 @@ def _standing(challenge: Challenge) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def _assignments(challenge: Challenge) -> list[sa.Row[tuple[int, int, float | None, bool]]]:
+def _assignments(challenge: Challenge) -> Iterator[tuple[int, int, float | None, bool]]:
     """Every standing evaluation assignment as (entry, judge, score, no feedback); score is
-    None unless the review is submitted and scored. One query of plain columns."""
+    None unless the review is submitted and scored. One query of plain columns, read as a
+    stream: a worker holds one row at a time, not tens of thousands."""
     counted = sa.and_(
         ReviewRow.assignment_id == Assignment.id,
         ReviewRow.submitted_at.is_not(None),
         ReviewRow.score_total.is_not(None),
     )
-    return list(
-        db.session.execute(
-            sa.select(
-                Assignment.submission_id,
-                Assignment.judge_id,
-                ReviewRow.score_total,
-                ReviewRow.feedback_to_solver == "",
-            )
-            .join(Judge, Judge.id == Assignment.judge_id)
-            .outerjoin(ReviewRow, counted)
-            .where(*_standing(challenge))
+    rows = db.session.execute(
+        sa.select(
+            Assignment.submission_id,
+            Assignment.judge_id,
+            ReviewRow.score_total,
+            ReviewRow.feedback_to_solver == "",
         )
+        .join(Judge, Judge.id == Assignment.judge_id)
+        .outerjoin(ReviewRow, counted)
+        .where(*_standing(challenge))
     )
+    return (tuple(row) for row in rows)
 
 
 def _labels(judge_ids: Sequence[int]) -> dict[int, str]:
@@ -226,17 +226,22 @@ def reliability_panel(challenge: Challenge) -> ReliabilityPanel:
 def _statistics(challenge: Challenge) -> ReliabilityPanel:
     """The panel without judge labels: at most two queries (assignments with scores, comment
     counts)."""
-    rows = _assignments(challenge)
-    if not rows:
-        return ReliabilityPanel(flags=round_flags(None))
-    assigned = Counter(judge for _, judge, _, _ in rows)
-    scored = [Review(entry, judge, float(s)) for entry, judge, s, _ in rows if s is not None]
-    silent = any(no_feedback for _, _, s, no_feedback in rows if s is not None)
+    assigned: Counter[int] = Counter()
+    scored: list[Review] = []
+    silent = False  # some submitted review has no feedback for the solver
     units: dict[int, list[float]] = defaultdict(list)  # as review_units(scored), in one pass
     done: dict[int, list[float]] = defaultdict(list)
-    for entry, judge, score in scored:
+    for entry, judge, raw, no_feedback in _assignments(challenge):
+        assigned[judge] += 1
+        if raw is None:
+            continue
+        score = float(raw)
+        scored.append(Review(entry, judge, score))
+        silent = silent or no_feedback
         units[entry].append(score)
         done[judge].append(score)
+    if not assigned:
+        return ReliabilityPanel(flags=round_flags(None))
     pairable = {entry: values for entry, values in units.items() if len(values) >= 2}
     alpha_raw = krippendorff_alpha(units)
     enough = len(pairable) >= MIN_OVERLAP_ENTRIES and alpha_raw is not None
