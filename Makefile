@@ -42,9 +42,9 @@ format: $(STAMP)
 # ones go), compile. Then translate the empty entries in core/translations/<lang>/LC_MESSAGES.
 I18N := core/translations
 translations: $(STAMP)
-	$(BIN)/pybabel -q extract --ignore-dirs '.* __pycache__' -F $(I18N)/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
+	$(BIN)/pybabel -q extract --no-wrap --ignore-dirs '.* __pycache__' -F $(I18N)/babel.cfg -k _l -k lazy_gettext -k lazy_ngettext:1,2 \
 		--no-location --sort-output --project OpenPrize -o $(I18N)/messages.pot .
-	$(BIN)/pybabel -q update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching \
+	$(BIN)/pybabel -q update -i $(I18N)/messages.pot -d $(I18N) --no-fuzzy-matching --no-wrap \
 		--ignore-obsolete
 	$(BIN)/pybabel -q compile -d $(I18N)
 
