@@ -34,8 +34,26 @@ class Calibration:
     lam: float
 
 
+def as_reviews(reviews: Iterable[Sequence[float]]) -> list[Review]:
+    """``reviews`` as a list of ``Review(int, int, float)``. A list that already is one comes
+    back as it is: the judging dashboard hands the same tens of thousands of reviews to four
+    functions, and a copy each would add megabytes to a worker's peak memory."""
+    if isinstance(reviews, list) and all(_is_review(r) for r in reviews):
+        return reviews
+    return [Review(int(r[0]), int(r[1]), float(r[2])) for r in reviews]
+
+
+def _is_review(row: object) -> bool:
+    return (
+        type(row) is Review
+        and type(row.entry_id) is int
+        and type(row.judge_id) is int
+        and type(row.score) is float
+    )
+
+
 def _validated(reviews: Iterable[Sequence[float]]) -> list[Review]:
-    rows = [Review(int(r[0]), int(r[1]), float(r[2])) for r in reviews]
+    rows = as_reviews(reviews)
     seen: set[tuple[int, int]] = set()
     for row in rows:
         if not math.isfinite(row.score):

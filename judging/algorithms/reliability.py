@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from judging.algorithms.calibration import Review
+from judging.algorithms.calibration import Review, as_reviews
 
 ALPHA_ACCEPTABLE = 0.667
 ALPHA_RELIABLE = 0.800
@@ -125,7 +125,7 @@ def leave_one_out_correlation(reviews: Iterable[Sequence[float]]) -> dict[int, f
     Only entries with at least one co-judge count; judges with fewer than three such
     entries or constant scores on either side get no value.
     """
-    rows = [Review(int(r[0]), int(r[1]), float(r[2])) for r in reviews]
+    rows = as_reviews(reviews)
     by_entry: dict[int, list[Review]] = defaultdict(list)
     for row in rows:
         by_entry[row.entry_id].append(row)
@@ -157,7 +157,7 @@ def judge_flags(
     - negative_correlation: leave-one-out correlation with co-judges below 0;
     - missing_comments: comments maps judge → (missing, expected); more than 50% missing.
     """
-    rows = [Review(int(r[0]), int(r[1]), float(r[2])) for r in reviews]
+    rows = as_reviews(reviews)
     reasons: dict[int, list[str]] = defaultdict(list)
     scores: dict[int, list[float]] = defaultdict(list)
     for row in rows:
