@@ -39,7 +39,10 @@ RUN_AXE = """async ({tags, rules}) => {
 
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
-    """The page's axe-core violations as it is now."""
+    """The page's axe-core violations as it is now, once its stylesheets are in: a check that
+    only waited for some text of a page just submitted could audit it unstyled (a CI run saw
+    every link "too small" on a re-rendered form)."""
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=AXE_JS)  # a page opened before PageAudit was installed
     return page.evaluate(RUN_AXE, {"tags": WCAG_TAGS, "rules": EXTRA_RULES})
